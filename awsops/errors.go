@@ -1,0 +1,112 @@
+package awsops
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kind classifies an AWS failure the way callers need to react to it.
+type Kind int
+
+const (
+	KindOther           Kind = iota
+	KindNotFound             // NoSuchEntity, ResourceNotFound, NoSuchBucket
+	KindAlreadyExists        // EntityAlreadyExists, BucketAlreadyOwnedByYou, BucketAlreadyExists, ResourceInUse
+	KindMalformedPolicy      // MalformedPolicyDocument
+	KindLimitExceeded        // LimitExceeded, ResourceLimitExceeded, TooManyBuckets
+	KindValidation           // ValidationException, ValidationError, InvalidParameterValue, InvalidInput
+	KindConflict             // DeleteConflict, ConcurrentModification
+	KindAccessDenied         // AccessDenied, AccessDeniedException, UnauthorizedOperation
+	KindThrottled            // Throttling, ThrottlingException, SlowDown
+	KindCredentials          // no credentials / expired token
+)
+
+func (k Kind) String() string {
+	switch k {
+	case KindNotFound:
+		return "not found"
+	case KindAlreadyExists:
+		return "already exists"
+	case KindMalformedPolicy:
+		return "malformed policy"
+	case KindLimitExceeded:
+		return "limit exceeded"
+	case KindValidation:
+		return "validation"
+	case KindConflict:
+		return "conflict"
+	case KindAccessDenied:
+		return "access denied"
+	case KindThrottled:
+		return "throttled"
+	case KindCredentials:
+		return "credentials"
+	}
+	return "other"
+}
+
+// Error is an AWS failure in domain terms. Both backends return it, with
+// the service's error code and message, so callers never see SDK types.
+type Error struct {
+	Kind    Kind
+	API     string // "iam:CreateRole"
+	Code    string // the service's error code, e.g. "NoSuchEntity"
+	Message string // the service's message
+	Err     error  // the underlying error, if any
+}
+
+func (e *Error) Error() string {
+	msg := e.Message
+	if msg == "" && e.Err != nil {
+		msg = e.Err.Error()
+	}
+	if e.Code != "" {
+		return fmt.Sprintf("%s: %s: %s", e.API, e.Code, msg)
+	}
+	return fmt.Sprintf("%s: %s", e.API, msg)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// KindOf reports the Kind of err, KindOther when it is not an *Error.
+func KindOf(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return KindOther
+}
+
+// IsNotFound reports whether err says the resource does not exist.
+func IsNotFound(err error) bool { return KindOf(err) == KindNotFound }
+
+// KindForCode maps a service error code to its Kind. Both backends use it,
+// so the sandbox and AWS classify the same codes the same way.
+func KindForCode(code string) Kind {
+	switch code {
+	case "NoSuchEntity", "ResourceNotFound", "NoSuchBucket", "NotFound", "NoSuchEntityException":
+		return KindNotFound
+	case "EntityAlreadyExists", "BucketAlreadyOwnedByYou", "BucketAlreadyExists", "ResourceInUse":
+		return KindAlreadyExists
+	case "MalformedPolicyDocument":
+		return KindMalformedPolicy
+	case "LimitExceeded", "ResourceLimitExceeded", "TooManyBuckets":
+		return KindLimitExceeded
+	case "ValidationException", "ValidationError", "InvalidParameterValue", "InvalidInput", "InvalidBucketName", "IllegalLocationConstraintException", "InvalidLocationConstraint":
+		return KindValidation
+	case "DeleteConflict", "ConcurrentModification", "OperationAborted":
+		return KindConflict
+	case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnrecognizedClientException", "InvalidClientTokenId", "SignatureDoesNotMatch":
+		return KindAccessDenied
+	case "Throttling", "ThrottlingException", "SlowDown", "RequestLimitExceeded", "TooManyRequestsException":
+		return KindThrottled
+	case "ExpiredToken", "ExpiredTokenException":
+		return KindCredentials
+	}
+	return KindOther
+}
+
+// NewError builds an *Error whose Kind follows from code.
+func NewError(api, code, message string) *Error {
+	return &Error{Kind: KindForCode(code), API: api, Code: code, Message: message}
+}
