@@ -110,3 +110,14 @@ func KindForCode(code string) Kind {
 func NewError(api, code, message string) *Error {
 	return &Error{Kind: KindForCode(code), API: api, Code: code, Message: message}
 }
+
+// ConfigError says the tool cannot reach an account as configured (no
+// credentials, no region, an unreadable sandbox state file). It is bad
+// input, not an AWS failure: nothing was sent.
+type ConfigError struct {
+	Msg string
+	Err error
+}
+
+func (e *ConfigError) Error() string { return e.Msg }
+func (e *ConfigError) Unwrap() error { return e.Err }
