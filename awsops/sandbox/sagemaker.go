@@ -1,0 +1,432 @@
+package sandbox
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/sagerole/sagerole/awsops"
+	"github.com/sagerole/sagerole/awsops/rules"
+)
+
+const (
+	apiListDomains              = "sagemaker:ListDomains"
+	apiDescribeDomain           = "sagemaker:DescribeDomain"
+	apiListUserProfiles         = "sagemaker:ListUserProfiles"
+	apiDescribeUserProfile      = "sagemaker:DescribeUserProfile"
+	apiListSpaces               = "sagemaker:ListSpaces"
+	apiDescribeSpace            = "sagemaker:DescribeSpace"
+	apiListApps                 = "sagemaker:ListApps"
+	apiListNotebookInstances    = "sagemaker:ListNotebookInstances"
+	apiDescribeNotebookInstance = "sagemaker:DescribeNotebookInstance"
+	apiCreateDomain             = "sagemaker:CreateDomain"
+	apiCreateNotebookInstance   = "sagemaker:CreateNotebookInstance"
+	roleARNPattern              = `^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`
+	fieldDefaultUserRole        = "defaultUserSettings.executionRole"
+	fieldDefaultSpaceRole       = "defaultSpaceSettings.executionRole"
+	fieldUserRole               = "userSettings.executionRole"
+	fieldNotebookRole           = "roleArn"
+)
+
+func (a *Account) smARN(kind, id string) string {
+	return fmt.Sprintf("arn:aws:sagemaker:%s:%s:%s/%s", a.region, a.st.account, kind, id)
+}
+
+func smConstraint(api, value, field, rule string) error {
+	return awsops.NewError(api, "ValidationException",
+		fmt.Sprintf("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: %s", value, field, rule))
+}
+
+// checkRoleShape is SageMaker's request validation of an execution role.
+func checkRoleShape(api, field, arn string) error {
+	if len(arn) > 2048 {
+		return smConstraint(api, arn, field, "Member must have length less than or equal to 2048")
+	}
+	if len(arn) < 20 {
+		return smConstraint(api, arn, field, "Member must have length greater than or equal to 20")
+	}
+	if rules.RoleARN(arn) != nil {
+		return smConstraint(api, arn, field, "Member must satisfy regular expression pattern: "+roleARNPattern)
+	}
+	return nil
+}
+
+// checkRoleUsable is what SageMaker checks before it takes an execution
+// role: that the role exists and lets sagemaker.amazonaws.com assume it.
+// Like SageMaker, it does not say which of the two failed. Called with the
+// lock held.
+func (a *Account) checkRoleUsable(api, arn string) error {
+	if r, ok := a.roleByARN(arn); ok && trustsService(string(r.TrustPolicy), sageMakerService) {
+		return nil
+	}
+	return awsops.NewError(api, "ValidationException", fmt.Sprintf(
+		"The execution role ARN %q is invalid. Please ensure that the role exists and that its trust relationship policy allows the action %q for the service principal %q.",
+		arn, "sts:AssumeRole", sageMakerService))
+}
+
+func (a *Account) domainLocked(api, id string) (*domain, error) {
+	d, ok := a.st.domains[id]
+	if !ok {
+		return nil, awsops.NewError(api, "ResourceNotFound", fmt.Sprintf("Domain %s does not exist.", a.smARN("domain", id)))
+	}
+	return d, nil
+}
+
+func (a *Account) profileLocked(api, domainID, name string) (*domain, *fileProfile, error) {
+	var p *fileProfile
+	d, ok := a.st.domains[domainID]
+	if ok {
+		p, ok = d.profiles[name]
+	}
+	if !ok {
+		return nil, nil, awsops.NewError(api, "ResourceNotFound",
+			fmt.Sprintf("User profile %s does not exist.", a.smARN("user-profile", domainID+"/"+name)))
+	}
+	return d, p, nil
+}
+
+func (a *Account) notebookLocked(api, name string) (*fileNotebook, error) {
+	n, ok := a.st.notebooks[name]
+	if !ok {
+		// SageMaker says ValidationException "RecordNotFound" here; the
+		// Kind says what it means.
+		return nil, &awsops.Error{Kind: awsops.KindNotFound, API: api, Code: "ValidationException", Message: "RecordNotFound"}
+	}
+	return n, nil
+}
+
+func (a *Account) notebookARN(name string) string {
+	// SageMaker lower-cases notebook instance names in their ARNs.
+	return a.smARN("notebook-instance", strings.ToLower(name))
+}
+
+// settle moves a status on after it has been reported once: Updating is
+// seen by one Describe, the next sees InService. Called with the lock held;
+// reports whether anything changed.
+func settle(status, next *string) bool {
+	if *next == "" {
+		return false
+	}
+	*status, *next = *next, ""
+	return true
+}
+
+// ListDomains is sagemaker:ListDomains, in name order.
+func (a *Account) ListDomains(ctx context.Context) ([]awsops.DomainSummary, error) {
+	if err := a.begin(ctx, apiListDomains); err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := []awsops.DomainSummary{}
+	for _, d := range a.st.domains {
+		out = append(out, awsops.DomainSummary{ID: d.ID, Name: d.Name, ARN: a.smARN("domain", d.ID), Status: d.Status})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Name != out[j].Name {
+			return out[i].Name < out[j].Name
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out, nil
+}
+
+// DescribeDomain is sagemaker:DescribeDomain.
+func (a *Account) DescribeDomain(ctx context.Context, domainID string) (awsops.Domain, error) {
+	if err := a.begin(ctx, apiDescribeDomain); err != nil {
+		return awsops.Domain{}, err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	d, err := a.domainLocked(apiDescribeDomain, domainID)
+	if err != nil {
+		return awsops.Domain{}, err
+	}
+	out := awsops.Domain{ID: d.ID, Name: d.Name, ARN: a.smARN("domain", d.ID), Status: d.Status,
+		DefaultUserRole: d.DefaultUserRole, DefaultSpaceRole: d.DefaultSpaceRole}
+	if settle(&d.Status, &d.NextStatus) {
+		if err := a.commit(apiDescribeDomain); err != nil {
+			return awsops.Domain{}, err
+		}
+	}
+	return out, nil
+}
+
+// ListUserProfiles is sagemaker:ListUserProfiles filtered by domain, in
+// name order. As in SageMaker, the list has no execution role, and an
+// unknown domain is an empty list.
+func (a *Account) ListUserProfiles(ctx context.Context, domainID string) ([]awsops.UserProfile, error) {
+	if err := a.begin(ctx, apiListUserProfiles); err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := []awsops.UserProfile{}
+	if d, ok := a.st.domains[domainID]; ok {
+		for _, n := range sortedKeys(d.profiles) {
+			out = append(out, awsops.UserProfile{DomainID: d.ID, Name: n, Status: d.profiles[n].Status})
+		}
+	}
+	return out, nil
+}
+
+// DescribeUserProfile is sagemaker:DescribeUserProfile.
+func (a *Account) DescribeUserProfile(ctx context.Context, domainID, name string) (awsops.UserProfile, error) {
+	if err := a.begin(ctx, apiDescribeUserProfile); err != nil {
+		return awsops.UserProfile{}, err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	_, p, err := a.profileLocked(apiDescribeUserProfile, domainID, name)
+	if err != nil {
+		return awsops.UserProfile{}, err
+	}
+	out := awsops.UserProfile{DomainID: domainID, Name: p.Name, ARN: a.smARN("user-profile", domainID+"/"+p.Name),
+		Status: p.Status, ExecutionRole: p.ExecutionRole}
+	if settle(&p.Status, &p.NextStatus) {
+		if err := a.commit(apiDescribeUserProfile); err != nil {
+			return awsops.UserProfile{}, err
+		}
+	}
+	return out, nil
+}
+
+// ListSpaces is sagemaker:ListSpaces filtered by domain, in name order.
+func (a *Account) ListSpaces(ctx context.Context, domainID string) ([]awsops.Space, error) {
+	if err := a.begin(ctx, apiListSpaces); err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := []awsops.Space{}
+	if d, ok := a.st.domains[domainID]; ok {
+		for _, n := range sortedKeys(d.spaces) {
+			s := d.spaces[n]
+			out = append(out, awsops.Space{DomainID: d.ID, Name: s.Name, Status: s.Status, SharingType: s.SharingType, Owner: s.Owner})
+		}
+	}
+	return out, nil
+}
+
+// DescribeSpace is sagemaker:DescribeSpace.
+func (a *Account) DescribeSpace(ctx context.Context, domainID, name string) (awsops.Space, error) {
+	if err := a.begin(ctx, apiDescribeSpace); err != nil {
+		return awsops.Space{}, err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var s *fileSpace
+	d, ok := a.st.domains[domainID]
+	if ok {
+		s, ok = d.spaces[name]
+	}
+	if !ok {
+		return awsops.Space{}, awsops.NewError(apiDescribeSpace, "ResourceNotFound",
+			fmt.Sprintf("Space %s does not exist.", a.smARN("space", domainID+"/"+name)))
+	}
+	return awsops.Space{DomainID: domainID, Name: s.Name, ARN: a.smARN("space", domainID+"/"+s.Name), Status: s.Status,
+		SharingType: s.SharingType, Owner: s.Owner}, nil
+}
+
+// ListApps is sagemaker:ListApps filtered by domain, in creation order;
+// deleted apps stay listed, as in SageMaker.
+func (a *Account) ListApps(ctx context.Context, domainID string) ([]awsops.App, error) {
+	if err := a.begin(ctx, apiListApps); err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := []awsops.App{}
+	if d, ok := a.st.domains[domainID]; ok {
+		for _, ap := range d.apps {
+			out = append(out, awsops.App{DomainID: d.ID, UserProfile: ap.UserProfile, SpaceName: ap.SpaceName,
+				AppType: ap.AppType, AppName: ap.AppName, Status: ap.Status})
+		}
+	}
+	return out, nil
+}
+
+// ListNotebookInstances is sagemaker:ListNotebookInstances, in name
+// order. As in SageMaker, the summaries carry no role: describe each one.
+func (a *Account) ListNotebookInstances(ctx context.Context) ([]awsops.NotebookInstance, error) {
+	if err := a.begin(ctx, apiListNotebookInstances); err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := []awsops.NotebookInstance{}
+	for _, k := range sortedKeys(a.st.notebooks) {
+		n := a.st.notebooks[k]
+		out = append(out, awsops.NotebookInstance{Name: n.Name, ARN: a.notebookARN(n.Name), Status: n.Status, InstanceType: n.InstanceType})
+	}
+	return out, nil
+}
+
+// DescribeNotebookInstance is sagemaker:DescribeNotebookInstance.
+func (a *Account) DescribeNotebookInstance(ctx context.Context, name string) (awsops.NotebookInstance, error) {
+	if err := a.begin(ctx, apiDescribeNotebookInstance); err != nil {
+		return awsops.NotebookInstance{}, err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	n, err := a.notebookLocked(apiDescribeNotebookInstance, name)
+	if err != nil {
+		return awsops.NotebookInstance{}, err
+	}
+	out := awsops.NotebookInstance{Name: n.Name, ARN: a.notebookARN(n.Name), Status: n.Status, RoleARN: n.RoleARN, InstanceType: n.InstanceType}
+	if settle(&n.Status, &n.NextStatus) {
+		if err := a.commit(apiDescribeNotebookInstance); err != nil {
+			return awsops.NotebookInstance{}, err
+		}
+	}
+	return out, nil
+}
+
+// UpdateDomainRoles is sagemaker:UpdateDomain with DefaultUserSettings
+// and/or DefaultSpaceSettings.ExecutionRole. The domain reports Updating
+// to the next DescribeDomain, then InService.
+func (a *Account) UpdateDomainRoles(ctx context.Context, domainID string, roles awsops.DomainRoles) error {
+	const api = awsops.APIUpdateDomain
+	if err := a.begin(ctx, api); err != nil {
+		return err
+	}
+	type change struct {
+		field, arn string
+		dst        func(*domain) *string
+	}
+	var changes []change
+	if roles.DefaultUserRole != nil {
+		changes = append(changes, change{fieldDefaultUserRole, *roles.DefaultUserRole, func(d *domain) *string { return &d.DefaultUserRole }})
+	}
+	if roles.DefaultSpaceRole != nil {
+		changes = append(changes, change{fieldDefaultSpaceRole, *roles.DefaultSpaceRole, func(d *domain) *string { return &d.DefaultSpaceRole }})
+	}
+	for _, c := range changes {
+		if err := checkRoleShape(api, c.field, c.arn); err != nil {
+			return err
+		}
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	d, err := a.domainLocked(api, domainID)
+	if err != nil {
+		return err
+	}
+	for _, c := range changes {
+		if err := a.checkRoleUsable(api, c.arn); err != nil {
+			return err
+		}
+	}
+	for _, c := range changes {
+		*c.dst(d) = c.arn
+	}
+	d.Status, d.NextStatus = awsops.StatusUpdating, awsops.StatusInService
+	return a.commit(api)
+}
+
+// UpdateUserProfileRole is sagemaker:UpdateUserProfile with
+// UserSettings.ExecutionRole. The profile reports Updating to the next
+// DescribeUserProfile, then InService.
+func (a *Account) UpdateUserProfileRole(ctx context.Context, domainID, name, roleARN string) error {
+	const api = awsops.APIUpdateUserProfile
+	if err := a.begin(ctx, api); err != nil {
+		return err
+	}
+	if err := checkRoleShape(api, fieldUserRole, roleARN); err != nil {
+		return err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	_, p, err := a.profileLocked(api, domainID, name)
+	if err != nil {
+		return err
+	}
+	if err := a.checkRoleUsable(api, roleARN); err != nil {
+		return err
+	}
+	p.ExecutionRole = roleARN
+	p.Status, p.NextStatus = awsops.StatusUpdating, awsops.StatusInService
+	return a.commit(api)
+}
+
+// notebookTransition refuses a change a notebook instance's status does not
+// allow, in SageMaker's words.
+func (a *Account) notebookTransition(api string, n *fileNotebook, to string, from ...string) error {
+	for _, f := range from {
+		if n.Status == f {
+			return nil
+		}
+	}
+	return awsops.NewError(api, "ValidationException", fmt.Sprintf(
+		"Status (%s) not in ([%s]). Unable to transition to (%s) for Notebook Instance (%s).",
+		n.Status, strings.Join(from, ", "), to, a.notebookARN(n.Name)))
+}
+
+// UpdateNotebookInstanceRole is sagemaker:UpdateNotebookInstance with
+// RoleArn: only while the instance is Stopped (or Failed). It reports
+// Updating to the next describe, then Stopped.
+func (a *Account) UpdateNotebookInstanceRole(ctx context.Context, name, roleARN string) error {
+	const api = awsops.APIUpdateNotebookInstance
+	if err := a.begin(ctx, api); err != nil {
+		return err
+	}
+	if err := checkRoleShape(api, fieldNotebookRole, roleARN); err != nil {
+		return err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	n, err := a.notebookLocked(api, name)
+	if err != nil {
+		return err
+	}
+	if err := a.notebookTransition(api, n, awsops.StatusUpdating, awsops.StatusStopped, awsops.StatusFailed); err != nil {
+		return err
+	}
+	if err := a.checkRoleUsable(api, roleARN); err != nil {
+		return err
+	}
+	n.RoleARN = roleARN
+	n.Status, n.NextStatus = awsops.StatusUpdating, awsops.StatusStopped
+	return a.commit(api)
+}
+
+// StopNotebookInstance is sagemaker:StopNotebookInstance: InService →
+// Stopping (reported once) → Stopped.
+func (a *Account) StopNotebookInstance(ctx context.Context, name string) error {
+	const api = awsops.APIStopNotebookInstance
+	if err := a.begin(ctx, api); err != nil {
+		return err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	n, err := a.notebookLocked(api, name)
+	if err != nil {
+		return err
+	}
+	if err := a.notebookTransition(api, n, awsops.StatusStopping, awsops.StatusInService); err != nil {
+		return err
+	}
+	n.Status, n.NextStatus = awsops.StatusStopping, awsops.StatusStopped
+	return a.commit(api)
+}
+
+// StartNotebookInstance is sagemaker:StartNotebookInstance: Stopped (or
+// Failed) → Pending (reported once) → InService.
+func (a *Account) StartNotebookInstance(ctx context.Context, name string) error {
+	const api = awsops.APIStartNotebookInstance
+	if err := a.begin(ctx, api); err != nil {
+		return err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	n, err := a.notebookLocked(api, name)
+	if err != nil {
+		return err
+	}
+	if err := a.notebookTransition(api, n, awsops.StatusPending, awsops.StatusStopped, awsops.StatusFailed); err != nil {
+		return err
+	}
+	n.Status, n.NextStatus = awsops.StatusPending, awsops.StatusInService
+	return a.commit(api)
+}
