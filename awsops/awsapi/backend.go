@@ -1,0 +1,211 @@
+// Package awsapi is the awsops.Backend that talks to AWS through
+// aws-sdk-go-v2. Configuration is resolved as the AWS CLI resolves it
+// (environment, shared config and credentials files, SSO, --profile,
+// --region, --endpoint-url / AWS_ENDPOINT_URL), requests use adaptive retry,
+// every list follows every page, and every failure comes back as an
+// *awsops.Error so callers never see SDK types.
+package awsapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/sagerole/sagerole/awsops"
+)
+
+// Options say which account and endpoint to reach. Empty fields fall back
+// to the environment and the shared config files, as in the AWS CLI.
+type Options struct {
+	Profile     string
+	Region      string
+	EndpointURL string
+	// MaxAttempts caps attempts per request (1 = no retries); 0 keeps the
+	// SDK's default.
+	MaxAttempts int
+}
+
+// Backend implements awsops.Backend with aws-sdk-go-v2.
+type Backend struct {
+	region   string
+	endpoint string
+	sts      stsAPI
+	iam      iamAPI
+	s3       s3API
+	sm       sagemakerAPI
+}
+
+var _ awsops.Backend = (*Backend)(nil)
+
+// The narrow client interfaces below list exactly the SDK calls the backend
+// makes; the SDK clients satisfy them, and tests may substitute fakes.
+
+type stsAPI interface {
+	GetCallerIdentity(ctx context.Context, in *sts.GetCallerIdentityInput, opts ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error)
+}
+
+type iamAPI interface {
+	iam.ListRolesAPIClient
+	iam.ListAttachedRolePoliciesAPIClient
+	iam.ListRolePoliciesAPIClient
+	GetRole(ctx context.Context, in *iam.GetRoleInput, opts ...func(*iam.Options)) (*iam.GetRoleOutput, error)
+	GetRolePolicy(ctx context.Context, in *iam.GetRolePolicyInput, opts ...func(*iam.Options)) (*iam.GetRolePolicyOutput, error)
+	GetPolicy(ctx context.Context, in *iam.GetPolicyInput, opts ...func(*iam.Options)) (*iam.GetPolicyOutput, error)
+	GetPolicyVersion(ctx context.Context, in *iam.GetPolicyVersionInput, opts ...func(*iam.Options)) (*iam.GetPolicyVersionOutput, error)
+	GetAccountSummary(ctx context.Context, in *iam.GetAccountSummaryInput, opts ...func(*iam.Options)) (*iam.GetAccountSummaryOutput, error)
+	CreateRole(ctx context.Context, in *iam.CreateRoleInput, opts ...func(*iam.Options)) (*iam.CreateRoleOutput, error)
+	DeleteRole(ctx context.Context, in *iam.DeleteRoleInput, opts ...func(*iam.Options)) (*iam.DeleteRoleOutput, error)
+	UpdateAssumeRolePolicy(ctx context.Context, in *iam.UpdateAssumeRolePolicyInput, opts ...func(*iam.Options)) (*iam.UpdateAssumeRolePolicyOutput, error)
+	AttachRolePolicy(ctx context.Context, in *iam.AttachRolePolicyInput, opts ...func(*iam.Options)) (*iam.AttachRolePolicyOutput, error)
+	DetachRolePolicy(ctx context.Context, in *iam.DetachRolePolicyInput, opts ...func(*iam.Options)) (*iam.DetachRolePolicyOutput, error)
+	PutRolePolicy(ctx context.Context, in *iam.PutRolePolicyInput, opts ...func(*iam.Options)) (*iam.PutRolePolicyOutput, error)
+	DeleteRolePolicy(ctx context.Context, in *iam.DeleteRolePolicyInput, opts ...func(*iam.Options)) (*iam.DeleteRolePolicyOutput, error)
+	TagRole(ctx context.Context, in *iam.TagRoleInput, opts ...func(*iam.Options)) (*iam.TagRoleOutput, error)
+	UntagRole(ctx context.Context, in *iam.UntagRoleInput, opts ...func(*iam.Options)) (*iam.UntagRoleOutput, error)
+}
+
+type s3API interface {
+	s3.ListBucketsAPIClient
+	HeadBucket(ctx context.Context, in *s3.HeadBucketInput, opts ...func(*s3.Options)) (*s3.HeadBucketOutput, error)
+	GetBucketLocation(ctx context.Context, in *s3.GetBucketLocationInput, opts ...func(*s3.Options)) (*s3.GetBucketLocationOutput, error)
+	CreateBucket(ctx context.Context, in *s3.CreateBucketInput, opts ...func(*s3.Options)) (*s3.CreateBucketOutput, error)
+	DeleteBucket(ctx context.Context, in *s3.DeleteBucketInput, opts ...func(*s3.Options)) (*s3.DeleteBucketOutput, error)
+}
+
+type sagemakerAPI interface {
+	sagemaker.ListDomainsAPIClient
+	sagemaker.ListUserProfilesAPIClient
+	sagemaker.ListSpacesAPIClient
+	sagemaker.ListAppsAPIClient
+	sagemaker.ListNotebookInstancesAPIClient
+	DescribeDomain(ctx context.Context, in *sagemaker.DescribeDomainInput, opts ...func(*sagemaker.Options)) (*sagemaker.DescribeDomainOutput, error)
+	DescribeUserProfile(ctx context.Context, in *sagemaker.DescribeUserProfileInput, opts ...func(*sagemaker.Options)) (*sagemaker.DescribeUserProfileOutput, error)
+	DescribeSpace(ctx context.Context, in *sagemaker.DescribeSpaceInput, opts ...func(*sagemaker.Options)) (*sagemaker.DescribeSpaceOutput, error)
+	DescribeNotebookInstance(ctx context.Context, in *sagemaker.DescribeNotebookInstanceInput, opts ...func(*sagemaker.Options)) (*sagemaker.DescribeNotebookInstanceOutput, error)
+	UpdateDomain(ctx context.Context, in *sagemaker.UpdateDomainInput, opts ...func(*sagemaker.Options)) (*sagemaker.UpdateDomainOutput, error)
+	UpdateUserProfile(ctx context.Context, in *sagemaker.UpdateUserProfileInput, opts ...func(*sagemaker.Options)) (*sagemaker.UpdateUserProfileOutput, error)
+	UpdateNotebookInstance(ctx context.Context, in *sagemaker.UpdateNotebookInstanceInput, opts ...func(*sagemaker.Options)) (*sagemaker.UpdateNotebookInstanceOutput, error)
+	StopNotebookInstance(ctx context.Context, in *sagemaker.StopNotebookInstanceInput, opts ...func(*sagemaker.Options)) (*sagemaker.StopNotebookInstanceOutput, error)
+	StartNotebookInstance(ctx context.Context, in *sagemaker.StartNotebookInstanceInput, opts ...func(*sagemaker.Options)) (*sagemaker.StartNotebookInstanceOutput, error)
+}
+
+// Messages for a configuration that cannot reach any account. They name
+// what to set, and the way out that needs no account at all.
+const (
+	msgNoRegion      = "no AWS region is set: pass --region, set AWS_REGION, or set region in your profile (or try --sandbox for a sandbox account)"
+	msgNoCredentials = "no AWS credentials were found: pass --profile or set AWS_PROFILE, set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run `aws sso login` for an SSO profile (or try --sandbox for a sandbox account)"
+)
+
+// New resolves configuration and credentials and returns a Backend. A
+// configuration that cannot work (unknown profile, no region, no
+// credentials) is an *awsops.ConfigError, found here rather than on the
+// first call.
+func New(ctx context.Context, o Options) (*Backend, error) {
+	cfg, err := loadConfig(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+		return nil, credentialsError(o.Profile, err)
+	}
+	return newFromConfig(cfg), nil
+}
+
+// loadConfig resolves the SDK configuration New uses (profile, region,
+// endpoint, adaptive retry) without fetching credentials.
+func loadConfig(ctx context.Context, o Options) (aws.Config, error) {
+	var opts []func(*config.LoadOptions) error
+	if o.Profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(o.Profile))
+	}
+	if o.Region != "" {
+		opts = append(opts, config.WithRegion(o.Region))
+	}
+	if o.EndpointURL != "" {
+		opts = append(opts, config.WithBaseEndpoint(o.EndpointURL))
+	}
+	// Adaptive mode: retries like standard mode, and also slows down when
+	// IAM throttles a long run of writes instead of failing it.
+	maxAttempts := o.MaxAttempts
+	opts = append(opts, config.WithRetryer(func() aws.Retryer {
+		return retry.NewAdaptiveMode(func(ao *retry.AdaptiveModeOptions) {
+			if maxAttempts > 0 {
+				ao.StandardOptions = append(ao.StandardOptions, func(so *retry.StandardOptions) {
+					so.MaxAttempts = maxAttempts
+				})
+			}
+		})
+	}))
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		var noProfile config.SharedConfigProfileNotExistError
+		if errors.As(err, &noProfile) {
+			return aws.Config{}, &awsops.ConfigError{Err: err, Msg: fmt.Sprintf(
+				"AWS profile %q is not in your AWS config or credentials file: check --profile or AWS_PROFILE, or run `aws configure --profile %s` (or try --sandbox for a sandbox account)",
+				noProfile.Profile, noProfile.Profile)}
+		}
+		return aws.Config{}, &awsops.ConfigError{Err: err, Msg: "cannot load the AWS configuration: " + err.Error()}
+	}
+	if cfg.Region == "" {
+		return aws.Config{}, &awsops.ConfigError{Msg: msgNoRegion}
+	}
+	return cfg, nil
+}
+
+// credentialsError explains a failed credential lookup. With no source at
+// all the SDK's own message is a long provider chain dump, so say what to
+// set instead; a named profile that fails (expired SSO session, bad
+// role_arn) keeps the SDK's reason.
+func credentialsError(profile string, err error) error {
+	if profile == "" {
+		profile = os.Getenv("AWS_PROFILE")
+	}
+	if profile == "" {
+		return &awsops.ConfigError{Msg: msgNoCredentials, Err: err}
+	}
+	return &awsops.ConfigError{Err: err, Msg: fmt.Sprintf(
+		"cannot get AWS credentials for profile %q (%v): run `aws sso login --profile %s` if it is an SSO profile, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or try --sandbox for a sandbox account)",
+		profile, err, profile)}
+}
+
+// newFromConfig builds the service clients from a resolved config.
+func newFromConfig(cfg aws.Config) *Backend {
+	s3c := s3.NewFromConfig(cfg, func(so *s3.Options) {
+		// Emulators answer on one host: virtual-hosted buckets
+		// (bucket.localhost) do not resolve. The S3 client has already
+		// folded AWS_ENDPOINT_URL_S3 and the config's services section into
+		// BaseEndpoint by the time this runs.
+		if so.BaseEndpoint != nil && *so.BaseEndpoint != "" {
+			so.UsePathStyle = true
+		}
+	})
+	endpoint := ""
+	if cfg.BaseEndpoint != nil {
+		endpoint = *cfg.BaseEndpoint
+	}
+	return &Backend{
+		region:   cfg.Region,
+		endpoint: endpoint,
+		sts:      sts.NewFromConfig(cfg),
+		iam:      iam.NewFromConfig(cfg),
+		s3:       s3c,
+		sm:       sagemaker.NewFromConfig(cfg),
+	}
+}
+
+// Region is the region requests go to.
+func (b *Backend) Region() string { return b.region }
+
+// Endpoint is the endpoint URL every service is sent to (from
+// --endpoint-url, AWS_ENDPOINT_URL or the profile's endpoint_url), empty
+// for AWS itself.
+func (b *Backend) Endpoint() string { return b.endpoint }

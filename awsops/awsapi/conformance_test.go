@@ -1,0 +1,100 @@
+package awsapi
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
+	smtypes "github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
+
+	"github.com/sagerole/sagerole/awsops/internal/motoserver"
+	"github.com/sagerole/sagerole/awsops/opstest"
+)
+
+// moto is this package's one moto_server, started by the first test that
+// needs it (starting one costs a second or two) and stopped by TestMain.
+var moto, stopMoto = motoserver.Shared()
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	stopMoto()
+	os.Exit(code)
+}
+
+// newMotoBackend resets moto and returns a backend on it in region.
+func newMotoBackend(t *testing.T, region string) (*Backend, aws.Config) {
+	t.Helper()
+	srv := moto(t)
+	srv.Reset(t)
+	motoserver.Env(t)
+	o := Options{Region: region, EndpointURL: srv.URL()}
+	b, err := New(t.Context(), o)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	cfg, err := loadConfig(t.Context(), o)
+	if err != nil {
+		t.Fatalf("loadConfig: %v", err)
+	}
+	return b, cfg
+}
+
+// TestConformance runs the backend suite against moto, in us-east-1 (where
+// S3 has its legacy quirks) and in another region. moto is reset once per
+// region, not per case: the suite must not need an empty account, and moto
+// takes most of a second to reload its managed policies after a reset.
+func TestConformance(t *testing.T) {
+	for _, region := range []string{"us-east-1", "eu-west-1"} {
+		t.Run(region, func(t *testing.T) {
+			b, cfg := newMotoBackend(t, region)
+			h := opstest.Harness{Backend: b, Fixture: motoFixture{sm: sagemaker.NewFromConfig(cfg)}}
+			opstest.Run(t, func(*testing.T) opstest.Harness { return h })
+		})
+	}
+}
+
+// motoFixture creates domains and notebook instances with the SageMaker
+// API, which sagerole itself never calls.
+type motoFixture struct{ sm *sagemaker.Client }
+
+func (f motoFixture) CreateDomain(ctx context.Context, name, userRoleARN, spaceRoleARN string) (string, error) {
+	in := &sagemaker.CreateDomainInput{
+		DomainName:          aws.String(name),
+		AuthMode:            smtypes.AuthModeIam,
+		DefaultUserSettings: &smtypes.UserSettings{ExecutionRole: aws.String(userRoleARN)},
+		SubnetIds:           []string{"subnet-0123456789abcdef0"},
+		VpcId:               aws.String("vpc-0123456789abcdef0"),
+	}
+	if spaceRoleARN != "" {
+		in.DefaultSpaceSettings = &smtypes.DefaultSpaceSettings{ExecutionRole: aws.String(spaceRoleARN)}
+	}
+	out, err := f.sm.CreateDomain(ctx, in)
+	if err != nil {
+		return "", fmt.Errorf("create domain %s: %w", name, err)
+	}
+	if id := aws.ToString(out.DomainId); id != "" {
+		return id, nil
+	}
+	// moto answers with the ARN only.
+	_, id, ok := strings.Cut(aws.ToString(out.DomainArn), ":domain/")
+	if !ok {
+		return "", fmt.Errorf("create domain %s: no domain ID in %q", name, aws.ToString(out.DomainArn))
+	}
+	return id, nil
+}
+
+func (f motoFixture) CreateNotebookInstance(ctx context.Context, name, roleARN string) error {
+	_, err := f.sm.CreateNotebookInstance(ctx, &sagemaker.CreateNotebookInstanceInput{
+		NotebookInstanceName: aws.String(name),
+		InstanceType:         smtypes.InstanceTypeMlT3Medium,
+		RoleArn:              aws.String(roleARN),
+	})
+	if err != nil {
+		return fmt.Errorf("create notebook instance %s: %w", name, err)
+	}
+	return nil
+}
