@@ -78,7 +78,7 @@ func New(opts Options) (*Account, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sandbox seed: %w", err)
 	}
-	return newAccount(st, "", opts), nil
+	return build(st, "", opts), nil
 }
 
 // Open returns the account kept in the state file at path, creating the
@@ -102,7 +102,7 @@ func Open(path string, opts Options) (*Account, error) {
 	if err == nil {
 		var st *state
 		if st, err = decodeState(data); err == nil {
-			return newAccount(st, path, opts), nil
+			return build(st, path, opts), nil
 		}
 	}
 	return nil, &awsops.ConfigError{
@@ -121,7 +121,7 @@ func unwrapPath(err error) error {
 	return err
 }
 
-func newAccount(st *state, path string, opts Options) *Account {
+func build(st *state, path string, opts Options) *Account {
 	a := &Account{latency: opts.Latency, now: opts.Now, path: path, st: st, region: st.region,
 		faults: map[string]Fault{}, faultCalls: map[string]int{}, calls: map[string]int{}}
 	if opts.Region != "" {
