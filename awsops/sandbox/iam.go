@@ -19,7 +19,7 @@ const (
 	apiListAttachedRolePolicies = "iam:ListAttachedRolePolicies"
 	apiListRolePolicies         = "iam:ListRolePolicies"
 	apiGetRolePolicy            = "iam:GetRolePolicy"
-	apiGetPolicyVersion         = "iam:GetPolicyVersion"
+	apiGetPolicy                = "iam:GetPolicy"
 	apiGetAccountSummary        = "iam:GetAccountSummary"
 )
 
@@ -193,19 +193,20 @@ func noSuchRolePolicy(api, name string) error {
 }
 
 // GetPolicyDocument is iam:GetPolicy + iam:GetPolicyVersion of the default
-// version.
+// version; faults and errors are those of iam:GetPolicy, the call that
+// finds out whether the policy exists.
 func (a *Account) GetPolicyDocument(ctx context.Context, policyARN string) (string, error) {
-	if err := a.begin(ctx, apiGetPolicyVersion); err != nil {
+	if err := a.begin(ctx, apiGetPolicy); err != nil {
 		return "", err
 	}
 	if err := rules.PolicyARN(policyARN); err != nil {
-		return "", awsops.NewError(apiGetPolicyVersion, "InvalidInput", fmt.Sprintf("ARN %s is not valid.", policyARN))
+		return "", awsops.NewError(apiGetPolicy, "InvalidInput", fmt.Sprintf("ARN %s is not valid.", policyARN))
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	p, ok := a.st.policies[policyARN]
 	if !ok {
-		return "", noSuchPolicy(apiGetPolicyVersion, policyARN)
+		return "", noSuchPolicy(apiGetPolicy, policyARN)
 	}
 	return string(p.Document), nil
 }

@@ -9,8 +9,8 @@ import (
 )
 
 const (
-	apiListBuckets       = "s3:ListBuckets"
-	apiGetBucketLocation = "s3:GetBucketLocation"
+	apiListBuckets = "s3:ListBuckets"
+	apiHeadBucket  = "s3:HeadBucket"
 )
 
 var regionRE = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$`)
@@ -35,16 +35,17 @@ func (a *Account) ListBuckets(ctx context.Context) ([]awsops.Bucket, error) {
 	return out, nil
 }
 
-// BucketRegion is s3:GetBucketLocation.
+// BucketRegion is s3:HeadBucket, whose x-amz-bucket-region names the
+// region. Its 404 has no body, so the code is the bare HTTP status's.
 func (a *Account) BucketRegion(ctx context.Context, bucket string) (string, error) {
-	if err := a.begin(ctx, apiGetBucketLocation); err != nil {
+	if err := a.begin(ctx, apiHeadBucket); err != nil {
 		return "", err
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	b, ok := a.st.buckets[bucket]
 	if !ok {
-		return "", noSuchBucket(apiGetBucketLocation)
+		return "", awsops.NewError(apiHeadBucket, "NotFound", "Not Found")
 	}
 	return b.Region, nil
 }

@@ -69,7 +69,7 @@ func TestDeleteBucket(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := a.BucketRegion(ctx, "scratch-1")
-	wantErr(t, err, "NoSuchBucket", "does not exist")
+	wantErr(t, err, "NotFound", "Not Found")
 	if r, _ := a.BucketRegion(ctx, "ml-archive-eu-west-1"); r != "eu-west-1" {
 		t.Fatalf("region of the seed's European bucket = %s", r)
 	}
