@@ -240,6 +240,38 @@ func TestSeedIsValid(t *testing.T) {
 			t.Errorf("role %s is over a limit", r.Name)
 		}
 	}
+	// Every reference resolves, except the one dangling role on purpose.
+	roleOK := func(where, arn string) {
+		if _, ok := a.roleByARN(arn); !ok && arn != danglingRole {
+			t.Errorf("%s: role %s does not exist", where, arn)
+		}
+	}
+	for _, d := range a.st.domains {
+		roleOK(d.ID, d.DefaultUserRole)
+		if d.DefaultSpaceRole != "" {
+			roleOK(d.ID, d.DefaultSpaceRole)
+		}
+		for _, p := range d.profiles {
+			if p.ExecutionRole != "" {
+				roleOK(d.ID+"/"+p.Name, p.ExecutionRole)
+			}
+		}
+		for _, s := range d.spaces {
+			if _, ok := d.profiles[s.Owner]; !ok {
+				t.Errorf("%s/%s: owner %q is not a user profile", d.ID, s.Name, s.Owner)
+			}
+		}
+		for _, ap := range d.apps {
+			_, space := d.spaces[ap.SpaceName]
+			_, user := d.profiles[ap.UserProfile]
+			if !space && !user {
+				t.Errorf("%s: app %+v belongs to nothing", d.ID, *ap)
+			}
+		}
+	}
+	for _, n := range a.st.notebooks {
+		roleOK(n.Name, n.RoleARN)
+	}
 	for arn, p := range a.st.policies {
 		if msg := policyProblem("policy", string(p.Document), false); msg != "" {
 			t.Errorf("%s: %s", arn, msg)
