@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/sagerole/sagerole/awsops"
+)
+
+// execute shows plan and runs it: in a dry run it only shows it; otherwise
+// it asks (unless --yes), runs it through the journaled executor, and
+// reports what was done. Every mutating command goes through here.
+func (a *app) execute(ctx context.Context, b awsops.Backend, plan awsops.Plan) (*awsops.Entry, error) {
+	opts := a.cliOptions()
+	x := &awsops.Executor{Backend: b, BackendName: a.backendName}
+	if id, err := b.CallerIdentity(ctx); err == nil {
+		x.Account = id.Account
+	}
+	if a.g.dryRun {
+		// The backend is a DryRun: writes are recorded, never sent, and
+		// nothing is journaled because nothing happened.
+		e, err := x.Run(ctx, plan)
+		if err != nil {
+			return e, err
+		}
+		return e, a.writeView(awsops.View(plan, e, true, opts))
+	}
+	if len(plan.Steps) == 0 {
+		return nil, a.writeView(awsops.View(plan, nil, false, opts))
+	}
+	if !a.g.yes {
+		if !isTerminal(a.stdin) {
+			preview := awsops.View(plan, nil, false, opts)
+			if err := awsops.WriteText(a.stderr, preview); err != nil {
+				return nil, err
+			}
+			return nil, usagef("nothing was changed: pass --yes to run this plan without a terminal to confirm it")
+		}
+		if err := awsops.WriteText(a.stdout, awsops.View(plan, nil, false, opts)); err != nil {
+			return nil, err
+		}
+		ok, err := confirm(a.stdin, a.stdout, fmt.Sprintf("\nRun these %d steps on account %s? [y/N] ", len(plan.Steps), x.Account))
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			fmt.Fprintln(a.stdout, "Nothing was changed.")
+			return nil, nil
+		}
+	}
+	dir, err := awsops.DefaultJournalDir()
+	if err != nil {
+		return nil, &awsops.ConfigError{Msg: err.Error(), Err: err}
+	}
+	x.Journal = &awsops.Journal{Dir: dir}
+	e, runErr := x.Run(ctx, plan)
+	if e != nil {
+		if err := a.writeView(awsops.View(plan, e, false, opts)); err != nil && runErr == nil {
+			return e, err
+		}
+	}
+	return e, runErr
+}
+
+func (a *app) writeView(v awsops.PlanView) error {
+	if a.g.output == "json" {
+		return awsops.WriteJSON(a.stdout, v)
+	}
+	return awsops.WriteText(a.stdout, v)
+}
+
+// isTerminal reports whether r is an interactive terminal.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func confirm(in io.Reader, out io.Writer, question string) (bool, error) {
+	fmt.Fprint(out, question)
+	line, err := bufio.NewReader(in).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return false, fmt.Errorf("reading the answer: %w", err)
+	}
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "yes":
+		return true, nil
+	}
+	return false, nil
+}

@@ -1,0 +1,236 @@
+// Command sagerole creates, finds, changes and edits Amazon SageMaker AI
+// execution roles: a terminal wizard, one-shot commands for scripts, and an
+// embedded sandbox account.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sagerole/sagerole/awsops"
+	"github.com/sagerole/sagerole/awsops/awsapi"
+	"github.com/sagerole/sagerole/awsops/rules"
+	"github.com/sagerole/sagerole/awsops/sandbox"
+)
+
+// Set by the release build (-ldflags "-X main.version=...").
+var (
+	version = "dev"
+	commit  = "none"
+	date    = "unknown"
+)
+
+// Exit statuses of the command line contract.
+const (
+	exitOK       = 0
+	exitFailed   = 1 // an AWS operation failed
+	exitBadUsage = 2 // bad input or usage; nothing was sent
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// globals are the flags every command carries.
+type globals struct {
+	profile      string
+	region       string
+	endpointURL  string
+	sandbox      bool
+	sandboxState string
+	dryRun       bool
+	yes          bool
+	output       string
+	noColor      bool
+	accessible   bool
+}
+
+// app is one invocation: its flags, streams, and the backend once opened.
+type app struct {
+	g      globals
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+
+	backend     awsops.Backend
+	backendName string
+}
+
+// usageError is bad usage: one sentence, exit 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+	root := a.rootCommand()
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	return a.report(err)
+}
+
+// report prints err the way its kind deserves and returns the exit status.
+func (a *app) report(err error) int {
+	var runErr *awsops.RunError
+	var cfgErr *awsops.ConfigError
+	var useErr *usageError
+	var awsErr *awsops.Error
+	switch {
+	case errors.As(err, &useErr), errors.As(err, &cfgErr), rules.IsInput(err):
+		fmt.Fprintf(a.stderr, "sagerole: %v\n", err)
+		return exitBadUsage
+	case errors.As(err, &runErr):
+		fmt.Fprintf(a.stderr, "sagerole: %s", runErr.Summary())
+		return exitFailed
+	case errors.As(err, &awsErr):
+		fmt.Fprintf(a.stderr, "sagerole: %v\nnothing was changed.\n", err)
+		return exitFailed
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintf(a.stderr, "sagerole: interrupted\n")
+		return exitFailed
+	}
+	fmt.Fprintf(a.stderr, "sagerole: %v\n", err)
+	return exitFailed
+}
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "sagerole",
+		Short: "Create, find, change and edit Amazon SageMaker AI execution roles",
+		Long: `sagerole creates, finds, changes and edits Amazon SageMaker AI execution roles.
+Every change is shown as a plan first, journaled, and undoable.
+Try it without an AWS account: sagerole --sandbox find --whoami`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return a.checkGlobals()
+		},
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err.Error()} })
+	f := root.PersistentFlags()
+	f.StringVar(&a.g.profile, "profile", "", "AWS profile from your shared config (as the AWS CLI's --profile)")
+	f.StringVar(&a.g.region, "region", "", "AWS region (default: AWS_REGION or the profile's region)")
+	f.StringVar(&a.g.endpointURL, "endpoint-url", "", "send every AWS call to this endpoint (an emulator such as moto)")
+	f.BoolVar(&a.g.sandbox, "sandbox", false, "use the embedded sandbox account instead of AWS")
+	f.StringVar(&a.g.sandboxState, "sandbox-state", "", "load the sandbox account from `FILE` and save it after each change (implies --sandbox)")
+	f.BoolVar(&a.g.dryRun, "dry-run", false, "show the plan; send no change")
+	f.BoolVar(&a.g.yes, "yes", false, "run the plan without asking")
+	f.StringVar(&a.g.output, "output", "text", "output format: text or json")
+	f.BoolVar(&a.g.noColor, "no-color", false, "no colour (also NO_COLOR)")
+	f.BoolVar(&a.g.accessible, "accessible", false, "plain line-by-line prompts for screen readers and scripts")
+
+	root.AddCommand(a.versionCommand(), a.findCommand())
+	return root
+}
+
+func (a *app) checkGlobals() error {
+	if a.g.output != "text" && a.g.output != "json" {
+		return usagef("--output must be text or json, not %q", a.g.output)
+	}
+	if a.g.sandboxState != "" {
+		a.g.sandbox = true
+	}
+	if a.g.sandbox && (a.g.profile != "" || a.g.endpointURL != "") {
+		return usagef("--sandbox cannot be combined with --profile or --endpoint-url: the sandbox is not an AWS account")
+	}
+	if os.Getenv("NO_COLOR") != "" {
+		a.g.noColor = true
+	}
+	return nil
+}
+
+// open returns the backend the flags ask for: the sandbox or AWS, wrapped in
+// a dry run when --dry-run is set. It is decided here, once.
+func (a *app) open(ctx context.Context) (awsops.Backend, error) {
+	if a.backend != nil {
+		return a.backend, nil
+	}
+	var b awsops.Backend
+	switch {
+	case a.g.sandboxState != "":
+		acct, err := sandbox.Open(a.g.sandboxState, sandbox.Options{Region: a.g.region})
+		if err != nil {
+			return nil, err
+		}
+		abs, _ := filepath.Abs(a.g.sandboxState)
+		b, a.backendName = acct, "sandbox:"+abs
+	case a.g.sandbox:
+		acct, err := sandbox.New(sandbox.Options{Region: a.g.region})
+		if err != nil {
+			return nil, err
+		}
+		b, a.backendName = acct, "sandbox"
+	default:
+		be, err := awsapi.New(ctx, awsapi.Options{Profile: a.g.profile, Region: a.g.region, EndpointURL: a.g.endpointURL})
+		if err != nil {
+			return nil, err
+		}
+		b, a.backendName = be, "aws"
+	}
+	if a.g.dryRun {
+		b = awsops.NewDryRun(b)
+	}
+	a.backend = b
+	return b, nil
+}
+
+// mode is the badge the user sees: SANDBOX, DRY RUN or LIVE.
+func (a *app) mode() string {
+	switch {
+	case a.g.dryRun:
+		return "DRY RUN"
+	case a.g.sandbox:
+		return "SANDBOX"
+	}
+	return "LIVE"
+}
+
+// cliOptions are what printed aws commands carry to reach the same account.
+func (a *app) cliOptions() awsops.CLIOptions {
+	o := awsops.CLIOptions{Profile: a.g.profile, Region: a.g.region, EndpointURL: a.g.endpointURL}
+	if a.backend != nil && o.Region == "" && !a.g.sandbox {
+		o.Region = a.backend.Region()
+	}
+	return o
+}
+
+func (a *app) versionCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if a.g.output == "json" {
+				return awsops.WriteJSON(a.stdout, map[string]string{"version": version, "commit": commit, "date": date})
+			}
+			_, err := fmt.Fprintf(a.stdout, "sagerole %s (commit %s, built %s)\n", version, shortCommit(commit), date)
+			return err
+		},
+	}
+}
+
+func shortCommit(c string) string {
+	if len(c) > 12 {
+		return c[:12]
+	}
+	return strings.TrimSpace(c)
+}
