@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -161,16 +162,22 @@ func loadConfig(ctx context.Context, o Options) (aws.Config, error) {
 	return cfg, nil
 }
 
-// credentialsError explains a failed credential lookup. With no source at
-// all the SDK's own message is a long provider chain dump, so say what to
-// set instead; a named profile that fails (expired SSO session, bad
-// role_arn) keeps the SDK's reason.
+// credentialsError explains a failed credential lookup. When the SDK's
+// chain found no source at all (it ends at instance metadata) its message
+// is a dump of that chain, so say what to set instead; a source that fails
+// (an expired SSO session, a role that cannot be assumed) keeps its reason.
 func credentialsError(profile string, err error) error {
 	if profile == "" {
 		profile = os.Getenv("AWS_PROFILE")
 	}
-	if profile == "" {
+	noSource := strings.Contains(err.Error(), "EC2 IMDS")
+	switch {
+	case profile == "":
 		return &awsops.ConfigError{Msg: msgNoCredentials, Err: err}
+	case noSource:
+		return &awsops.ConfigError{Err: err, Msg: fmt.Sprintf(
+			"AWS profile %q has no credentials: run `aws configure --profile %s` or `aws sso login --profile %s`, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or try --sandbox for a sandbox account)",
+			profile, profile, profile)}
 	}
 	return &awsops.ConfigError{Err: err, Msg: fmt.Sprintf(
 		"cannot get AWS credentials for profile %q (%v): run `aws sso login --profile %s` if it is an SSO profile, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or try --sandbox for a sandbox account)",
