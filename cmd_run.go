@@ -14,10 +14,15 @@ import (
 
 // execute shows plan and runs it: in a dry run it only shows it; otherwise
 // it asks (unless --yes), runs it through the journaled executor, and
-// reports what was done. Every mutating command goes through here.
-func (a *app) execute(ctx context.Context, b awsops.Backend, plan awsops.Plan) (*awsops.Entry, error) {
+// reports what was done. Every mutating command goes through here; tune,
+// when not nil, sets what a command needs of the executor (retries for IAM
+// propagation, progress lines).
+func (a *app) execute(ctx context.Context, b awsops.Backend, plan awsops.Plan, tune func(*awsops.Executor)) (*awsops.Entry, error) {
 	opts := a.cliOptions()
 	x := &awsops.Executor{Backend: b, BackendName: a.backendName}
+	if tune != nil {
+		tune(x)
+	}
 	if id, err := b.CallerIdentity(ctx); err == nil {
 		x.Account = id.Account
 	}

@@ -67,10 +67,16 @@ func Path(p string) error {
 	return nil
 }
 
-// Description checks IAM's role description rule: at most 1,000 characters.
+// Description checks IAM's role description rule: at most 1,000 of tab,
+// CR, LF, U+0020–U+007E and U+00A1–U+00FF.
 func Description(d string) error {
 	if utf8.RuneCountInString(d) > 1000 {
 		return bad("description", "description is %d characters long; IAM allows at most 1000", utf8.RuneCountInString(d))
+	}
+	for _, r := range d {
+		if !(r == '\t' || r == '\n' || r == '\r' || (r >= 0x20 && r <= 0x7e) || (r >= 0xa1 && r <= 0xff)) {
+			return bad("description", "description has the character %q, which IAM does not allow; use Latin-1 letters, digits, punctuation and spaces", r)
+		}
 	}
 	return nil
 }
