@@ -52,8 +52,12 @@ func (w *writeTrap) PutRolePolicy(context.Context, string, string, string) error
 func (w *writeTrap) DeleteRolePolicy(context.Context, string, string) error {
 	return w.hit(awsops.APIDeleteRolePolicy)
 }
-func (w *writeTrap) TagRole(context.Context, string, []awsops.Tag) error { return w.hit(awsops.APITagRole) }
-func (w *writeTrap) UntagRole(context.Context, string, []string) error  { return w.hit(awsops.APIUntagRole) }
+func (w *writeTrap) TagRole(context.Context, string, []awsops.Tag) error {
+	return w.hit(awsops.APITagRole)
+}
+func (w *writeTrap) UntagRole(context.Context, string, []string) error {
+	return w.hit(awsops.APIUntagRole)
+}
 func (w *writeTrap) CreateBucket(context.Context, string, string) error {
 	return w.hit(awsops.APICreateBucket)
 }
@@ -188,7 +192,7 @@ func TestFailedWriteMidPlanRollsBackFromJournal(t *testing.T) {
 		awsops.AttachRolePolicyOp(researchRole, s3ReadOnly),
 		awsops.TagRoleOp(researchRole, []awsops.Tag{{Key: "team", Value: "changed"}, {Key: "new-key", Value: "v"}}),
 		awsops.DetachRolePolicyOp(researchRole, "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"), // fails
-		awsops.DeleteRolePolicyOp(researchRole, "brand-new"), // never runs
+		awsops.DeleteRolePolicyOp(researchRole, "brand-new"),                                         // never runs
 	}}
 	j := &awsops.Journal{Dir: t.TempDir()}
 
