@@ -5,11 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
@@ -105,12 +109,63 @@ func TestWrap(t *testing.T) {
 	}
 }
 
-// fakeIAM answers GetAccountSummary; any other call panics on the nil
-// embedded interface.
+// fakeIAM answers GetAccountSummary, GetPolicy, GetPolicyVersion and
+// ListRoles (its pages in turn); any other call panics on the nil embedded
+// interface.
 type fakeIAM struct {
 	iamAPI
-	summary map[string]int32
-	err     error
+	summary  map[string]int32
+	err      error
+	document string
+	pages    []*iam.ListRolesOutput
+	markers  *[]string
+}
+
+func (f fakeIAM) GetPolicy(_ context.Context, in *iam.GetPolicyInput, _ ...func(*iam.Options)) (*iam.GetPolicyOutput, error) {
+	return &iam.GetPolicyOutput{Policy: &iamtypes.Policy{Arn: in.PolicyArn, DefaultVersionId: aws.String("v7")}}, nil
+}
+
+func (f fakeIAM) GetPolicyVersion(_ context.Context, in *iam.GetPolicyVersionInput, _ ...func(*iam.Options)) (*iam.GetPolicyVersionOutput, error) {
+	if aws.ToString(in.VersionId) != "v7" {
+		return nil, &smithy.GenericAPIError{Code: "NoSuchEntity", Message: "wrong version " + aws.ToString(in.VersionId)}
+	}
+	return &iam.GetPolicyVersionOutput{PolicyVersion: &iamtypes.PolicyVersion{Document: aws.String(f.document), VersionId: in.VersionId}}, nil
+}
+
+func (f fakeIAM) ListRoles(_ context.Context, in *iam.ListRolesInput, _ ...func(*iam.Options)) (*iam.ListRolesOutput, error) {
+	*f.markers = append(*f.markers, aws.ToString(in.Marker))
+	return f.pages[len(*f.markers)-1], nil
+}
+
+// AWS URL-encodes every policy document it returns (moto leaves ListRoles
+// and GetPolicyVersion documents plain, so the conformance run cannot show
+// that these are decoded).
+func TestDocumentsAreDecoded(t *testing.T) {
+	const doc = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"sagemaker.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+	enc := strings.ReplaceAll(url.QueryEscape(doc), "+", "%20")
+	role := func(name string) iamtypes.Role {
+		return iamtypes.Role{RoleName: aws.String(name), Path: aws.String("/"), Arn: aws.String("arn:aws:iam::123456789012:role/" + name), AssumeRolePolicyDocument: aws.String(enc)}
+	}
+	var markers []string
+	b := &Backend{iam: fakeIAM{document: enc, markers: &markers, pages: []*iam.ListRolesOutput{
+		{Roles: []iamtypes.Role{role("a")}, IsTruncated: true, Marker: aws.String("m1")},
+		{Roles: []iamtypes.Role{role("b")}},
+	}}}
+
+	got, err := b.GetPolicyDocument(t.Context(), "arn:aws:iam::aws:policy/X")
+	if err != nil || got != doc {
+		t.Errorf("GetPolicyDocument = %q, %v; want %q", got, err, doc)
+	}
+	roles, err := b.ListRoles(t.Context(), "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(roles) != 2 || roles[0].TrustPolicy != doc || roles[1].TrustPolicy != doc {
+		t.Errorf("ListRoles = %+v, want roles a and b with decoded trust policies", roles)
+	}
+	if want := []string{"", "m1"}; !reflect.DeepEqual(markers, want) {
+		t.Errorf("ListRoles markers = %q, want %q", markers, want)
+	}
 }
 
 func (f fakeIAM) GetAccountSummary(context.Context, *iam.GetAccountSummaryInput, ...func(*iam.Options)) (*iam.GetAccountSummaryOutput, error) {

@@ -27,8 +27,15 @@ import (
 //     Principal in an inline policy (AWS: MalformedPolicyDocument), role
 //     names unique regardless of case (AWS: EntityAlreadyExists for "ROLE"
 //     when "role" exists), bucket names (moto accepts "Bad_Name").
+//   - IAM quotas moto does not enforce but AWS does, each LimitExceeded: an
+//     11th managed policy on a role ("Cannot exceed quota for
+//     PoliciesPerRole: 10"), inline policies over 10,240 characters
+//     together, a trust policy over 2,048 ("ACLSizePerRole"), more than 50
+//     tags on a role over several TagRole calls.
 //   - SageMaker names, role ARNs, duplicate domain names (moto reuses the ID
 //     d-NAME); AWS's domain IDs are d- and 12 random characters.
+//   - Notebook status transitions: moto stops and starts at once, AWS goes
+//     through Stopping and Pending (the cases accept both).
 
 // FullAccessARN is the AWS managed policy every suite run attaches.
 const FullAccessARN = "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"
@@ -288,7 +295,7 @@ func testListRoles(s *suite) {
 	t := s.t
 	n := name("sr-list")
 	path := "/" + name("sr-path") + "/"
-	s.createRole(awsops.CreateRoleInput{Name: n, Path: path})
+	s.createRole(awsops.CreateRoleInput{Name: n, Path: path, Description: "listed", Tags: []awsops.Tag{{Key: "team", Value: "ml"}}})
 	other := name("sr-list-root")
 	s.createRole(awsops.CreateRoleInput{Name: other})
 
@@ -323,6 +330,11 @@ func testListRoles(s *suite) {
 			if r.ARN == "" || r.Path == "" || !jsonEqual(t, r.TrustPolicy, sageMakerTrust) {
 				t.Errorf("ListRoles(%q): %s = %+v, want ARN, path and decoded trust policy", c.prefix, want, r)
 			}
+			// AWS's ListRoles leaves tags out (GetRole has them): a
+			// caller that needs them must not get them from a list.
+			if len(r.Tags) != 0 {
+				t.Errorf("ListRoles(%q): %s has tags %v; AWS lists roles without tags", c.prefix, want, r.Tags)
+			}
 		}
 		for _, not := range c.hasNot {
 			if _, ok := find(roles, not); ok {
@@ -334,8 +346,8 @@ func testListRoles(s *suite) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r, ok := find(roles, n); ok && (r.Path != path || r.ARN != s.roleARN(path, n)) {
-		t.Errorf("ListRoles(%q): path %q ARN %q, want %q %q", path, r.Path, r.ARN, path, s.roleARN(path, n))
+	if r, ok := find(roles, n); ok && (r.Path != path || r.ARN != s.roleARN(path, n) || r.Description != "listed") {
+		t.Errorf("ListRoles(%q): path %q ARN %q description %q, want %q %q %q", path, r.Path, r.ARN, r.Description, path, s.roleARN(path, n), "listed")
 	}
 }
 
