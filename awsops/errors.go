@@ -15,7 +15,7 @@ const (
 	KindMalformedPolicy      // MalformedPolicyDocument
 	KindLimitExceeded        // LimitExceeded, ResourceLimitExceeded, TooManyBuckets
 	KindValidation           // ValidationException, ValidationError, InvalidParameterValue, InvalidInput
-	KindConflict             // DeleteConflict, ConcurrentModification
+	KindConflict             // DeleteConflict, ConcurrentModification, BucketNotEmpty
 	KindAccessDenied         // AccessDenied, AccessDeniedException, UnauthorizedOperation
 	KindThrottled            // Throttling, ThrottlingException, SlowDown
 	KindCredentials          // no credentials / expired token
@@ -94,7 +94,7 @@ func KindForCode(code string) Kind {
 		return KindLimitExceeded
 	case "ValidationException", "ValidationError", "InvalidParameterValue", "InvalidInput", "InvalidBucketName", "IllegalLocationConstraintException", "InvalidLocationConstraint":
 		return KindValidation
-	case "DeleteConflict", "ConcurrentModification", "OperationAborted":
+	case "DeleteConflict", "ConcurrentModification", "OperationAborted", "BucketNotEmpty":
 		return KindConflict
 	case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnrecognizedClientException", "InvalidClientTokenId", "SignatureDoesNotMatch":
 		return KindAccessDenied

@@ -277,3 +277,47 @@ func TestListRolesPages(t *testing.T) {
 		t.Errorf("ListRoles returned %d roles, want %d", len(roles), n)
 	}
 }
+
+// fakeDeleteS3 answers DeleteBucket with its errors in turn, recording the
+// region each call was sent to.
+type fakeDeleteS3 struct {
+	s3API
+	errs    []error
+	regions *[]string
+}
+
+func (f fakeDeleteS3) DeleteBucket(_ context.Context, _ *s3.DeleteBucketInput, optFns ...func(*s3.Options)) (*s3.DeleteBucketOutput, error) {
+	o := s3.Options{Region: "us-east-1"}
+	for _, fn := range optFns {
+		fn(&o)
+	}
+	*f.regions = append(*f.regions, o.Region)
+	return &s3.DeleteBucketOutput{}, f.errs[len(*f.regions)-1]
+}
+
+func TestDeleteBucketFollowsRegion(t *testing.T) {
+	cases := []struct {
+		name     string
+		errs     []error
+		regions  []string
+		wantKind awsops.Kind // KindOther: no error
+	}{
+		{"same region", []error{nil}, []string{"us-east-1"}, awsops.KindOther},
+		{"bucket elsewhere", []error{redirect("eu-west-1"), nil}, []string{"us-east-1", "eu-west-1"}, awsops.KindOther},
+		{"gone", []error{&s3types.NoSuchBucket{}}, []string{"us-east-1"}, awsops.KindNotFound},
+		{"not empty, elsewhere", []error{redirect("eu-west-1"), &smithy.GenericAPIError{Code: "BucketNotEmpty"}}, []string{"us-east-1", "eu-west-1"}, awsops.KindConflict},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var regions []string
+			b := &Backend{s3: fakeDeleteS3{errs: c.errs, regions: &regions}, region: "us-east-1"}
+			err := b.DeleteBucket(t.Context(), "b")
+			if (err == nil) != (c.errs[len(c.errs)-1] == nil) || awsops.KindOf(err) != c.wantKind {
+				t.Errorf("DeleteBucket = %v, want kind %s", err, c.wantKind)
+			}
+			if !reflect.DeepEqual(regions, c.regions) {
+				t.Errorf("sent to %v, want %v", regions, c.regions)
+			}
+		})
+	}
+}
