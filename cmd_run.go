@@ -9,6 +9,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/charmbracelet/x/term"
+
 	"github.com/sagerole/sagerole/awsops"
 )
 
@@ -49,7 +51,11 @@ func (a *app) execute(ctx context.Context, b awsops.Backend, plan awsops.Plan, t
 		if err := awsops.WriteText(a.stdout, awsops.View(plan, nil, false, opts)); err != nil {
 			return nil, err
 		}
-		ok, err := confirm(a.stdin, a.stdout, fmt.Sprintf("\nRun these %d steps on account %s? [y/N] ", len(plan.Steps), x.Account))
+		question := fmt.Sprintf("\nRun these %d steps on account %s? [y/N] ", len(plan.Steps), x.Account)
+		if len(plan.Steps) == 1 {
+			question = fmt.Sprintf("\nRun this step on account %s? [y/N] ", x.Account)
+		}
+		ok, err := confirm(a.stdin, a.stdout, question)
 		if err != nil {
 			return nil, err
 		}
@@ -79,14 +85,11 @@ func (a *app) writeView(v awsops.PlanView) error {
 	return awsops.WriteText(a.stdout, v)
 }
 
-// isTerminal reports whether r is an interactive terminal.
+// isTerminal reports whether r is an interactive terminal (/dev/null, a
+// character device too, is not).
 func isTerminal(r io.Reader) bool {
 	f, ok := r.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(f.Fd())
 }
 
 func confirm(in io.Reader, out io.Writer, question string) (bool, error) {

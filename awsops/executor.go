@@ -15,6 +15,9 @@ type Plan struct {
 	Steps    []Op     `json:"steps"`
 	Warnings []string `json:"warnings,omitempty"`
 	Notes    []string `json:"notes,omitempty"`
+	// UndoOf is the journal entry this plan reverts; a successful run marks
+	// that entry as undone.
+	UndoOf string `json:"undoOf,omitempty"`
 }
 
 // Event reports progress of a run, for the wizard's step list.
@@ -128,12 +131,8 @@ func (x *Executor) save(e *Entry) error {
 // Run executes plan. It returns the entry (journaled unless this is a dry
 // run) and, when a step failed, a *RunError.
 func (x *Executor) Run(ctx context.Context, plan Plan) (*Entry, error) {
-	return x.run(ctx, plan, "")
-}
-
-func (x *Executor) run(ctx context.Context, plan Plan, undoOf string) (*Entry, error) {
 	e := &Entry{Time: x.now().UTC(), Command: plan.Command, Account: x.Account,
-		Region: x.Backend.Region(), Backend: x.BackendName, UndoOf: undoOf}
+		Region: x.Backend.Region(), Backend: x.BackendName, UndoOf: plan.UndoOf}
 	if x.Journal != nil {
 		e.ID = NewEntryID(e.Time)
 	}
@@ -176,7 +175,34 @@ func (x *Executor) run(ctx context.Context, plan Plan, undoOf string) (*Entry, e
 		}
 		x.emit(Event{Step: i, Op: s.Op, Status: StepDone, Attempt: s.Attempts})
 	}
+	if plan.UndoOf != "" && x.Journal != nil {
+		if err := x.markUndone(plan.UndoOf, e.ID); err != nil {
+			return e, err
+		}
+	}
 	return e, nil
+}
+
+// markUndone records that entry id was undone by the run undoneBy. When id
+// was itself an undo, the entry it had undone is in effect again.
+func (x *Executor) markUndone(id, undoneBy string) error {
+	target, err := x.Journal.Load(id)
+	if err != nil {
+		return fmt.Errorf("undone, but entry %s could not be marked: %w", id, err)
+	}
+	target.UndoneBy = undoneBy
+	if err := x.Journal.Save(target); err != nil {
+		return fmt.Errorf("undone, but entry %s could not be marked: %w", id, err)
+	}
+	if target.UndoOf != "" {
+		if orig, err := x.Journal.Load(target.UndoOf); err == nil && orig.UndoneBy == target.ID {
+			orig.UndoneBy = ""
+			if err := x.Journal.Save(orig); err != nil {
+				return fmt.Errorf("redone, but entry %s could not be marked: %w", orig.ID, err)
+			}
+		}
+	}
+	return nil
 }
 
 func (x *Executor) send(ctx context.Context, i int, s *StepRecord) error {
@@ -213,12 +239,17 @@ func (x *Executor) fail(e *Entry, i int, err error) error {
 }
 
 // UndoPlan is the plan that reverts what e did: the inverses of its done
-// steps, last step first. Steps that cannot be undone are listed in the
-// plan's warnings.
+// steps, last step first. Steps that cannot be undone, or whose outcome is
+// unknown because the run was interrupted while sending them, are listed in
+// the plan's warnings.
 func UndoPlan(e *Entry) Plan {
-	p := Plan{Command: "undo " + e.ID}
+	p := Plan{Command: "undo " + e.ID, UndoOf: e.ID}
 	for i := len(e.Steps) - 1; i >= 0; i-- {
 		s := e.Steps[i]
+		if s.Status == StepSending {
+			p.Warnings = append(p.Warnings, fmt.Sprintf("step %d (%s %s) was interrupted while being sent: its outcome is unknown, so it is not undone; check it by hand", i+1, s.Op.API, s.Op.Target))
+			continue
+		}
 		if s.Status != StepDone {
 			continue
 		}
@@ -237,17 +268,14 @@ func UndoPlan(e *Entry) Plan {
 }
 
 // Rollback runs the inverse of every done step of e, in reverse order, as a
-// journaled run of its own, and marks e as undone by it when it succeeds.
+// journaled run of its own; when it succeeds, e is marked (and reloaded as)
+// undone by it.
 func (x *Executor) Rollback(ctx context.Context, e *Entry) (*Entry, error) {
-	u, err := x.run(ctx, UndoPlan(e), e.ID)
-	if err != nil {
-		return u, err
-	}
-	e.UndoneBy = u.ID
-	if x.Journal != nil {
-		if err := x.Journal.Save(e); err != nil {
-			return u, fmt.Errorf("rolled back, but could not mark entry %s as undone: %w", e.ID, err)
+	u, err := x.Run(ctx, UndoPlan(e))
+	if err == nil && x.Journal != nil {
+		if fresh, lerr := x.Journal.Load(e.ID); lerr == nil {
+			*e = *fresh
 		}
 	}
-	return u, nil
+	return u, err
 }

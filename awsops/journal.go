@@ -144,7 +144,13 @@ func (j *Journal) List() ([]*Entry, error) {
 		}
 		out = append(out, e)
 	}
-	sort.Slice(out, func(a, b int) bool { return out[a].ID > out[b].ID })
+	// Time has nanoseconds; two runs in the same second still sort right.
+	sort.Slice(out, func(a, b int) bool {
+		if !out[a].Time.Equal(out[b].Time) {
+			return out[a].Time.After(out[b].Time)
+		}
+		return out[a].ID > out[b].ID
+	})
 	return out, nil
 }
 
