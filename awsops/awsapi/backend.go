@@ -115,6 +115,9 @@ func New(ctx context.Context, o Options) (*Backend, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Credentials == nil {
+		return nil, &awsops.ConfigError{Msg: msgNoCredentials}
+	}
 	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
 		return nil, credentialsError(o.Profile, err)
 	}
@@ -167,8 +170,10 @@ func loadConfig(ctx context.Context, o Options) (aws.Config, error) {
 // is a dump of that chain, so say what to set instead; a source that fails
 // (an expired SSO session, a role that cannot be assumed) keeps its reason.
 func credentialsError(profile string, err error) error {
-	if profile == "" {
-		profile = os.Getenv("AWS_PROFILE")
+	for _, k := range []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE"} {
+		if profile == "" {
+			profile = os.Getenv(k)
+		}
 	}
 	noSource := strings.Contains(err.Error(), "EC2 IMDS")
 	switch {
