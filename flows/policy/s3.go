@@ -1,0 +1,159 @@
+package policy
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/sagerole/sagerole/awsops/rules"
+)
+
+// BucketGrant is access to one bucket, or to one prefix of it.
+type BucketGrant struct {
+	Bucket string
+	Prefix string // optional; "data/train" grants arn:aws:s3:::BUCKET/data/train/*
+}
+
+// Validate checks the bucket name and the prefix (slashes around the
+// prefix are ignored: "/data/" is "data").
+func (g BucketGrant) Validate() error {
+	if err := rules.BucketName(g.Bucket); err != nil {
+		return err
+	}
+	return rules.S3Prefix(g.prefix())
+}
+
+// prefix returns the prefix without surrounding slashes ("" for none).
+func (g BucketGrant) prefix() string { return strings.Trim(g.Prefix, "/") }
+
+// String is BUCKET or BUCKET/PREFIX.
+func (g BucketGrant) String() string {
+	if p := g.prefix(); p != "" {
+		return g.Bucket + "/" + p
+	}
+	return g.Bucket
+}
+
+// bucketARNs returns the object ARNs (BUCKET/* or BUCKET/PREFIX/*) and the
+// bucket ARNs of grants, sorted and each once.
+func bucketARNs(partition string, grants []BucketGrant) (objects, buckets []string) {
+	for _, g := range grants {
+		base := fmt.Sprintf("arn:%s:s3:::%s", partition, g.Bucket)
+		obj := base + "/*"
+		if p := g.prefix(); p != "" {
+			obj = base + "/" + p + "/*"
+		}
+		objects = append(objects, obj)
+		buckets = append(buckets, base)
+	}
+	return sortedSet(objects), sortedSet(buckets)
+}
+
+// S3Policy is the policy of seed 000 for buckets that
+// AmazonSageMakerFullAccess does not cover: object actions on BUCKET/* (or
+// BUCKET/PREFIX/*), bucket actions on the bucket, and the six account-wide
+// actions on *. readOnly keeps only the reads. partition "" means aws.
+func S3Policy(partition string, buckets []BucketGrant, readOnly bool) (Document, error) {
+	if len(buckets) == 0 {
+		return Document{}, &rules.InputError{Field: "bucket", Msg: "no bucket given; name at least one S3 bucket"}
+	}
+	if partition != "" {
+		if err := rules.Partition(partition); err != nil {
+			return Document{}, err
+		}
+	}
+	for _, b := range buckets {
+		if err := b.Validate(); err != nil {
+			return Document{}, err
+		}
+	}
+	name := "s3"
+	if readOnly {
+		name = "s3-read-only"
+	}
+	t, err := template(name)
+	if err != nil {
+		return Document{}, err
+	}
+	objects, bucketARNs := bucketARNs(partitionOf(partition), buckets)
+	v := &vars{lists: map[string][]string{"S3Objects": objects, "S3Buckets": bucketARNs}, used: map[string]bool{}}
+	d, err := v.fill(t)
+	if err != nil {
+		return Document{}, fmt.Errorf("policy template %s: %w", name, err)
+	}
+	return MergeDocuments(d), nil
+}
+
+// MergeS3 adds buckets to the role's existing sagerole bucket policy
+// (an empty Document when the role has none). Adding a bucket that is
+// already there changes nothing; a new bucket appears once. changed reports
+// whether the merged policy allows anything existing did not.
+func MergeS3(existing Document, partition string, add []BucketGrant, readOnly bool) (merged Document, changed bool, err error) {
+	addDoc, err := S3Policy(partition, add, readOnly)
+	if err != nil {
+		return Document{}, false, err
+	}
+	if len(existing.Statement) == 0 {
+		return addDoc, true, nil
+	}
+	before := MergeDocuments(existing)
+	merged = MergeDocuments(existing, addDoc)
+	return merged, merged.String() != before.String(), nil
+}
+
+// BucketsIn lists the grants whose object ARNs appear in Allow statements
+// of doc (arn:PARTITION:s3:::BUCKET/* or BUCKET/PREFIX/*), sorted: what a
+// sagerole bucket policy gives access to.
+func BucketsIn(doc Document) []BucketGrant {
+	seen := map[BucketGrant]bool{}
+	for _, s := range doc.Statement {
+		if s.Effect != "Allow" {
+			continue
+		}
+		for _, r := range s.Resource {
+			_, rest, ok := strings.Cut(r, ":s3:::")
+			if !ok || !strings.HasPrefix(r, "arn:") || !strings.HasSuffix(rest, "/*") {
+				continue
+			}
+			bucket, prefix, _ := strings.Cut(strings.TrimSuffix(rest, "/*"), "/")
+			if strings.ContainsAny(bucket, "*?") || strings.ContainsAny(prefix, "*?") {
+				continue
+			}
+			seen[BucketGrant{Bucket: bucket, Prefix: prefix}] = true
+		}
+	}
+	out := make([]BucketGrant, 0, len(seen))
+	for g := range seen {
+		out = append(out, g)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
+	return out
+}
+
+// fullAccessS3Patterns are the object resources AmazonSageMakerFullAccess
+// allows (seed 000); it also allows GetObject on objects tagged
+// SageMaker=true, which depends on tags, not names, and is not counted here.
+var fullAccessS3Patterns = []string{
+	"arn:aws:s3:::*SageMaker*",
+	"arn:aws:s3:::*Sagemaker*",
+	"arn:aws:s3:::*sagemaker*",
+	"arn:aws:s3:::*aws-glue*",
+}
+
+// FullAccessCovers reports whether AmazonSageMakerFullAccess already allows
+// the object actions on every object of bucket (under prefix, when given),
+// matching its resource patterns case-sensitively as IAM does.
+func FullAccessCovers(bucket, prefix string) bool {
+	stem := "arn:aws:s3:::" + bucket + "/"
+	if p := strings.Trim(prefix, "/"); p != "" {
+		stem += p + "/"
+	}
+	for _, pat := range fullAccessS3Patterns {
+		// The patterns are *NAME*: every object under the stem matches
+		// exactly when the stem itself does.
+		if globMatch(pat, stem) {
+			return true
+		}
+	}
+	return false
+}
