@@ -20,7 +20,7 @@ type Scope struct {
 	ECRRepos  []string      // ECR image actions only on these repositories (names or ARNs)
 	LogGroups bool          // CloudWatch Logs actions only on /aws/sagemaker/* log groups
 	VPC       bool          // the ec2 network-interface actions jobs in a VPC need
-	KMSKeys   []string      // kms:Decrypt, Encrypt, CreateGrant on these keys; also domain-kms's keys
+	KMSKeys   []string      // kms:Decrypt, Encrypt, CreateGrant on these keys for data activities; domain-kms's key
 
 	// Guardrails and their parameters. A parameter implies its guardrail:
 	// giving InstanceTypes turns on instance-types, and so on.
@@ -233,7 +233,7 @@ func Build(s Scope) (Document, error) {
 	if r.VPC {
 		files = append(files, "options/vpc")
 	}
-	if len(r.KMSKeys) > 0 {
+	if r.kmsOption() {
 		files = append(files, "options/kms")
 	}
 	for _, g := range r.guardrails {
@@ -262,6 +262,30 @@ func Build(s Scope) (Document, error) {
 	return doc, nil
 }
 
+// dataActivities are those seed 000 gives the KMS additions to (Decrypt
+// for SSE-KMS input, Encrypt for output, CreateGrant for volumes), plus
+// hosting and notebook, which read the same encrypted data.
+var dataActivities = map[string]bool{Training: true, Processing: true, Tuning: true, AutoML: true, Hosting: true, Notebook: true}
+
+// kmsOption reports whether the KMS option applies: keys are given, and
+// either a data activity is chosen or no activity at all (the option on its
+// own). domain-kms alone uses the keys only for its own CreateGrant and
+// DescribeKey, as in seed 000.
+func (r resolved) kmsOption() bool {
+	if len(r.KMSKeys) == 0 {
+		return false
+	}
+	if len(r.activities) == 0 {
+		return true
+	}
+	for _, a := range r.activities {
+		if dataActivities[a] {
+			return true
+		}
+	}
+	return false
+}
+
 // checkOptionsUsed refuses options that would change nothing, so a user
 // never believes a bucket or repository restriction is in place when none of
 // the chosen activities reaches S3 or ECR.
@@ -274,6 +298,8 @@ func (r resolved) checkOptionsUsed(v *vars) error {
 		return &rules.InputError{Field: "read-only", Msg: "read-only limits the S3 access of activities, but none of the chosen activities uses S3; add one such as training"}
 	case len(r.ECRRepos) > 0 && !v.used["EcrRepos"]:
 		return &rules.InputError{Field: "ECR repository", Msg: "ECR repositories narrow the image access of activities, but none of the chosen activities pulls images; add one such as training"}
+	case len(r.KMSKeys) > 0 && !r.kmsOption() && !v.used["KmsKeys"]:
+		return &rules.InputError{Field: "KMS key", Msg: "KMS keys apply to activities that read or write data and to domain-kms, but none of the chosen activities is one; add one such as training"}
 	case r.LogGroups && !v.used["LogGroups"]:
 		return &rules.InputError{Field: "log groups", Msg: "log groups narrow the CloudWatch Logs access of activities, but none of the chosen activities writes logs; add one such as training"}
 	}

@@ -47,6 +47,7 @@ func TestBadInput(t *testing.T) {
 		{"buckets with no S3 activity", Scope{Activities: []string{Images}, Buckets: []BucketGrant{{Bucket: "data"}}}, "bucket", "none of the chosen activities uses S3"},
 		{"read-only with no S3 activity", Scope{Activities: []string{Images}, ReadOnly: true}, "read-only", "none of the chosen activities uses S3"},
 		{"ECR with no image activity", Scope{VPC: true, ECRRepos: []string{"repo"}}, "ECR repository", "none of the chosen activities pulls images"},
+		{"KMS keys with no data activity", Scope{Activities: []string{Images}, KMSKeys: []string{testKey}}, "KMS key", "none of the chosen activities is one"},
 		{"log groups with no logging activity", Scope{Activities: []string{Images}, LogGroups: true}, "log groups", "none of the chosen activities writes logs"},
 	}
 	for _, tc := range tests {
@@ -137,7 +138,10 @@ func TestActivitiesCarrySeedPassRole(t *testing.T) {
 	// Seed 000 gives iam:PassRole (conditioned on iam:PassedToService) to
 	// CreateAutoMLJob and CreateNotebookInstance only.
 	for _, a := range Activities() {
-		s := Scope{Activities: []string{a.Name}, KMSKeys: []string{testKey}}
+		s := Scope{Activities: []string{a.Name}}
+		if a.Name == DomainKMS {
+			s.KMSKeys = []string{testKey}
+		}
 		d, err := Build(s)
 		if err != nil {
 			t.Fatal(err)
