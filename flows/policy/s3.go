@@ -133,11 +133,13 @@ func BucketsIn(doc Document) []BucketGrant {
 // fullAccessS3Patterns are the object resources AmazonSageMakerFullAccess
 // allows (seed 000); it also allows GetObject on objects tagged
 // SageMaker=true, which depends on tags, not names, and is not counted here.
-var fullAccessS3Patterns = []string{
-	"arn:aws:s3:::*SageMaker*",
-	"arn:aws:s3:::*Sagemaker*",
-	"arn:aws:s3:::*sagemaker*",
-	"arn:aws:s3:::*aws-glue*",
+func fullAccessS3Patterns() []string {
+	return []string{
+		"arn:aws:s3:::*SageMaker*",
+		"arn:aws:s3:::*Sagemaker*",
+		"arn:aws:s3:::*sagemaker*",
+		"arn:aws:s3:::*aws-glue*",
+	}
 }
 
 // FullAccessCovers reports whether AmazonSageMakerFullAccess already allows
@@ -148,7 +150,7 @@ func FullAccessCovers(bucket, prefix string) bool {
 	if p := strings.Trim(prefix, "/"); p != "" {
 		stem += p + "/"
 	}
-	for _, pat := range fullAccessS3Patterns {
+	for _, pat := range fullAccessS3Patterns() {
 		// The patterns are *NAME*: every object under the stem matches
 		// exactly when the stem itself does.
 		if globMatch(pat, stem) {

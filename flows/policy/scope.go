@@ -262,10 +262,16 @@ func Build(s Scope) (Document, error) {
 	return doc, nil
 }
 
-// dataActivities are those seed 000 gives the KMS additions to (Decrypt
-// for SSE-KMS input, Encrypt for output, CreateGrant for volumes), plus
-// hosting and notebook, which read the same encrypted data.
-var dataActivities = map[string]bool{Training: true, Processing: true, Tuning: true, AutoML: true, Hosting: true, Notebook: true}
+// isDataActivity reports whether seed 000 gives activity a the KMS
+// additions (Decrypt for SSE-KMS input, Encrypt for output, CreateGrant for
+// volumes); hosting and notebook read the same encrypted data.
+func isDataActivity(a string) bool {
+	switch a {
+	case Training, Processing, Tuning, AutoML, Hosting, Notebook:
+		return true
+	}
+	return false
+}
 
 // kmsOption reports whether the KMS option applies: keys are given, and
 // either a data activity is chosen or no activity at all (the option on its
@@ -279,7 +285,7 @@ func (r resolved) kmsOption() bool {
 		return true
 	}
 	for _, a := range r.activities {
-		if dataActivities[a] {
+		if isDataActivity(a) {
 			return true
 		}
 	}
@@ -306,10 +312,14 @@ func (r resolved) checkOptionsUsed(v *vars) error {
 	return nil
 }
 
-// s3ReadActions are the S3 actions read-only keeps.
-var s3ReadActions = map[string]bool{
-	"s3:getobject": true, "s3:listbucket": true, "s3:getbucketlocation": true,
-	"s3:listallmybuckets": true, "s3:getbucketcors": true, "s3:getbucketacl": true,
+// isS3Read reports whether a (lower-cased) S3 action is one read-only keeps.
+func isS3Read(action string) bool {
+	switch action {
+	case "s3:getobject", "s3:listbucket", "s3:getbucketlocation",
+		"s3:listallmybuckets", "s3:getbucketcors", "s3:getbucketacl":
+		return true
+	}
+	return false
 }
 
 // readOnlyS3 drops every S3 action that is not a read from Allow statements.
@@ -320,7 +330,7 @@ func readOnlyS3(d Document) Document {
 			var keep []string
 			for _, a := range s.Action {
 				l := strings.ToLower(a)
-				if !strings.HasPrefix(l, "s3:") || s3ReadActions[l] {
+				if !strings.HasPrefix(l, "s3:") || isS3Read(l) {
 					keep = append(keep, a)
 				}
 			}
