@@ -131,8 +131,11 @@ func Tags(keys, values []string) error {
 	return nil
 }
 
-// roleARNRE is the pattern SageMaker accepts for an execution role.
-var roleARNRE = regexp.MustCompile(`^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`)
+// roleARNRE is the pattern SageMaker documents for an execution role
+// (arn:aws[a-z-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+), made stricter:
+// SageMaker's optional slash lets "...:role0" through, which names no role.
+// Here a role ARN is role/, an optional path, and a valid role name.
+var roleARNRE = regexp.MustCompile(`^arn:aws[a-z\-]*:iam::\d{12}:role/(?:[a-zA-Z_0-9+=,.@\-]+/)*[\w+=,.@-]{1,64}$`)
 
 // RoleARN checks the ARN shape SageMaker accepts for an execution role.
 func RoleARN(arn string) error {
@@ -209,7 +212,7 @@ func BucketName(name string) error {
 // CIDR checks an IPv4 or IPv6 CIDR block such as 192.0.2.0/24.
 func CIDR(s string) error {
 	if _, _, err := net.ParseCIDR(s); err != nil {
-		return bad("source IP", "%q is not a CIDR block such as 192.0.2.0/24", s)
+		return bad("source IP", "source IP %q is not a CIDR block such as 192.0.2.0/24", s)
 	}
 	return nil
 }
