@@ -18,6 +18,9 @@ type Plan struct {
 	// UndoOf is the journal entry this plan reverts; a successful run marks
 	// that entry as undone.
 	UndoOf string `json:"undoOf,omitempty"`
+	// Outputs is what exists once the plan has run (e.g. roleArn), for
+	// scripts and the wizard's result screen.
+	Outputs map[string]string `json:"outputs,omitempty"`
 }
 
 // Event reports progress of a run, for the wizard's step list.

@@ -22,17 +22,18 @@ type PlanStep struct {
 
 // PlanView is a plan, or the outcome of running one, as scripts see it.
 type PlanView struct {
-	DryRun   bool       `json:"dryRun"`
-	Command  string     `json:"command"`
-	Entry    string     `json:"entry,omitempty"`
-	Steps    []PlanStep `json:"steps"`
-	Warnings []string   `json:"warnings,omitempty"`
-	Notes    []string   `json:"notes,omitempty"`
+	DryRun   bool              `json:"dryRun"`
+	Command  string            `json:"command"`
+	Entry    string            `json:"entry,omitempty"`
+	Steps    []PlanStep        `json:"steps"`
+	Warnings []string          `json:"warnings,omitempty"`
+	Notes    []string          `json:"notes,omitempty"`
+	Outputs  map[string]string `json:"outputs,omitempty"`
 }
 
 // View builds the script-facing view of a run (or dry run) of plan.
 func View(plan Plan, e *Entry, dryRun bool, opts CLIOptions) PlanView {
-	v := PlanView{DryRun: dryRun, Command: plan.Command, Warnings: plan.Warnings, Notes: plan.Notes, Steps: []PlanStep{}}
+	v := PlanView{DryRun: dryRun, Command: plan.Command, Warnings: plan.Warnings, Notes: plan.Notes, Outputs: plan.Outputs, Steps: []PlanStep{}}
 	if e != nil && !dryRun {
 		v.Entry = e.ID
 	}
@@ -142,6 +143,12 @@ func WriteText(w io.Writer, v PlanView) error {
 	}
 	for _, wn := range v.Warnings {
 		fmt.Fprintf(&b, "\nwarning: %s\n", wn)
+	}
+	if len(v.Outputs) > 0 {
+		b.WriteString("\n")
+		for _, k := range sortedKeys(v.Outputs) {
+			fmt.Fprintf(&b, "%s: %s\n", k, v.Outputs[k])
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
