@@ -13,7 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/sagerole/sagerole/awsops"
-	"github.com/sagerole/sagerole/awsops/internal/motoserver"
+	"github.com/sagerole/sagerole/awsops/motoserver"
 )
 
 // writeAWSFiles writes the shared config and credentials files the SDK

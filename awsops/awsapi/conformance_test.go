@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	smtypes "github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 
-	"github.com/sagerole/sagerole/awsops/internal/motoserver"
+	"github.com/sagerole/sagerole/awsops/motoserver"
 	"github.com/sagerole/sagerole/awsops/opstest"
 )
 

@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/sagerole/sagerole/awsops"
-	"github.com/sagerole/sagerole/awsops/internal/motoserver"
+	"github.com/sagerole/sagerole/awsops/motoserver"
 )
 
 // The SageMaker calls moto does not implement (user profiles, spaces, apps,
