@@ -138,7 +138,8 @@ Try it without an AWS account: sagerole --sandbox find --whoami`,
 	f.BoolVar(&a.g.noColor, "no-color", false, "no colour (also NO_COLOR)")
 	f.BoolVar(&a.g.accessible, "accessible", false, "plain line-by-line prompts for screen readers and scripts")
 
-	root.AddCommand(a.versionCommand(), a.findCommand(), a.journalCommand(), a.undoCommand())
+	root.AddCommand(a.versionCommand(), a.findCommand(), a.journalCommand(), a.undoCommand(),
+		a.createRoleCommand(), a.addBucketsCommand(), a.policyCommand())
 	return root
 }
 

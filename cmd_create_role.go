@@ -1,0 +1,152 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/sagerole/sagerole/awsops"
+	"github.com/sagerole/sagerole/awsops/rules"
+	"github.com/sagerole/sagerole/flows/createrole"
+	"github.com/sagerole/sagerole/flows/policy"
+)
+
+// scopeFlags are the custom-scope flags create-role and policy share.
+type scopeFlags struct {
+	persona       string
+	activities    []string
+	buckets       []string
+	readOnly      bool
+	ecrRepos      []string
+	logGroups     bool
+	vpc           bool
+	kmsKeys       []string
+	guardrails    []string
+	instanceTypes []string
+	sourceIPs     []string
+	sourceVPCEs   []string
+	tagKey        string
+	tagValue      string
+}
+
+func names(cs []policy.Choice) string {
+	n := make([]string, len(cs))
+	for i, c := range cs {
+		n[i] = c.Name
+	}
+	return strings.Join(n, ", ")
+}
+
+func (s *scopeFlags) register(f *pflag.FlagSet, withBuckets bool) {
+	f.StringVar(&s.persona, "persona", "", "preset of activities: "+names(policy.Personas()))
+	f.StringSliceVar(&s.activities, "activity", nil, "ML activity (repeatable or comma-separated): "+names(policy.Activities()))
+	if withBuckets {
+		f.StringArrayVar(&s.buckets, "bucket", nil, "S3 bucket the role may use, BUCKET or BUCKET/PREFIX (repeatable)")
+		f.BoolVar(&s.readOnly, "read-only", false, "S3 reads only (GetObject, ListBucket, GetBucketLocation and the like)")
+	}
+	f.StringArrayVar(&s.ecrRepos, "ecr-repo", nil, "ECR repository jobs may pull from, instead of any (repeatable)")
+	f.BoolVar(&s.logGroups, "log-groups", false, "CloudWatch Logs only on /aws/sagemaker/* log groups")
+	f.BoolVar(&s.vpc, "vpc", false, "the ec2 network-interface actions jobs in a VPC need")
+	f.StringArrayVar(&s.kmsKeys, "kms-key", nil, "KMS key ARN for Decrypt/Encrypt/CreateGrant, and domain-kms's key (repeatable)")
+	f.StringSliceVar(&s.guardrails, "guardrail", nil, "guardrail (repeatable or comma-separated): "+names(policy.Guardrails()))
+	f.StringArrayVar(&s.instanceTypes, "instance-type", nil, "allowed instance type for instance-types, e.g. ml.m5.xlarge (repeatable)")
+	f.StringArrayVar(&s.sourceIPs, "source-ip", nil, "CIDR block API calls must come from, for source-ip (repeatable)")
+	f.StringArrayVar(&s.sourceVPCEs, "source-vpce", nil, "VPC endpoint ID API calls must come through, for source-vpce (repeatable)")
+	f.StringVar(&s.tagKey, "tag-key", "", "resource tag key for tag-access")
+	f.StringVar(&s.tagValue, "tag-value", "", "resource tag value for tag-access")
+}
+
+// grants parses BUCKET or BUCKET/PREFIX values.
+func (s *scopeFlags) grants() []policy.BucketGrant {
+	out := make([]policy.BucketGrant, len(s.buckets))
+	for i, b := range s.buckets {
+		name, prefix, _ := strings.Cut(b, "/")
+		out[i] = policy.BucketGrant{Bucket: name, Prefix: prefix}
+	}
+	return out
+}
+
+func (s *scopeFlags) scope() policy.Scope {
+	return policy.Scope{Persona: s.persona, Activities: s.activities, ECRRepos: s.ecrRepos, LogGroups: s.logGroups,
+		VPC: s.vpc, KMSKeys: s.kmsKeys, Guardrails: s.guardrails, InstanceTypes: s.instanceTypes,
+		SourceIPs: s.sourceIPs, SourceVPCEs: s.sourceVPCEs, ResourceTagKey: s.tagKey, ResourceTagValue: s.tagValue}
+}
+
+func parseTags(tags []string) ([]awsops.Tag, error) {
+	out := make([]awsops.Tag, 0, len(tags))
+	for _, t := range tags {
+		k, v, err := rules.ParseTag(t)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, awsops.Tag{Key: k, Value: v})
+	}
+	return out, nil
+}
+
+func (a *app) createRoleCommand() *cobra.Command {
+	var (
+		sf          scopeFlags
+		scope       string
+		description string
+		path        string
+		tags        []string
+	)
+	cmd := &cobra.Command{
+		Use:   "create-role NAME",
+		Short: "Create an execution role SageMaker can assume",
+		Long: `Create an execution role: the SageMaker trust policy, and either
+AmazonSageMakerFullAccess (--scope full, the default) or a custom scope
+assembled from a persona, ML activities, options and guardrails. --bucket
+adds the S3 policy for buckets FullAccess does not cover.`,
+		Example: `  sagerole create-role ds-role --bucket research-datasets
+  sagerole create-role ml-train --persona data-scientist --bucket team-raw-data/curated --guardrail network-isolation
+  sagerole --dry-run create-role jobs --persona compute --bucket ml-models-prod --read-only`,
+		Args: exactArgs(1, "create-role needs the role's NAME"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			t, err := parseTags(tags)
+			if err != nil {
+				return err
+			}
+			in := createrole.Input{Name: args[0], Description: description, Path: path, Tags: t, Scope: scope,
+				Custom: sf.scope(), Buckets: sf.grants(), ReadOnly: sf.readOnly}
+			// Everything that can be checked offline is, before any call.
+			if err := in.Validate(); err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			b, err := a.open(ctx)
+			if err != nil {
+				return err
+			}
+			plan, err := createrole.Plan(ctx, b, in)
+			if err != nil {
+				return err
+			}
+			e, err := a.execute(ctx, b, plan, nil)
+			if err == nil && e != nil && e.ID != "" && a.g.output == "text" {
+				fmt.Fprintf(a.stdout, "\nNext:\n  give it buckets:      sagerole add-buckets %s BUCKET\n  assign it to a user:  sagerole change --domain DOMAIN --user NAME --role %s\n", in.Name, in.Name)
+			}
+			return err
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&scope, "scope", "", "full (AmazonSageMakerFullAccess) or custom (default: custom when a persona, activity, option or guardrail is given)")
+	f.StringVar(&description, "description", "", "role description")
+	f.StringVar(&path, "path", "/", "role path, / or of the form /a/b/")
+	f.StringArrayVar(&tags, "tag", nil, "role tag KEY=VALUE (repeatable)")
+	sf.register(f, true)
+	return cmd
+}
+
+// exactArgs is cobra.ExactArgs with a sentence of our own: usage, exit 2.
+func exactArgs(n int, msg string) cobra.PositionalArgs {
+	return func(_ *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usagef("%s", msg)
+		}
+		return nil
+	}
+}

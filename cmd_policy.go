@@ -1,0 +1,103 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sagerole/sagerole/flows/policy"
+)
+
+func (a *app) policyCommand() *cobra.Command {
+	var sf scopeFlags
+	var prefix string
+	cmd := &cobra.Command{
+		Use:   "policy KIND [NAME]",
+		Short: "Print a generated policy document (no AWS call)",
+		Long: `Print a document sagerole generates, for people who only want the JSON:
+  trust                the trust policy of an execution role
+  full                 the full scope: trust policy and the managed policy attached
+  activity NAME        one ML activity's policy (` + names(policy.Activities()) + `)
+  guardrail NAME       one guardrail's statements (` + names(policy.Guardrails()) + `)
+  persona NAME         a persona's scope (` + names(policy.Personas()) + `)
+  scope                the custom scope the flags describe
+  s3                   the S3 policy for --bucket (with --prefix, --read-only)
+Options and guardrail flags work as in create-role. ARNs that need the
+account or region use *, since no account is read.`,
+		Example: `  sagerole policy trust
+  sagerole policy activity training --bucket research-datasets --log-groups
+  sagerole policy s3 --bucket team-raw-data --bucket ml-models-prod --read-only`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usagef("policy needs a KIND: trust, full, activity, guardrail, persona, scope or s3")
+			}
+			needsName := slices.Contains([]string{"activity", "guardrail", "persona"}, args[0])
+			if needsName && len(args) != 2 {
+				return usagef("policy %s needs a NAME", args[0])
+			}
+			if !needsName && len(args) != 1 {
+				return usagef("policy %s takes no NAME", args[0])
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s := sf.scope()
+			grants := sf.grants()
+			if prefix != "" {
+				for i := range grants {
+					grants[i].Prefix = prefix
+				}
+			}
+			var doc any
+			switch args[0] {
+			case "trust":
+				doc = policy.TrustDocument()
+			case "full":
+				doc = struct {
+					TrustPolicy      policy.Document `json:"trustPolicy"`
+					AttachedPolicies []string        `json:"attachedPolicies"`
+				}{policy.TrustDocument(), []string{policy.FullAccessARN}}
+			case "activity", "persona", "scope", "guardrail":
+				switch args[0] {
+				case "activity":
+					s.Activities = append(s.Activities, args[1])
+				case "persona":
+					s.Persona = args[1]
+				case "guardrail":
+					s.Guardrails = append(s.Guardrails, args[1])
+				}
+				s.Buckets, s.ReadOnly = grants, sf.readOnly
+				d, err := policy.Build(s)
+				if err != nil {
+					return err
+				}
+				doc = d
+			case "s3":
+				d, err := policy.S3Policy("", grants, sf.readOnly)
+				if err != nil {
+					return err
+				}
+				doc = d
+			default:
+				return usagef("policy kind %q is not one of trust, full, activity, guardrail, persona, scope, s3", args[0])
+			}
+			b, err := json.Marshal(doc)
+			if err != nil {
+				return fmt.Errorf("encoding the policy: %w", err)
+			}
+			var out bytes.Buffer
+			if err := json.Indent(&out, b, "", "  "); err != nil {
+				return fmt.Errorf("encoding the policy: %w", err)
+			}
+			out.WriteByte('\n')
+			_, err = a.stdout.Write(out.Bytes())
+			return err
+		},
+	}
+	sf.register(cmd.Flags(), true)
+	cmd.Flags().StringVar(&prefix, "prefix", "", "with s3: grant only BUCKET/PREFIX/*")
+	return cmd
+}
