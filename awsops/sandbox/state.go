@@ -108,24 +108,27 @@ type fileDomain struct {
 	CreationTime     time.Time     `json:"creationTime"`
 	DefaultUserRole  string        `json:"defaultUserRole"`
 	DefaultSpaceRole string        `json:"defaultSpaceRole,omitempty"`
+	Tags             []awsops.Tag  `json:"tags,omitempty"`
 	UserProfiles     []fileProfile `json:"userProfiles,omitempty"`
 	Spaces           []fileSpace   `json:"spaces,omitempty"`
 	Apps             []fileApp     `json:"apps,omitempty"`
 }
 
 type fileProfile struct {
-	Name          string    `json:"name"`
-	Status        string    `json:"status"`
-	NextStatus    string    `json:"nextStatus,omitempty"`
-	CreationTime  time.Time `json:"creationTime"`
-	ExecutionRole string    `json:"executionRole,omitempty"`
+	Name          string       `json:"name"`
+	Status        string       `json:"status"`
+	NextStatus    string       `json:"nextStatus,omitempty"`
+	CreationTime  time.Time    `json:"creationTime"`
+	ExecutionRole string       `json:"executionRole,omitempty"`
+	Tags          []awsops.Tag `json:"tags,omitempty"`
 }
 
 type fileSpace struct {
-	Name        string `json:"name"`
-	Status      string `json:"status"`
-	SharingType string `json:"sharingType"`
-	Owner       string `json:"owner,omitempty"`
+	Name        string       `json:"name"`
+	Status      string       `json:"status"`
+	SharingType string       `json:"sharingType"`
+	Owner       string       `json:"owner,omitempty"`
+	Tags        []awsops.Tag `json:"tags,omitempty"`
 }
 
 type fileApp struct {
@@ -137,12 +140,13 @@ type fileApp struct {
 }
 
 type fileNotebook struct {
-	Name         string    `json:"name"`
-	Status       string    `json:"status"`
-	NextStatus   string    `json:"nextStatus,omitempty"`
-	InstanceType string    `json:"instanceType,omitempty"`
-	CreationTime time.Time `json:"creationTime"`
-	RoleARN      string    `json:"roleArn"`
+	Name         string       `json:"name"`
+	Status       string       `json:"status"`
+	NextStatus   string       `json:"nextStatus,omitempty"`
+	InstanceType string       `json:"instanceType,omitempty"`
+	CreationTime time.Time    `json:"creationTime"`
+	RoleARN      string       `json:"roleArn"`
+	Tags         []awsops.Tag `json:"tags,omitempty"`
 }
 
 // The in-memory account, indexed for lookups at inventory scale.
