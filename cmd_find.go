@@ -1,7 +1,10 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"os"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -10,38 +13,160 @@ import (
 	"github.com/sagerole/sagerole/flows/find"
 )
 
+// findFlags are the selectors of `sagerole find`.
+type findFlags struct {
+	whoami      bool
+	domain      string
+	user        string
+	space       string
+	role        string
+	concurrency int
+}
+
+// check rejects selector combinations that have no meaning, before
+// anything is read.
+func (f findFlags) check() error {
+	switch {
+	case f.whoami && (f.domain != "" || f.user != "" || f.space != "" || f.role != ""):
+		return usagef("find --whoami takes no other selector")
+	case f.user != "" && f.space != "":
+		return usagef("find takes --user or --space, not both")
+	case (f.user != "" || f.space != "") && f.domain == "":
+		return usagef("find --user and --space need --domain ID: user profiles and spaces belong to a domain")
+	case f.role != "" && (f.user != "" || f.space != ""):
+		return usagef("find --role lists everything that runs as a role; it takes --domain ID to narrow it, not --user or --space")
+	case f.concurrency < 1 || f.concurrency > find.MaxConcurrency:
+		return usagef("--concurrency must be between 1 and %d, not %d", find.MaxConcurrency, f.concurrency)
+	}
+	if f.domain != "" {
+		if err := find.CheckDomainID(f.domain); err != nil {
+			return err
+		}
+	}
+	if f.role != "" {
+		return find.CheckRoleInput(f.role)
+	}
+	return nil
+}
+
 func (a *app) findCommand() *cobra.Command {
-	var whoami bool
+	var f findFlags
 	cmd := &cobra.Command{
-		Use:   "find --whoami",
-		Short: "Find execution roles: who you are",
-		Args:  cobra.NoArgs,
+		Use:   "find [--whoami] [--domain ID] [--user NAME | --space NAME] [--role NAME|ARN]",
+		Short: "Find execution roles: who you are, what each domain, user, space and notebook runs as, and who uses a role",
+		Long: `Find execution roles.
+
+  find                          the whole account in the region as a tree: domains → user profiles →
+                                spaces, and notebook instances, each with its effective role and provenance
+  find --whoami                 the caller's account, ARN and role name
+  find --domain ID              the domain's default user role and default space role
+  find --domain ID --user NAME  the user's effective role and where it comes from
+  find --domain ID --space NAME the space's effective role and why
+  find --role NAME|ARN          everything that runs as that role (--domain ID to narrow it)
+
+Roles that do not exist, or do not trust sagemaker.amazonaws.com, are flagged where they appear.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !whoami {
-				return usagef("find needs a selector: --whoami")
+			if err := f.check(); err != nil {
+				return err
 			}
-			b, err := a.open(cmd.Context())
+			ctx := cmd.Context()
+			b, err := a.open(ctx)
 			if err != nil {
 				return err
 			}
-			w, err := find.Caller(cmd.Context(), b, b.Region(), a.mode())
+			opts := find.Options{Concurrency: f.concurrency, DomainID: f.domain, Progress: a.inventoryProgress()}
+			switch {
+			case f.whoami:
+				return a.findWhoAmI(ctx, b)
+			case f.role != "":
+				res, err := find.Uses(ctx, b, f.role, opts)
+				a.clearProgress()
+				if err != nil {
+					return err
+				}
+				return a.writeFind(res, func(w io.Writer) error { return find.WriteUses(w, res) })
+			case f.user != "":
+				res, err := find.User(ctx, b, f.domain, f.user, opts)
+				if err != nil {
+					return err
+				}
+				return a.writeFind(res, func(w io.Writer) error { return find.WriteUser(w, res) })
+			case f.space != "":
+				res, err := find.Space(ctx, b, f.domain, f.space)
+				if err != nil {
+					return err
+				}
+				return a.writeFind(res, func(w io.Writer) error { return find.WriteSpace(w, res) })
+			case f.domain != "":
+				res, err := find.Domain(ctx, b, f.domain)
+				if err != nil {
+					return err
+				}
+				return a.writeFind(res, func(w io.Writer) error { return find.WriteDomain(w, res) })
+			}
+			tree, err := find.Inventory(ctx, b, opts)
+			a.clearProgress()
 			if err != nil {
 				return err
 			}
-			if a.g.output == "json" {
-				return awsops.WriteJSON(a.stdout, w)
-			}
-			tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintf(tw, "Account\t%s\n", w.Account)
-			fmt.Fprintf(tw, "ARN\t%s\n", w.ARN)
-			if w.RoleName != "" {
-				fmt.Fprintf(tw, "Role\t%s\n", w.RoleName)
-			}
-			fmt.Fprintf(tw, "Region\t%s\n", w.Region)
-			fmt.Fprintf(tw, "Mode\t%s\n", w.Mode)
-			return tw.Flush()
+			return a.writeFind(tree, func(w io.Writer) error { return find.WriteTree(w, tree) })
 		},
 	}
-	cmd.Flags().BoolVar(&whoami, "whoami", false, "the caller's account, ARN and role name")
+	fl := cmd.Flags()
+	fl.BoolVar(&f.whoami, "whoami", false, "the caller's account, ARN and role name")
+	fl.StringVar(&f.domain, "domain", "", "a domain `ID` (d-...): its default roles, or the domain of --user / --space")
+	fl.StringVar(&f.user, "user", "", "a user profile `NAME`: its effective role and where it comes from")
+	fl.StringVar(&f.space, "space", "", "a space `NAME`: its effective role and why")
+	fl.StringVar(&f.role, "role", "", "a role `NAME|ARN`: everything that runs as it")
+	fl.IntVar(&f.concurrency, "concurrency", find.DefaultConcurrency, "describe calls in flight while reading a whole domain or account")
 	return cmd
+}
+
+func (a *app) findWhoAmI(ctx context.Context, b awsops.Backend) error {
+	w, err := find.Caller(ctx, b, b.Region(), a.mode())
+	if err != nil {
+		return err
+	}
+	if a.g.output == "json" {
+		return awsops.WriteJSON(a.stdout, w)
+	}
+	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "Account\t%s\n", w.Account)
+	fmt.Fprintf(tw, "ARN\t%s\n", w.ARN)
+	if w.RoleName != "" {
+		fmt.Fprintf(tw, "Role\t%s\n", w.RoleName)
+	}
+	fmt.Fprintf(tw, "Region\t%s\n", w.Region)
+	fmt.Fprintf(tw, "Mode\t%s\n", w.Mode)
+	return tw.Flush()
+}
+
+// writeFind writes a find result as JSON (the documented shape) or text.
+func (a *app) writeFind(v any, text func(io.Writer) error) error {
+	if a.g.output == "json" {
+		return awsops.WriteJSON(a.stdout, v)
+	}
+	return text(a.stdout)
+}
+
+// inventoryProgress shows "reading N/M" on stderr while a large inventory
+// runs, only when stderr is a terminal (never in scripts or tests).
+func (a *app) inventoryProgress() func(find.Progress) {
+	f, ok := a.stderr.(*os.File)
+	if !ok || !isTerminal(f) {
+		return nil
+	}
+	return func(p find.Progress) {
+		if p.Done%25 == 0 || p.Done == p.Total {
+			fmt.Fprintf(a.stderr, "\rreading the account: %d/%d calls", p.Done, p.Total)
+		}
+	}
+}
+
+// clearProgress erases the progress line, if one was shown.
+func (a *app) clearProgress() {
+	if f, ok := a.stderr.(*os.File); ok && isTerminal(f) {
+		fmt.Fprint(a.stderr, "\r\033[K")
+	}
 }

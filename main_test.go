@@ -85,7 +85,6 @@ func TestBadInputIsOneSentenceExit2(t *testing.T) {
 		{"unknown flag", []string{"--sandbox", "--frobnicate", "find"}, nil, "unknown flag"},
 		{"unreadable sandbox state", []string{"--sandbox-state", unreadable, "find", "--whoami"}, nil, "sandbox state file"},
 		{"sandbox with profile", []string{"--sandbox", "--profile", "x", "find", "--whoami"}, nil, "--sandbox cannot be combined"},
-		{"find without selector", []string{"--sandbox", "find"}, nil, "find needs a selector"},
 		{"no credentials", []string{"--region", "us-east-1", "find", "--whoami"}, nil, "--sandbox"},
 		{"no region", []string{"find", "--whoami"},
 			map[string]string{"AWS_ACCESS_KEY_ID": "AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret"}, "region"},
