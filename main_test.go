@@ -118,3 +118,20 @@ func TestVersion(t *testing.T) {
 		t.Fatalf("exit %d, output %q", code, out)
 	}
 }
+
+// The same slice through the aws backend, against moto (account 123456789012).
+func TestWhoAmIOnMoto(t *testing.T) {
+	isolate(t)
+	g := motoArgs(t)
+	code, out, errOut := runCLI(t, append(g, "--output", "json", "find", "--whoami")...)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("json: %v\n%s", err, out)
+	}
+	if got["account"] != "123456789012" || got["mode"] != "LIVE" || got["region"] != "us-east-1" {
+		t.Errorf("whoami on moto = %s", out)
+	}
+}
