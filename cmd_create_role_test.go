@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -276,5 +277,43 @@ func TestPolicyCommand(t *testing.T) {
 	_, out, _ := runCLI(t, "policy", "s3", "--bucket", "team-raw-data", "--prefix", "curated")
 	if !strings.Contains(out, "arn:aws:s3:::team-raw-data/curated/*") {
 		t.Errorf("s3 policy ignores the prefix:\n%s", out)
+	}
+}
+
+// The dry run's printed commands, run by the real AWS CLI against moto,
+// create the role the plan describes: the CLI equivalents are runnable as
+// printed.
+func TestPrintedCLIRunsAgainstMoto(t *testing.T) {
+	if _, err := exec.LookPath("aws"); err != nil {
+		t.Skip("the AWS CLI is not installed")
+	}
+	isolate(t)
+	g := motoArgs(t)
+	code, out, errOut := runCLI(t, append(g, "--dry-run", "--output", "json", "create-role", "printed-role",
+		"--path", "/service-role/", "--description", "it's printed", "--tag", "team=a b",
+		"--bucket", "team-raw-data", "--persona", "compute")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var v awsops.PlanView
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range v.Steps {
+		cmd := exec.Command("bash", "-c", s.CLI)
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("printed command failed: %v\n$ %s\n%s", err, s.CLI, b)
+		}
+	}
+	b, err := awsapi.New(context.Background(), awsapi.Options{Region: "us-east-1", EndpointURL: g[1]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rb := readRoleBack(t, b, "printed-role")
+	if !rb.TrustsSageMaker || rb.Inline[policy.ScopePolicyName] == "" || !slices.Equal(rb.Buckets, []string{"team-raw-data"}) {
+		t.Errorf("role made by the printed commands: %+v", rb)
+	}
+	if !slices.Contains(rb.Tags, awsops.Tag{Key: "team", Value: "a b"}) {
+		t.Errorf("tags %v", rb.Tags)
 	}
 }
