@@ -200,27 +200,29 @@ func Inventory(ctx context.Context, r awsops.Reader, opts Options) (*Tree, error
 		return nil, err
 	}
 
-	warn := func(s string) {
-		inv.Warnings = append(inv.Warnings, s)
-		inv.readWarnings = append(inv.readWarnings, s)
+	warn := func(s string) { inv.Warnings = append(inv.Warnings, s) }
+	// lost is a warning about something the tree may be missing.
+	lost := func(s string) {
+		warn(s)
+		inv.incomplete = append(inv.incomplete, s)
 	}
 	for _, dr := range reads {
-		if n, ok := assembleDomain(dr, warn); ok {
+		if n, ok := assembleDomain(dr, warn, lost, &inv.incomplete); ok {
 			inv.Domains = append(inv.Domains, n)
 		}
 	}
 	if notebooksErr != nil {
-		warn("notebook instances could not be listed: " + notebooksErr.Error())
+		lost("notebook instances could not be listed: " + notebooksErr.Error())
 	}
 	for _, n := range notebooks {
 		node := NotebookNode{Name: n.nb.Name, Status: n.nb.Status, Role: n.nb.RoleARN}
 		switch {
 		case awsops.IsNotFound(n.err):
-			warn("notebook instance " + n.nb.Name + " was deleted while the inventory ran")
+			lost("notebook instance " + n.nb.Name + " was deleted while the inventory ran")
 			continue
 		case n.err != nil:
 			node.Error = n.err.Error()
-			warn("notebook instance " + n.nb.Name + " could not be read, so its role is unknown: " + n.err.Error())
+			lost("notebook instance " + n.nb.Name + " could not be read, so its role is unknown: " + n.err.Error())
 		}
 		inv.Notebooks = append(inv.Notebooks, node)
 	}
@@ -305,10 +307,10 @@ func readDomain(p *pool, r awsops.Reader, roles *roleQueue, dr *domainRead) {
 // assembleDomain turns what was read of a domain into its node, reporting
 // what could not be read. It returns false for a domain that was deleted
 // while the inventory ran.
-func assembleDomain(dr *domainRead, warn func(string)) (DomainNode, bool) {
+func assembleDomain(dr *domainRead, warn, lost func(string), incomplete *[]string) (DomainNode, bool) {
 	id := dr.summary.ID
 	if awsops.IsNotFound(dr.domainErr) {
-		warn("domain " + id + " was not found (deleted while the inventory ran?)")
+		lost("domain " + id + " was not found (deleted while the inventory ran?)")
 		return DomainNode{}, false
 	}
 	data := DomainData{Domain: dr.domain, Apps: dr.apps, UserErrors: map[string]string{}, SpaceErrors: map[string]string{}}
@@ -316,37 +318,40 @@ func assembleDomain(dr *domainRead, warn func(string)) (DomainNode, bool) {
 	if dr.domainErr != nil {
 		data.Domain = awsops.Domain{ID: id, Name: dr.summary.Name, Status: dr.summary.Status}
 		problems = append(problems, dr.domainErr.Error())
-		warn("domain " + id + " could not be read, so its default roles are unknown: " + dr.domainErr.Error())
+		lost("domain " + id + " could not be read, so its default roles are unknown: " + dr.domainErr.Error())
 	}
 	if dr.usersErr != nil {
 		problems = append(problems, dr.usersErr.Error())
-		warn("the user profiles of domain " + id + " could not be listed: " + dr.usersErr.Error())
+		lost("the user profiles of domain " + id + " could not be listed: " + dr.usersErr.Error())
 	}
 	if dr.spacesErr != nil {
 		problems = append(problems, dr.spacesErr.Error())
-		warn("the spaces of domain " + id + " could not be listed: " + dr.spacesErr.Error())
+		lost("the spaces of domain " + id + " could not be listed: " + dr.spacesErr.Error())
 	}
 	if dr.appsErr != nil {
 		problems = append(problems, dr.appsErr.Error())
-		warn("the apps of domain " + id + " could not be listed, so running apps are not shown: " + dr.appsErr.Error())
+		lost("the apps of domain " + id + " could not be listed, so running apps are not shown: " + dr.appsErr.Error())
 	}
 	for i, u := range dr.users {
 		switch err := dr.userErrs[i]; {
 		case awsops.IsNotFound(err):
-			warn("user profile " + u.Name + " in domain " + id + " was deleted while the inventory ran")
+			lost("user profile " + u.Name + " in domain " + id + " was deleted while the inventory ran")
 			continue
 		case err != nil:
+			// BuildDomain warns about it; the tree is incomplete too.
 			data.UserErrors[u.Name] = err.Error()
+			*incomplete = append(*incomplete, "user profile "+u.Name+" in domain "+id+" could not be read: "+err.Error())
 		}
 		data.Users = append(data.Users, u)
 	}
 	for i, s := range dr.spaces {
 		switch err := dr.spaceErrs[i]; {
 		case awsops.IsNotFound(err):
-			warn("space " + s.Name + " in domain " + id + " was deleted while the inventory ran")
+			lost("space " + s.Name + " in domain " + id + " was deleted while the inventory ran")
 			continue
 		case err != nil:
 			data.SpaceErrors[s.Name] = err.Error()
+			*incomplete = append(*incomplete, "space "+s.Name+" in domain "+id+" could not be read: "+err.Error())
 		}
 		data.Spaces = append(data.Spaces, s)
 	}

@@ -37,10 +37,15 @@ type Tree struct {
 	Warnings  []string       `json:"warnings"`
 	// Roles holds what IAM said about every role ARN in the tree.
 	Roles map[string]RoleCheck `json:"-"`
-	// readWarnings are the warnings about what could not be read or
-	// resolved, without those about roles.
-	readWarnings []string
+	// incomplete are the warnings about what could not be read: what the
+	// tree may be missing.
+	incomplete []string
 }
+
+// Incomplete lists what could not be read (throttled, denied, deleted
+// meanwhile): the tree may lack identities, or their roles. Empty when the
+// tree is whole.
+func (t *Tree) Incomplete() []string { return t.incomplete }
 
 // DomainInfo is a domain and its two default roles.
 type DomainInfo struct {

@@ -120,6 +120,6 @@ func Uses(ctx context.Context, r awsops.Reader, role string, opts Options) (*Rol
 	}
 	// The inventory's own warnings about the identities found still matter
 	// (an unreadable profile might run as this role).
-	res.Warnings = append(res.Warnings, t.readWarnings...)
+	res.Warnings = append(res.Warnings, t.incomplete...)
 	return res, nil
 }

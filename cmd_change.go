@@ -1,0 +1,183 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sagerole/sagerole/awsops"
+	"github.com/sagerole/sagerole/flows/change"
+	"github.com/sagerole/sagerole/flows/find"
+)
+
+// changeFlags are the flags of `sagerole change`.
+type changeFlags struct {
+	domain       string
+	defaultUser  bool
+	defaultSpace bool
+	user         string
+	space        string
+	notebook     string
+	restart      bool
+	role         string
+	concurrency  int
+}
+
+// request turns the flags into a change request, refusing combinations
+// that name no target or more than one.
+func (f changeFlags) request() (change.Request, error) {
+	var targets []string
+	if f.defaultUser {
+		targets = append(targets, "--default-user")
+	}
+	if f.defaultSpace {
+		targets = append(targets, "--default-space")
+	}
+	if f.user != "" {
+		targets = append(targets, "--user")
+	}
+	if f.space != "" {
+		targets = append(targets, "--space")
+	}
+	if f.notebook != "" {
+		targets = append(targets, "--notebook")
+	}
+	switch {
+	case len(targets) == 0:
+		return change.Request{}, usagef("change needs one target: --domain ID with --default-user, --default-space, --user NAME or --space NAME, or --notebook NAME")
+	case len(targets) > 1:
+		return change.Request{}, usagef("change takes one target at a time, not %s and %s", targets[0], targets[1])
+	case f.notebook != "" && f.domain != "":
+		return change.Request{}, usagef("--notebook takes no --domain: notebook instances do not belong to a domain")
+	case f.notebook == "" && f.domain == "":
+		return change.Request{}, usagef("%s needs --domain ID", targets[0])
+	case f.restart && f.notebook == "":
+		return change.Request{}, usagef("--restart is for --notebook: only notebook instances must be stopped to change their role")
+	case f.role == "":
+		return change.Request{}, usagef("change needs --role ROLE: the name or ARN of the new execution role")
+	case f.concurrency < 1 || f.concurrency > find.MaxConcurrency:
+		return change.Request{}, usagef("--concurrency must be between 1 and %d, not %d", find.MaxConcurrency, f.concurrency)
+	}
+	req := change.Request{DomainID: f.domain, Role: f.role, Restart: f.restart, Concurrency: f.concurrency}
+	switch {
+	case f.defaultUser:
+		req.Target = change.TargetDefaultUser
+	case f.defaultSpace:
+		req.Target = change.TargetDefaultSpace
+	case f.user != "":
+		req.Target, req.Name = change.TargetUser, f.user
+	case f.space != "":
+		req.Target, req.Name = change.TargetSpace, f.space
+	default:
+		req.Target, req.Name = change.TargetNotebook, f.notebook
+	}
+	return req, nil
+}
+
+func (a *app) changeCommand() *cobra.Command {
+	f := changeFlags{concurrency: find.DefaultConcurrency}
+	cmd := &cobra.Command{
+		Use:   "change (--domain ID (--default-user | --default-space | --user NAME | --space NAME) | --notebook NAME [--restart]) --role ROLE",
+		Short: "Switch the execution role of a domain default, a user profile, a space or a notebook instance",
+		Long: `Switch an execution role.
+
+  change --domain ID --default-user --role ROLE   the role of every user profile without its own
+  change --domain ID --default-space --role ROLE  the role of every shared space
+  change --domain ID --user NAME --role ROLE      a user profile's own role (and its private spaces)
+  change --domain ID --space NAME --role ROLE     a private space changes its owner's role, a shared
+                                                  space the domain's default space role: which is said first
+  change --notebook NAME [--restart] --role ROLE  a notebook instance's role; AWS takes it only while the
+                                                  instance is Stopped: --restart stops and starts it again
+
+ROLE is a name or an ARN; it must exist and trust sagemaker.amazonaws.com. Before anything is sent
+the command shows its checks, every identity whose role moves, and the running apps that keep the
+old role until restarted; it asks to confirm (or --yes), runs through the journal (sagerole undo),
+retries for about a minute while IAM propagates a new role, and waits until the target is
+InService again. --dry-run shows the plan with its aws CLI equivalents.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.runChange(cmd.Context(), f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.domain, "domain", "", "the domain `ID` (d-...) of the target")
+	fl.BoolVar(&f.defaultUser, "default-user", false, "change the domain's default user role")
+	fl.BoolVar(&f.defaultSpace, "default-space", false, "change the domain's default space role")
+	fl.StringVar(&f.user, "user", "", "change the role of user profile `NAME`")
+	fl.StringVar(&f.space, "space", "", "change the role space `NAME` runs as (its owner's, or the domain's space default)")
+	fl.StringVar(&f.notebook, "notebook", "", "change the role of notebook instance `NAME`")
+	fl.BoolVar(&f.restart, "restart", false, "stop a running notebook instance, change it, and start it again")
+	fl.StringVar(&f.role, "role", "", "the new execution role: a `NAME` or an ARN")
+	fl.IntVar(&f.concurrency, "concurrency", find.DefaultConcurrency, "describe calls in flight while reading who the change moves")
+	return cmd
+}
+
+func (a *app) runChange(ctx context.Context, f changeFlags) error {
+	req, err := f.request()
+	if err != nil {
+		return err
+	}
+	b, err := a.open(ctx)
+	if err != nil {
+		return err
+	}
+	prep, err := change.Prepare(ctx, b, req)
+	if err != nil {
+		return err
+	}
+	asJSON := a.g.output == "json"
+	plan := prep.Plan(asJSON)
+	if !asJSON {
+		// The preview goes where execute shows the plan: stderr when there
+		// is no terminal to confirm on and the plan will not run.
+		out := a.stdout
+		if !a.g.dryRun && !a.g.yes && !isTerminal(a.stdin) && len(plan.Steps) > 0 {
+			out = a.stderr
+		}
+		if err := change.WritePreview(out, prep); err != nil {
+			return err
+		}
+	}
+	sleep := sleepFrom(ctx)
+	waiter := change.Waiter{Sleep: sleep, Say: func(s string) { fmt.Fprintln(a.stderr, s) }}
+	entry, err := a.execute(ctx, b, plan, func(x *awsops.Executor) {
+		x.Retry = change.PropagationRetry(change.PropagationLimit)
+		x.Sleep = sleep
+		x.Progress = func(ev awsops.Event) {
+			if line := change.ProgressLine(ev); line != "" {
+				fmt.Fprintln(a.stderr, line)
+			}
+		}
+		if !a.g.dryRun {
+			x.Backend = change.WithNotebookWaits(x.Backend, waiter)
+		}
+	})
+	if err != nil || entry == nil || a.g.dryRun {
+		return err
+	}
+	outcome, err := change.Settle(ctx, b, prep, waiter)
+	if err != nil {
+		return fmt.Errorf("the change was sent (journal entry %s), but its outcome could not be read: %w", entry.ID, err)
+	}
+	if !outcome.OK() {
+		return errors.New(outcome.Text() + " (journal entry " + entry.ID + ")")
+	}
+	out := a.stdout
+	if asJSON {
+		out = a.stderr
+	}
+	_, err = fmt.Fprintln(out, outcome.Text())
+	return err
+}
+
+// sleepKey carries, in a test's context, the sleep that polls and retries
+// use instead of real time.
+type sleepKey struct{}
+
+func sleepFrom(ctx context.Context) func(context.Context, time.Duration) error {
+	f, _ := ctx.Value(sleepKey{}).(func(context.Context, time.Duration) error)
+	return f
+}

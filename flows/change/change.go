@@ -1,0 +1,556 @@
+// Package change switches the execution role of a SageMaker identity: a
+// domain's default user or space role, a user profile's role, a space's
+// (resolved to its owner or to the domain's space default), or a notebook
+// instance's. It checks the role before anything is sent, previews who
+// moves and which running apps keep the old role, and builds the plan the
+// executor runs; it also holds what the run needs around the executor:
+// retries while IAM propagates a new role, and waits for SageMaker to
+// settle.
+package change
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/sagerole/sagerole/awsops"
+	"github.com/sagerole/sagerole/awsops/rules"
+	"github.com/sagerole/sagerole/flows/find"
+)
+
+// TargetKind is what a change is aimed at.
+type TargetKind string
+
+const (
+	TargetDefaultUser  TargetKind = "default-user"  // a domain's DefaultUserSettings.ExecutionRole
+	TargetDefaultSpace TargetKind = "default-space" // a domain's DefaultSpaceSettings.ExecutionRole
+	TargetUser         TargetKind = "user"          // a user profile's UserSettings.ExecutionRole
+	TargetSpace        TargetKind = "space"         // resolved to TargetUser or TargetDefaultSpace
+	TargetNotebook     TargetKind = "notebook"      // a notebook instance's RoleArn
+)
+
+// Request is a change as asked for.
+type Request struct {
+	Target   TargetKind
+	DomainID string
+	// Name is the user profile, space or notebook instance.
+	Name string
+	// Role is the new role, a name or an ARN.
+	Role string
+	// Restart lets a notebook instance that is running be stopped, changed
+	// and started again.
+	Restart bool
+	// Concurrency bounds the describe calls of the impact preview.
+	Concurrency int
+	// Command is what the journal records; built from the request when "".
+	Command string
+}
+
+// CheckStatus is how a pre-flight check came out.
+type CheckStatus string
+
+const (
+	CheckOK      CheckStatus = "ok"
+	CheckWarn    CheckStatus = "warning"
+	CheckSkipped CheckStatus = "not-checked"
+)
+
+// Check is one pre-flight check, as shown before anything is sent. Checks
+// that fail with bad input stop Prepare instead.
+type Check struct {
+	Status CheckStatus `json:"status"`
+	Text   string      `json:"text"`
+}
+
+// Move is one identity whose effective role changes.
+type Move struct {
+	Kind     find.UseKind `json:"kind"`
+	DomainID string       `json:"domainId,omitempty"`
+	Name     string       `json:"name,omitempty"`
+	From     string       `json:"from"` // "" when it had none (or it was unresolved)
+	To       string       `json:"to"`
+	// Why says how the change reaches it.
+	Why string `json:"why"`
+}
+
+// RunningApp is an app that is InService: it keeps the role it started
+// with until it is restarted.
+type RunningApp struct {
+	DomainID    string `json:"domainId"`
+	UserProfile string `json:"userProfile,omitempty"`
+	Space       string `json:"space,omitempty"`
+	Type        string `json:"type"`
+	Name        string `json:"name"`
+}
+
+// Impact is who moves, and what must be restarted to follow.
+type Impact struct {
+	Moves []Move       `json:"moves"`
+	Apps  []RunningApp `json:"apps"`
+}
+
+// Prepared is a change checked and resolved against the account, ready to
+// be shown and run.
+type Prepared struct {
+	Request Request
+	// Effective is the target after a space is resolved (TargetUser or
+	// TargetDefaultSpace); otherwise Request.Target.
+	Effective TargetKind
+	DomainID  string // of the effective target
+	Name      string // of the effective target (user or notebook)
+	// Resolution says, for a space, which identity the change really is
+	// on, and why. It is shown before anything else.
+	Resolution string
+	// Target describes the effective target in words.
+	Target string
+	// ResourceARN is the SageMaker resource that is updated.
+	ResourceARN string
+	// Role is the new role, as IAM has it; Role.ARN (path included) is
+	// what is set.
+	Role awsops.Role
+	// Current is the target's role now ("" for none), and where it comes
+	// from for a user profile.
+	Current       string
+	CurrentSource find.Source
+	Checks        []Check
+	Impact        Impact
+	Steps         []awsops.Op
+	Warnings      []string
+	Notes         []string
+	// Notebook is the notebook instance as it was, for a notebook target.
+	Notebook *awsops.NotebookInstance
+}
+
+// Command rebuilds the command line of a request, for the journal.
+func (r Request) command() string {
+	if r.Command != "" {
+		return r.Command
+	}
+	var b strings.Builder
+	b.WriteString("change")
+	switch r.Target {
+	case TargetDefaultUser:
+		fmt.Fprintf(&b, " --domain %s --default-user", r.DomainID)
+	case TargetDefaultSpace:
+		fmt.Fprintf(&b, " --domain %s --default-space", r.DomainID)
+	case TargetUser:
+		fmt.Fprintf(&b, " --domain %s --user %s", r.DomainID, r.Name)
+	case TargetSpace:
+		fmt.Fprintf(&b, " --domain %s --space %s", r.DomainID, r.Name)
+	case TargetNotebook:
+		fmt.Fprintf(&b, " --notebook %s", r.Name)
+		if r.Restart {
+			b.WriteString(" --restart")
+		}
+	}
+	fmt.Fprintf(&b, " --role %s", r.Role)
+	return b.String()
+}
+
+func bad(field, format string, args ...any) error {
+	return &rules.InputError{Field: field, Msg: fmt.Sprintf(format, args...)}
+}
+
+// check validates the request's shape before anything is read.
+func (r Request) check() error {
+	switch r.Target {
+	case TargetDefaultUser, TargetDefaultSpace, TargetUser, TargetSpace:
+		if err := find.CheckDomainID(r.DomainID); err != nil {
+			return err
+		}
+	case TargetNotebook:
+	default:
+		return bad("target", "change needs a target: --domain ID with --default-user, --default-space, --user NAME or --space NAME, or --notebook NAME")
+	}
+	switch r.Target {
+	case TargetUser:
+		if err := find.CheckName("user profile", r.Name); err != nil {
+			return err
+		}
+	case TargetSpace:
+		if err := find.CheckName("space", r.Name); err != nil {
+			return err
+		}
+	case TargetNotebook:
+		if err := find.CheckName("notebook instance", r.Name); err != nil {
+			return err
+		}
+	}
+	if r.Role == "" {
+		return bad("role", "change needs --role ROLE: the name or ARN of the new execution role")
+	}
+	if r.Restart && r.Target != TargetNotebook {
+		return bad("restart", "--restart is for --notebook: only notebook instances must be stopped to change their role")
+	}
+	return find.CheckRoleInput(r.Role)
+}
+
+// Prepare checks and resolves a change against the account through r (a
+// dry run is fine: it only reads). Bad input — an unknown domain, user,
+// space, notebook or role, a role SageMaker cannot assume, a running
+// notebook without --restart — is a *rules.InputError, found before
+// anything is sent.
+func Prepare(ctx context.Context, r awsops.Reader, req Request) (*Prepared, error) {
+	if err := req.check(); err != nil {
+		return nil, err
+	}
+	id, err := r.CallerIdentity(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("who am I: %w", err)
+	}
+	p := &Prepared{Request: req, Effective: req.Target, DomainID: req.DomainID, Name: req.Name}
+	if p.Role, err = resolveRole(ctx, r, id.Account, req.Role); err != nil {
+		return nil, err
+	}
+	p.Checks = append(p.Checks,
+		Check{CheckOK, fmt.Sprintf("role %s exists; its full ARN (path %s included) is what will be set", p.Role.ARN, p.Role.Path)},
+		Check{CheckOK, "its trust policy lets " + find.SageMakerService + " call sts:AssumeRole"})
+
+	switch req.Target {
+	case TargetDefaultUser, TargetDefaultSpace:
+		d, err := find.DescribeDomain(ctx, r, regionOf(r), req.DomainID)
+		if err != nil {
+			return nil, err
+		}
+		err = p.prepareDomain(ctx, r, d, req.Target)
+		if err != nil {
+			return nil, err
+		}
+	case TargetUser:
+		d, err := find.DescribeDomain(ctx, r, regionOf(r), req.DomainID)
+		if err != nil {
+			return nil, err
+		}
+		if err := p.prepareUser(ctx, r, d, req.Name); err != nil {
+			return nil, err
+		}
+	case TargetSpace:
+		if err := p.prepareSpace(ctx, r); err != nil {
+			return nil, err
+		}
+	case TargetNotebook:
+		if err := p.prepareNotebook(ctx, r); err != nil {
+			return nil, err
+		}
+	}
+	p.checkCloudFormation(ctx, r)
+	if err := p.previewUndo(ctx, r); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// resolveRole finds the new role and refuses one SageMaker could not use:
+// missing, at another path than the ARN given, in another account, or not
+// trusting SageMaker.
+func resolveRole(ctx context.Context, r awsops.IAMReader, account, role string) (awsops.Role, error) {
+	name := role
+	if rules.IsARN(role) {
+		name = rules.RoleNameFromARN(role)
+		if a := rules.AccountFromARN(role); a != account {
+			return awsops.Role{}, bad("role", "role %s is in account %s; SageMaker takes an execution role of this account, %s", role, a, account)
+		}
+	}
+	got, err := r.GetRole(ctx, name)
+	if awsops.IsNotFound(err) {
+		return awsops.Role{}, bad("role", "role %s does not exist in account %s; create it with: sagerole create-role %s", role, account, name)
+	}
+	if err != nil {
+		return awsops.Role{}, fmt.Errorf("reading role %s: %w", role, err)
+	}
+	if rules.IsARN(role) && got.ARN != role {
+		return awsops.Role{}, bad("role", "role %s does not exist: the role named %s is %s (path %s); pass that ARN, or just --role %s", role, got.Name, got.ARN, got.Path, got.Name)
+	}
+	if !find.TrustsSageMaker(got.TrustPolicy) {
+		return awsops.Role{}, bad("role", "role %s cannot be used by SageMaker: its trust policy does not let %s call sts:AssumeRole; fix it with: sagerole modify %s --fix-trust", got.Name, find.SageMakerService, got.Name)
+	}
+	return got, nil
+}
+
+func domainWords(d awsops.Domain) string {
+	if d.Name == "" {
+		return "domain " + d.ID
+	}
+	return fmt.Sprintf("domain %s (%s)", d.Name, d.ID)
+}
+
+// prepareDomain plans a change of one of a domain's default roles, with
+// every identity it moves: users that inherit the default and their
+// private spaces, or the shared spaces.
+func (p *Prepared) prepareDomain(ctx context.Context, r awsops.Reader, d awsops.Domain, kind TargetKind) error {
+	p.Effective, p.DomainID, p.ResourceARN = kind, d.ID, d.ARN
+	var roles awsops.DomainRoles
+	arn := p.Role.ARN
+	if kind == TargetDefaultUser {
+		p.Target = "the default user role of " + domainWords(d)
+		p.Current = d.DefaultUserRole
+		roles.DefaultUserRole = &arn
+	} else {
+		p.Target = "the default space role of " + domainWords(d)
+		p.Current = d.DefaultSpaceRole
+		roles.DefaultSpaceRole = &arn
+	}
+	p.Impact = Impact{Moves: []Move{}, Apps: []RunningApp{}}
+	if p.Current == arn {
+		p.Notes = append(p.Notes, p.Target+" already is "+arn)
+		return nil
+	}
+	tree, err := find.Inventory(ctx, r, find.Options{DomainID: d.ID, SkipNotebooks: true, SkipRoleChecks: true, Concurrency: p.Request.Concurrency})
+	if err != nil {
+		return fmt.Errorf("reading %s for the impact preview: %w", domainWords(d), err)
+	}
+	if len(tree.Domains) == 0 {
+		return fmt.Errorf("%s disappeared while it was read", domainWords(d))
+	}
+	dn := tree.Domains[0]
+	for _, w := range tree.Incomplete() {
+		p.Warnings = append(p.Warnings, "the impact preview may be incomplete: "+w)
+	}
+	if kind == TargetDefaultUser {
+		p.Impact.Moves = append(p.Impact.Moves, Move{Kind: find.UseDefaultUserRole, DomainID: d.ID, From: p.Current, To: arn,
+			Why: "the domain's default user role"})
+		inherits := map[string]bool{}
+		for _, u := range dn.Users {
+			if u.Source != find.SourceDomainDefault {
+				continue
+			}
+			inherits[u.Name] = true
+			p.Impact.Moves = append(p.Impact.Moves, Move{Kind: find.UseUser, DomainID: d.ID, Name: u.Name, From: u.Role, To: arn,
+				Why: "has no role of its own: inherits the domain default"})
+			p.Impact.Apps = append(p.Impact.Apps, running(d.ID, u.Name, "", u.Apps)...)
+		}
+		for _, s := range dn.Spaces {
+			if s.Source == find.SourceOwner && inherits[s.Owner] {
+				p.Impact.Moves = append(p.Impact.Moves, Move{Kind: find.UseSpace, DomainID: d.ID, Name: s.Name, From: s.Role, To: arn,
+					Why: "private space of " + s.Owner + ", who inherits the domain default"})
+				p.Impact.Apps = append(p.Impact.Apps, running(d.ID, "", s.Name, s.Apps)...)
+			}
+		}
+	} else {
+		p.Impact.Moves = append(p.Impact.Moves, Move{Kind: find.UseDefaultSpaceRole, DomainID: d.ID, From: p.Current, To: arn,
+			Why: "the domain's default space role"})
+		for _, s := range dn.Spaces {
+			if s.Sharing != awsops.SharingShared {
+				continue
+			}
+			p.Impact.Moves = append(p.Impact.Moves, Move{Kind: find.UseSpace, DomainID: d.ID, Name: s.Name, From: s.Role, To: arn,
+				Why: "shared space: runs as the domain's default space role"})
+			p.Impact.Apps = append(p.Impact.Apps, running(d.ID, "", s.Name, s.Apps)...)
+		}
+	}
+	p.Steps = []awsops.Op{awsops.UpdateDomainRolesOp(d.ID, roles)}
+	return nil
+}
+
+func running(domainID, user, space string, apps []find.AppNode) []RunningApp {
+	var out []RunningApp
+	for _, a := range apps {
+		if a.Running() {
+			out = append(out, RunningApp{DomainID: domainID, UserProfile: user, Space: space, Type: a.Type, Name: a.Name})
+		}
+	}
+	return out
+}
+
+// prepareUser plans a change of a user profile's own role: the profile
+// moves (unless it already runs as the role), and so do its private spaces.
+func (p *Prepared) prepareUser(ctx context.Context, r awsops.Reader, d awsops.Domain, name string) error {
+	u, err := find.DescribeUserProfile(ctx, r, d.ID, name)
+	if err != nil {
+		return err
+	}
+	arn := p.Role.ARN
+	p.Effective, p.DomainID, p.Name, p.ResourceARN = TargetUser, d.ID, name, u.ARN
+	p.Target = fmt.Sprintf("user profile %s in %s", name, domainWords(d))
+	p.Current, p.CurrentSource = find.EffectiveUserRole(d, u)
+	p.Impact = Impact{Moves: []Move{}, Apps: []RunningApp{}}
+	if u.ExecutionRole == arn {
+		p.Notes = append(p.Notes, fmt.Sprintf("user profile %s already has the role %s of its own", name, arn))
+		return nil
+	}
+	data, err := find.OwnedSpaces(ctx, r, d, []awsops.UserProfile{u}, find.Options{Concurrency: p.Request.Concurrency})
+	if err != nil {
+		return fmt.Errorf("reading %s for the impact preview: %w", p.Target, err)
+	}
+	var warns []string
+	dn := find.BuildDomain(data, func(s string) { warns = append(warns, s) })
+	for _, w := range warns {
+		p.Warnings = append(p.Warnings, "the impact preview may be incomplete: "+w)
+	}
+	un := dn.Users[0]
+	switch {
+	case p.Current == arn:
+		p.Notes = append(p.Notes, fmt.Sprintf("user profile %s already runs as %s, inherited from the domain default; this sets it on the profile, so that later changes of the domain default no longer move it", name, arn))
+	default:
+		why := "its own role"
+		if p.CurrentSource == find.SourceDomainDefault {
+			why = "inherits the domain default now; gets a role of its own"
+		}
+		p.Impact.Moves = append(p.Impact.Moves, Move{Kind: find.UseUser, DomainID: d.ID, Name: name, From: p.Current, To: arn, Why: why})
+		p.Impact.Apps = append(p.Impact.Apps, running(d.ID, name, "", un.Apps)...)
+		for _, s := range dn.Spaces {
+			p.Impact.Moves = append(p.Impact.Moves, Move{Kind: find.UseSpace, DomainID: d.ID, Name: s.Name, From: s.Role, To: arn,
+				Why: "private space of " + name + ": runs as its owner's role"})
+			p.Impact.Apps = append(p.Impact.Apps, running(d.ID, "", s.Name, s.Apps)...)
+		}
+	}
+	p.Steps = []awsops.Op{awsops.UpdateUserProfileRoleOp(d.ID, name, arn)}
+	return nil
+}
+
+// prepareSpace resolves a space to the identity whose role it runs as, and
+// says which, before anything else.
+func (p *Prepared) prepareSpace(ctx context.Context, r awsops.Reader) error {
+	req := p.Request
+	d, err := find.DescribeDomain(ctx, r, regionOf(r), req.DomainID)
+	if err != nil {
+		return err
+	}
+	s, err := find.DescribeSpace(ctx, r, req.DomainID, req.Name)
+	if err != nil {
+		return err
+	}
+	switch s.SharingType {
+	case awsops.SharingPrivate:
+		if s.Owner == "" {
+			return bad("space", "private space %s has no owner, so whose role it runs as cannot be told", s.Name)
+		}
+		p.Resolution = fmt.Sprintf("space %s is private: a private space runs as its owner's role, so this changes the role of user profile %s — and of every private space of %s", s.Name, s.Owner, s.Owner)
+		err := p.prepareUser(ctx, r, d, s.Owner)
+		var ie *rules.InputError
+		if errors.As(err, &ie) && ie.Field == "user" {
+			return bad("space", "space %s is private, and its owner %s does not exist in %s: there is no role to change", s.Name, s.Owner, domainWords(d))
+		}
+		return err
+	case awsops.SharingShared:
+		p.Resolution = fmt.Sprintf("space %s is shared: a shared space runs as the domain's default space role, so this changes the default space role of %s — and so the role of every shared space in it", s.Name, domainWords(d))
+		return p.prepareDomain(ctx, r, d, TargetDefaultSpace)
+	}
+	return bad("space", "space %s has no sharing type (neither Private nor Shared), so whose role it runs as cannot be told", s.Name)
+}
+
+// prepareNotebook plans a change of a notebook instance's role. AWS takes
+// it only while the instance is Stopped: a running one is stopped, changed
+// and started again with Restart, and refused otherwise.
+func (p *Prepared) prepareNotebook(ctx context.Context, r awsops.Reader) error {
+	name := p.Request.Name
+	nb, err := r.DescribeNotebookInstance(ctx, name)
+	if awsops.IsNotFound(err) {
+		return bad("notebook", "notebook instance %s does not exist in region %s (see sagerole find)", name, regionOf(r))
+	}
+	if err != nil {
+		return fmt.Errorf("reading notebook instance %s: %w", name, err)
+	}
+	arn := p.Role.ARN
+	p.Notebook = &nb
+	p.ResourceARN = nb.ARN
+	p.Target = "notebook instance " + name
+	p.Current = nb.RoleARN
+	p.Impact = Impact{Moves: []Move{}, Apps: []RunningApp{}}
+	if nb.RoleARN == arn {
+		p.Notes = append(p.Notes, p.Target+" already runs as "+arn)
+		return nil
+	}
+	update := awsops.UpdateNotebookInstanceRoleOp(name, arn)
+	switch nb.Status {
+	case awsops.StatusStopped, awsops.StatusFailed:
+		p.Steps = []awsops.Op{update}
+	case awsops.StatusInService:
+		if !p.Request.Restart {
+			return bad("restart", "notebook instance %s is InService, and AWS changes a notebook instance's role only while it is Stopped: pass --restart to stop it, change the role and start it again", name)
+		}
+		p.Steps = []awsops.Op{awsops.StopNotebookInstanceOp(name), update, awsops.StartNotebookInstanceOp(name)}
+		p.Warnings = append(p.Warnings, fmt.Sprintf("notebook instance %s will be stopped and started again: open notebooks and running kernels are lost", name))
+	default:
+		return bad("notebook", "notebook instance %s is %s; AWS changes its role only while it is Stopped: run again once it is InService or Stopped", name, nb.Status)
+	}
+	p.Impact.Moves = append(p.Impact.Moves, Move{Kind: find.UseNotebook, Name: name, From: nb.RoleARN, To: arn, Why: "runs as its own role"})
+	return nil
+}
+
+// checkCloudFormation warns when the updated resource belongs to a
+// CloudFormation stack: the stack would put its own role back.
+func (p *Prepared) checkCloudFormation(ctx context.Context, r awsops.Reader) {
+	what := p.Target
+	if p.Effective == TargetDefaultUser || p.Effective == TargetDefaultSpace {
+		what = "domain " + p.DomainID
+	}
+	if p.ResourceARN == "" {
+		p.Checks = append(p.Checks, Check{CheckSkipped, "whether " + what + " is managed by CloudFormation was not checked: its ARN is not known"})
+		return
+	}
+	tags, err := awsops.SageMakerTags(ctx, r, p.ResourceARN)
+	switch {
+	case errors.Is(err, awsops.ErrTagsNotSupported):
+		p.Checks = append(p.Checks, Check{CheckSkipped, "whether " + what + " is managed by CloudFormation was not checked: this backend cannot read tags"})
+		return
+	case err != nil:
+		p.Checks = append(p.Checks, Check{CheckWarn, "whether " + what + " is managed by CloudFormation could not be checked: " + err.Error()})
+		return
+	}
+	for _, t := range tags {
+		if t.Key == awsops.TagCloudFormationStack {
+			msg := fmt.Sprintf("%s is managed by CloudFormation stack %s: the stack will revert this change at its next update; change the role in the stack's template instead", what, t.Value)
+			p.Checks = append(p.Checks, Check{CheckWarn, msg})
+			return
+		}
+	}
+	p.Checks = append(p.Checks, Check{CheckOK, what + " is not managed by CloudFormation (no " + awsops.TagCloudFormationStack + " tag)"})
+}
+
+// previewUndo says before the run what undo will do, and when it cannot.
+func (p *Prepared) previewUndo(ctx context.Context, r awsops.Reader) error {
+	for _, op := range p.Steps {
+		if op.API == awsops.APIStopNotebookInstance || op.API == awsops.APIStartNotebookInstance {
+			continue
+		}
+		before, err := awsops.Snapshot(ctx, r, op)
+		if err != nil {
+			return fmt.Errorf("reading what %s replaces: %w", op.API, err)
+		}
+		undo, reason := awsops.Inverse(op, before)
+		if reason != "" {
+			p.Warnings = append(p.Warnings, "this change cannot be undone: "+reason)
+		}
+		for _, u := range undo {
+			if u.Note != "" {
+				p.Notes = append(p.Notes, "undo: "+u.Note)
+			}
+		}
+	}
+	return nil
+}
+
+// Plan is the plan the executor runs. withImpact adds the resolution and
+// the impact preview as notes and warnings, for a plan read as JSON; text
+// output shows them in a block of their own (WritePreview).
+func (p *Prepared) Plan(withImpact bool) awsops.Plan {
+	plan := awsops.Plan{Command: p.Request.command(), Steps: p.Steps}
+	if withImpact {
+		if p.Resolution != "" {
+			plan.Notes = append(plan.Notes, p.Resolution)
+		}
+		for _, m := range p.Impact.Moves {
+			plan.Notes = append(plan.Notes, "moves: "+moveText(m))
+		}
+		for _, c := range p.Checks {
+			if c.Status != CheckOK {
+				plan.Warnings = append(plan.Warnings, c.Text)
+			}
+		}
+		for _, a := range p.Impact.Apps {
+			plan.Warnings = append(plan.Warnings, appText(a)+" keeps the old role until it is restarted")
+		}
+	}
+	plan.Notes = append(plan.Notes, p.Notes...)
+	plan.Warnings = append(plan.Warnings, p.Warnings...)
+	return plan
+}
+
+func regionOf(r awsops.Reader) string {
+	if b, ok := r.(interface{ Region() string }); ok {
+		return b.Region()
+	}
+	return ""
+}
