@@ -75,11 +75,13 @@ Roles that do not exist, or do not trust sagemaker.amazonaws.com, are flagged wh
 			if err != nil {
 				return err
 			}
-			opts := find.Options{Concurrency: f.concurrency, DomainID: f.domain, Progress: a.inventoryProgress()}
+			// Notebook instances belong to no domain: --domain leaves them out.
+			opts := find.Options{Concurrency: f.concurrency, DomainID: f.domain, SkipNotebooks: f.domain != ""}
 			switch {
 			case f.whoami:
 				return a.findWhoAmI(ctx, b)
 			case f.role != "":
+				opts.Progress = a.inventoryProgress()
 				res, err := find.Uses(ctx, b, f.role, opts)
 				a.clearProgress()
 				if err != nil {
@@ -105,6 +107,7 @@ Roles that do not exist, or do not trust sagemaker.amazonaws.com, are flagged wh
 				}
 				return a.writeFind(res, func(w io.Writer) error { return find.WriteDomain(w, res) })
 			}
+			opts.Progress = a.inventoryProgress()
 			tree, err := find.Inventory(ctx, b, opts)
 			a.clearProgress()
 			if err != nil {

@@ -124,6 +124,7 @@ func TestFindBadInput(t *testing.T) {
 		{[]string{"--concurrency", "0"}, "--concurrency must be between 1 and 64"},
 		{[]string{"--domain", "research"}, "is not of the form d-"},
 		{[]string{"--domain", "d-nosuchdomain"}, "domain d-nosuchdomain does not exist in region us-east-1"},
+		{[]string{"--role", "LambdaBasic", "--domain", "d-nosuchdomain"}, "domain d-nosuchdomain does not exist in region us-east-1"},
 		{[]string{"--domain", "d-research1", "--user", "zoe"}, "user profile zoe does not exist in domain d-research1"},
 		{[]string{"--domain", "d-research1", "--space", "nope"}, "space nope does not exist in domain d-research1"},
 		{[]string{"--role", "arn:aws:iam::1234:role/X"}, "is not of the form arn:aws:iam::123456789012:role/PATH/NAME"},

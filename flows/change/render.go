@@ -76,7 +76,11 @@ func WritePreview(w io.Writer, p *Prepared) error {
 		case 0:
 			b.WriteString("\nImpact: no identity's effective role moves.\n")
 		default:
-			fmt.Fprintf(&b, "\nImpact: %d identities whose role moves:\n", n)
+			noun := "identities whose role moves"
+			if n == 1 {
+				noun = "identity whose role moves"
+			}
+			fmt.Fprintf(&b, "\nImpact: %d %s:\n", n, noun)
 			rows := make([][2]string, n)
 			width := 0
 			for i, m := range p.Impact.Moves {

@@ -94,6 +94,12 @@ func Uses(ctx context.Context, r awsops.Reader, role string, opts Options) (*Rol
 	if err := CheckRoleInput(role); err != nil {
 		return nil, err
 	}
+	if opts.DomainID != "" {
+		// An unknown domain is bad input here, not a warning in a tree.
+		if _, err := DescribeDomain(ctx, r, regionOf(r), opts.DomainID); err != nil {
+			return nil, err
+		}
+	}
 	t, err := Inventory(ctx, r, opts)
 	if err != nil {
 		return nil, err
