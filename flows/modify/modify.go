@@ -1,0 +1,593 @@
+// Package modify is the modify flow: show an execution role (trust policy,
+// managed and inline policies, tags, and who runs as it), and change its
+// permissions — attach and detach managed policies, put and delete inline
+// policies, add S3 buckets, add activities and guardrails to its sagerole
+// scope, fix its trust policy — with a diff of every document, the blast
+// radius and a warning when access broadens, before anything runs.
+package modify
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/sagerole/sagerole/awsops"
+	"github.com/sagerole/sagerole/awsops/rules"
+	"github.com/sagerole/sagerole/flows"
+	"github.com/sagerole/sagerole/flows/buckets"
+	"github.com/sagerole/sagerole/flows/policy"
+)
+
+// Full is what --attach and --detach take for AmazonSageMakerFullAccess.
+const Full = "full"
+
+// serviceLinkedPath is where AWS keeps roles only AWS may change.
+const serviceLinkedPath = "/aws-service-role/"
+
+// Inline is one --put-inline: an inline policy's name and document, and
+// the file it came from (for messages).
+type Inline struct {
+	Name     string
+	File     string
+	Document string
+}
+
+// Input is what modify takes. A zero Input besides Role changes nothing:
+// the role is shown.
+type Input struct {
+	Role         string // name or ARN
+	Attach       []string
+	Detach       []string
+	PutInline    []Inline
+	DeleteInline []string
+	// AddBuckets are BUCKET or BUCKET/PREFIX, merged into sagerole-buckets
+	// read-write, as add-buckets does.
+	AddBuckets []string
+	// Scope holds the activities, guardrails and their options to merge
+	// into the role's sagerole-scope policies (Persona is not used);
+	// Partition, Account and Region are the role's, set by Plan.
+	Scope    policy.Scope
+	FixTrust bool
+}
+
+// scopeNamed reports whether the input adds anything to the scope.
+func (in Input) scopeNamed() bool {
+	s := in.Scope
+	return len(s.Activities) > 0 || len(s.Guardrails) > 0 || len(s.ECRRepos) > 0 || s.LogGroups || s.VPC ||
+		len(s.KMSKeys) > 0 || len(s.InstanceTypes) > 0 || len(s.SourceIPs) > 0 || len(s.SourceVPCEs) > 0 ||
+		s.ResourceTagKey != "" || s.ResourceTagValue != ""
+}
+
+// Changes reports whether the input asks for any change.
+func (in Input) Changes() bool {
+	return len(in.Attach)+len(in.Detach)+len(in.PutInline)+len(in.DeleteInline)+len(in.AddBuckets) > 0 ||
+		in.scopeNamed() || in.FixTrust
+}
+
+// ParseInlineSpec splits a --put-inline value NAME=FILE.
+func ParseInlineSpec(spec string) (name, file string, err error) {
+	name, file, ok := strings.Cut(spec, "=")
+	if !ok || name == "" || file == "" {
+		return "", "", &rules.InputError{Field: "put-inline", Msg: fmt.Sprintf("--put-inline %q is not of the form NAME=FILE", spec)}
+	}
+	if err := rules.PolicyName(name); err != nil {
+		return "", "", err
+	}
+	return name, file, nil
+}
+
+// policyARN resolves "full" to AmazonSageMakerFullAccess in the role's
+// partition, and checks the shape of anything else.
+func policyARN(flag, v, partition string) (string, error) {
+	if strings.EqualFold(v, Full) {
+		return strings.Replace(policy.FullAccessARN, "arn:aws:", "arn:"+partition+":", 1), nil
+	}
+	if err := rules.PolicyARN(v); err != nil {
+		return "", &rules.InputError{Field: flag, Msg: fmt.Sprintf("--%s %q is not full or a managed policy ARN of the form arn:aws:iam::aws:policy/NAME", flag, v)}
+	}
+	return v, nil
+}
+
+func bucketGrant(v string) policy.BucketGrant {
+	name, prefix, _ := strings.Cut(v, "/")
+	return policy.BucketGrant{Bucket: name, Prefix: prefix}
+}
+
+// checkPermissionsPolicy refuses what rules.PolicyDocument lets through
+// but IAM refuses in a role's inline policy: a Principal, which belongs in
+// a trust policy (the usual mistake: the wrong file).
+func checkPermissionsPolicy(what, doc string) error {
+	if err := rules.PolicyDocument(what, doc); err != nil {
+		return err
+	}
+	for i, s := range looseRaw(doc) {
+		if _, ok := s["Principal"]; ok {
+			return &rules.InputError{Field: "put-inline", Msg: fmt.Sprintf("%s: statement %d names a Principal, which an inline policy cannot (is it a trust policy?)", what, i+1)}
+		}
+		if _, ok := s["NotPrincipal"]; ok {
+			return &rules.InputError{Field: "put-inline", Msg: fmt.Sprintf("%s: statement %d names a NotPrincipal, which an inline policy cannot (is it a trust policy?)", what, i+1)}
+		}
+		_, a := s["Action"]
+		_, na := s["NotAction"]
+		if !a && !na {
+			return &rules.InputError{Field: "put-inline", Msg: fmt.Sprintf("%s: statement %d has no Action or NotAction, which IAM requires", what, i+1)}
+		}
+		_, r := s["Resource"]
+		_, nr := s["NotResource"]
+		if !r && !nr {
+			return &rules.InputError{Field: "put-inline", Msg: fmt.Sprintf("%s: statement %d has no Resource or NotResource, which IAM requires in an inline policy", what, i+1)}
+		}
+	}
+	return nil
+}
+
+// Validate checks everything that can be checked without the account.
+func (in Input) Validate() error {
+	if in.Role == "" {
+		return &rules.InputError{Field: "role", Msg: "modify needs the ROLE to show or change, by name or ARN"}
+	}
+	seen := map[string]string{}
+	for _, l := range []struct {
+		flag string
+		vals []string
+	}{{"attach", in.Attach}, {"detach", in.Detach}} {
+		for _, v := range l.vals {
+			arn, err := policyARN(l.flag, v, "aws")
+			if err != nil {
+				return err
+			}
+			if prev, ok := seen[arn]; ok {
+				if prev == l.flag {
+					return &rules.InputError{Field: l.flag, Msg: fmt.Sprintf("--%s %s is given twice", l.flag, v)}
+				}
+				return &rules.InputError{Field: l.flag, Msg: fmt.Sprintf("%s is given to both --attach and --detach; choose one", v)}
+			}
+			seen[arn] = l.flag
+		}
+	}
+	names := map[string]string{}
+	for _, p := range in.PutInline {
+		if err := rules.PolicyName(p.Name); err != nil {
+			return err
+		}
+		if _, ok := names[strings.ToLower(p.Name)]; ok {
+			return &rules.InputError{Field: "put-inline", Msg: fmt.Sprintf("--put-inline %s is given twice", p.Name)}
+		}
+		names[strings.ToLower(p.Name)] = "put-inline"
+		if err := checkPermissionsPolicy(fmt.Sprintf("policy file %s for --put-inline %s", p.File, p.Name), p.Document); err != nil {
+			return err
+		}
+	}
+	for _, n := range in.DeleteInline {
+		if err := rules.PolicyName(n); err != nil {
+			return err
+		}
+		switch names[strings.ToLower(n)] {
+		case "put-inline":
+			return &rules.InputError{Field: "delete-inline", Msg: fmt.Sprintf("inline policy %s is given to both --put-inline and --delete-inline; choose one", n)}
+		case "delete-inline":
+			return &rules.InputError{Field: "delete-inline", Msg: fmt.Sprintf("--delete-inline %s is given twice", n)}
+		}
+		names[strings.ToLower(n)] = "delete-inline"
+	}
+	for _, b := range in.AddBuckets {
+		if err := bucketGrant(b).Validate(); err != nil {
+			return err
+		}
+	}
+	// sagerole writes its own policy families from merges; an explicit put
+	// or delete of one of them in the same run would race that merge.
+	for n, flag := range names {
+		switch {
+		case len(in.AddBuckets) > 0 && flows.IsFamily(n, policy.BucketPolicyName):
+			return &rules.InputError{Field: flag, Msg: fmt.Sprintf("--%s %s and --add-bucket both change the %s policy; run them separately", flag, n, policy.BucketPolicyName)}
+		case in.scopeNamed() && flows.IsFamily(n, policy.ScopePolicyName):
+			return &rules.InputError{Field: flag, Msg: fmt.Sprintf("--%s %s and --add-activity/--add-guardrail both change the %s policy; run them separately", flag, n, policy.ScopePolicyName)}
+		}
+	}
+	if in.Scope.Persona != "" {
+		return &rules.InputError{Field: "persona", Msg: "modify adds activities and guardrails, not personas; name the activities with --add-activity"}
+	}
+	if in.scopeNamed() {
+		if err := in.Scope.Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Result is a modify plan and what the user must see before it runs.
+type Result struct {
+	Plan awsops.Plan
+	Role awsops.Role
+	// Diffs are unified diffs of every document that changes: the trust
+	// policy, the list of attached managed policies, each inline policy.
+	Diffs []Diff
+	// UsedBy is the blast radius: every identity that runs as the role.
+	UsedBy []Use
+	// Broadening is the subset of Plan.Warnings that says how the change
+	// broadens access.
+	Broadening []string
+}
+
+// Diff is the unified diff of one document.
+type Diff struct {
+	Document string `json:"document"` // trust-policy, attached-policies, inline/NAME
+	Text     string `json:"diff"`
+}
+
+// Options are what Plan and Show need besides the account.
+type Options struct {
+	// Uses finds who runs as the role (AccountUses); nil leaves the blast
+	// radius out, with a warning.
+	Uses UsesFunc
+}
+
+// blastRadius reads who runs as the role. It never fails the flow: a
+// change is still possible when SageMaker cannot be read, and the user is
+// told the radius is unknown.
+func blastRadius(ctx context.Context, opts Options, role awsops.Role) ([]Use, []string) {
+	if opts.Uses == nil {
+		return nil, []string{"who runs as this role was not checked"}
+	}
+	uses, warnings, err := opts.Uses(ctx, role.ARN)
+	if err != nil {
+		return nil, []string{"who runs as this role could not be read, so the blast radius is unknown: " + err.Error()}
+	}
+	return uses, warnings
+}
+
+// roleWarnings are what is worth knowing about a role whatever is done to
+// it: a CloudFormation stack that owns it, a trust policy SageMaker cannot
+// use.
+func roleWarnings(role awsops.Role, fixingTrust bool) []string {
+	var out []string
+	for _, t := range role.Tags {
+		if t.Key == awsops.TagCloudFormationStack {
+			out = append(out, fmt.Sprintf("role %s belongs to CloudFormation stack %s: a change made outside the stack is reverted (or breaks the stack) at its next update; change the stack's template instead", role.Name, t.Value))
+		}
+	}
+	if !fixingTrust {
+		if d, err := policy.Parse(role.TrustPolicy); err != nil || !policy.TrustsSageMaker(d) {
+			out = append(out, fmt.Sprintf("role %s does not trust %s, so SageMaker cannot run as it; fix it with: sagerole modify %s --fix-trust", role.Name, policy.SageMakerService, role.Name))
+		}
+	}
+	return out
+}
+
+// Plan reads the role and returns the ops that make the changes in, with
+// every document's diff, the blast radius and the broadening warnings.
+// Every refusal is a *rules.InputError, and nothing is sent.
+//
+// Steps run in this order: the trust policy, detaches (freeing quota),
+// attaches, inline deletes (freeing size), inline puts, the bucket merge,
+// the scope merge.
+func Plan(ctx context.Context, acct flows.Account, in Input, opts Options) (*Result, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	if !in.Changes() {
+		return nil, &rules.InputError{Field: "change", Msg: "no change asked for; name one with --attach, --detach, --put-inline, --delete-inline, --add-bucket, --add-activity, --add-guardrail or --fix-trust"}
+	}
+	role, err := flows.ResolveRole(ctx, acct, in.Role)
+	if err != nil {
+		return nil, err
+	}
+	if strings.HasPrefix(role.Path, serviceLinkedPath) {
+		return nil, &rules.InputError{Field: "role", Msg: fmt.Sprintf("role %s is a service-linked role (path %s), which only AWS may change", role.Name, role.Path)}
+	}
+	quotas, err := acct.Quotas(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading IAM quotas: %w", err)
+	}
+	attached, err := acct.ListAttachedRolePolicies(ctx, role.Name)
+	if err != nil {
+		return nil, fmt.Errorf("listing managed policies of %s: %w", role.Name, err)
+	}
+	inline, err := flows.InlinePolicies(ctx, acct, role.Name)
+	if err != nil {
+		return nil, err
+	}
+	partition := flows.Partition(role.ARN)
+	res := &Result{Role: role, Plan: awsops.Plan{Command: "modify " + role.Name, Outputs: map[string]string{"roleArn": role.ARN}}}
+	p := &res.Plan
+	p.Warnings = append(p.Warnings, roleWarnings(role, in.FixTrust)...)
+
+	// Trust.
+	if in.FixTrust {
+		fixed, changed, err := AddSageMakerTrust(role.TrustPolicy)
+		if err != nil {
+			return nil, err
+		}
+		if !changed {
+			p.Notes = append(p.Notes, fmt.Sprintf("the trust policy of %s already lets %s assume it: --fix-trust changes nothing", role.Name, policy.SageMakerService))
+		} else {
+			if n := rules.PolicySize(fixed); n > quotas.TrustPolicySize {
+				return nil, &rules.InputError{Field: "trust policy", Msg: fmt.Sprintf("with SageMaker's statement the trust policy would be %s characters (white space not counted); IAM allows at most %s (AssumeRolePolicySizeQuota)", thousands(n), thousands(quotas.TrustPolicySize))}
+			}
+			p.Steps = append(p.Steps, awsops.UpdateTrustPolicyOp(role.Name, fixed))
+			res.Diffs = append(res.Diffs, Diff{Document: "trust-policy", Text: DiffDocuments("trust-policy", role.TrustPolicy, fixed)})
+		}
+	}
+
+	// Managed policies.
+	if err := planManaged(ctx, acct, in, role, partition, attached, quotas, res); err != nil {
+		return nil, err
+	}
+
+	// Inline policies: explicit deletes and puts, then the merges.
+	after := maps.Clone(inline)
+	for _, n := range in.DeleteInline {
+		if _, ok := inline[n]; !ok {
+			return nil, &rules.InputError{Field: "delete-inline", Msg: fmt.Sprintf("role %s has no inline policy named %s (it has: %s)", role.Name, n, namesOrNone(slices.Sorted(maps.Keys(inline))))}
+		}
+		p.Steps = append(p.Steps, awsops.DeleteRolePolicyOp(role.Name, n))
+		delete(after, n)
+	}
+	for _, put := range in.PutInline {
+		if old, ok := inline[put.Name]; ok && Pretty(old) == Pretty(put.Document) {
+			p.Notes = append(p.Notes, fmt.Sprintf("inline policy %s already has the document of %s: nothing to change", put.Name, put.File))
+			continue
+		}
+		p.Steps = append(p.Steps, awsops.PutRolePolicyOp(role.Name, put.Name, put.Document))
+		after[put.Name] = put.Document
+	}
+	if len(in.AddBuckets) > 0 {
+		if err := planBuckets(ctx, acct, in, role, res, after); err != nil {
+			return nil, err
+		}
+	}
+	if in.scopeNamed() {
+		if err := planScope(ctx, acct, in, role, partition, inline, res, after); err != nil {
+			return nil, err
+		}
+	}
+	if total := inlineTotal(after); total > quotas.RolePolicySize && total > inlineTotal(inline) {
+		return nil, &rules.InputError{Field: "policy size", Msg: fmt.Sprintf("the inline policies of %s would come to %s characters (white space not counted); IAM allows at most %s for all inline policies of a role together (RolePolicySizeQuota)", role.Name, thousands(total), thousands(quotas.RolePolicySize))}
+	}
+	for _, n := range slices.Sorted(maps.Keys(unionKeys(inline, after))) {
+		if inline[n] != after[n] {
+			res.Diffs = append(res.Diffs, Diff{Document: "inline/" + n, Text: DiffDocuments("inline/"+n, inline[n], after[n])})
+		}
+	}
+	inlineWarnings := InlineBroadening(inline, after)
+	res.Broadening = append(res.Broadening, inlineWarnings...)
+	p.Warnings = append(p.Warnings, inlineWarnings...)
+
+	// The blast radius, only when something is to be sent.
+	if len(p.Steps) > 0 {
+		uses, warnings := blastRadius(ctx, opts, role)
+		res.UsedBy = uses
+		p.Warnings = append(p.Warnings, warnings...)
+		p.Notes = append(p.Notes, RadiusSentence(role, uses))
+	}
+	return res, nil
+}
+
+func unionKeys(a, b map[string]string) map[string]bool {
+	out := map[string]bool{}
+	for k := range a {
+		out[k] = true
+	}
+	for k := range b {
+		out[k] = true
+	}
+	return out
+}
+
+func inlineTotal(docs map[string]string) int {
+	n := 0
+	for _, d := range docs {
+		n += rules.PolicySize(d)
+	}
+	return n
+}
+
+// thousands writes n with comma separators, as IAM's documentation does.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+func namesOrNone(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
+}
+
+// planManaged adds the detaches, then the attaches, checking each against
+// the role and the account, and the quota of managed policies per role.
+func planManaged(ctx context.Context, acct flows.Account, in Input, role awsops.Role, partition string,
+	attached []awsops.AttachedPolicy, quotas awsops.Quotas, res *Result) error {
+	p := &res.Plan
+	on := map[string]bool{}
+	var before []string
+	for _, a := range attached {
+		on[a.ARN] = true
+		before = append(before, a.ARN)
+	}
+	now := maps.Clone(on)
+	for _, v := range in.Detach {
+		arn, err := policyARN("detach", v, partition)
+		if err != nil {
+			return err
+		}
+		if !on[arn] {
+			return &rules.InputError{Field: "detach", Msg: fmt.Sprintf("policy %s is not attached to role %s (attached: %s)", arn, role.Name, namesOrNone(before))}
+		}
+		p.Steps = append(p.Steps, awsops.DetachRolePolicyOp(role.Name, arn))
+		delete(now, arn)
+	}
+	for _, v := range in.Attach {
+		arn, err := policyARN("attach", v, partition)
+		if err != nil {
+			return err
+		}
+		if on[arn] {
+			p.Notes = append(p.Notes, fmt.Sprintf("policy %s is already attached to %s: --attach changes nothing", arn, role.Name))
+			continue
+		}
+		// A policy that does not exist fails at IAM after the steps before
+		// it ran; refuse it here, when nothing has been sent.
+		if _, err := acct.GetPolicyDocument(ctx, arn); awsops.IsNotFound(err) {
+			return &rules.InputError{Field: "attach", Msg: fmt.Sprintf("managed policy %s does not exist in this account", arn)}
+		} else if err != nil {
+			p.Warnings = append(p.Warnings, fmt.Sprintf("policy %s could not be read to check that it exists: %v", arn, err))
+		}
+		p.Steps = append(p.Steps, awsops.AttachRolePolicyOp(role.Name, arn))
+		now[arn] = true
+		if w := managedBroadening(arn); w != "" {
+			res.Broadening = append(res.Broadening, w)
+			p.Warnings = append(p.Warnings, w)
+		}
+	}
+	if limit := quotas.AttachedPoliciesPerRole; len(now) > limit && len(now) > len(on) {
+		return &rules.InputError{Field: "attach", Msg: fmt.Sprintf("role %s would have %d managed policies attached; IAM allows at most %d per role (PoliciesPerRole quota), so detach one in the same run with --detach", role.Name, len(now), limit)}
+	}
+	if !maps.Equal(on, now) {
+		after := slices.Sorted(maps.Keys(now))
+		slices.Sort(before)
+		res.Diffs = append(res.Diffs, Diff{Document: "attached-policies", Text: DiffLists("attached-policies", before, after)})
+	}
+	return nil
+}
+
+// planBuckets merges the buckets into sagerole-buckets with the add-buckets
+// flow's own merge, and records the result in after.
+func planBuckets(ctx context.Context, acct flows.Account, in Input, role awsops.Role, res *Result, after map[string]string) error {
+	grants := make([]policy.BucketGrant, len(in.AddBuckets))
+	var missing []string
+	for i, b := range in.AddBuckets {
+		grants[i] = bucketGrant(b)
+		_, err := acct.BucketRegion(ctx, grants[i].Bucket)
+		switch {
+		case awsops.IsNotFound(err):
+			missing = append(missing, grants[i].Bucket)
+		case awsops.KindOf(err) == awsops.KindAccessDenied:
+			res.Plan.Warnings = append(res.Plan.Warnings, fmt.Sprintf("bucket %s exists but is not readable by you (another account's, or its policy denies you): the role gets the permission, and the bucket's own policy must allow the role too", grants[i].Bucket))
+		case err != nil:
+			return fmt.Errorf("looking up bucket %s: %w", grants[i].Bucket, err)
+		}
+	}
+	if len(missing) > 0 {
+		what := "bucket " + missing[0] + " does"
+		if len(missing) > 1 {
+			what = "buckets " + strings.Join(missing, ", ") + " do"
+		}
+		return &rules.InputError{Field: "add-bucket", Msg: fmt.Sprintf("%s not exist in this account; create with: sagerole add-buckets %s %s --create-missing", what, role.Name, strings.Join(missing, " "))}
+	}
+	ops, notes, err := buckets.GrantOps(ctx, acct, role, grants, false)
+	if err != nil {
+		return err
+	}
+	res.Plan.Notes = append(res.Plan.Notes, notes...)
+	res.Plan.Steps = append(res.Plan.Steps, ops...)
+	applyInline(after, ops)
+	return nil
+}
+
+// planScope merges the activities and guardrails into the role's
+// sagerole-scope policies, assembled as create-role assembles them.
+func planScope(ctx context.Context, acct flows.Account, in Input, role awsops.Role, partition string,
+	inline map[string]string, res *Result, after map[string]string) error {
+	s := in.Scope
+	s.Partition, s.Account, s.Region = partition, rules.AccountFromARN(role.ARN), acct.Region()
+	add, err := policy.Build(s)
+	if err != nil {
+		return err
+	}
+	docs := []policy.Document{}
+	for _, name := range slices.Sorted(maps.Keys(inline)) {
+		if !flows.IsFamily(name, policy.ScopePolicyName) {
+			continue
+		}
+		d, err := policy.Parse(inline[name])
+		if err != nil {
+			return &rules.InputError{Field: "add-activity", Msg: fmt.Sprintf("role %s's inline policy %s cannot be merged into (%v); fix or delete it first", role.Name, name, err)}
+		}
+		docs = append(docs, d)
+	}
+	merged := policy.MergeDocuments(append(docs, add)...)
+	limits, err := flows.Limits(ctx, acct)
+	if err != nil {
+		return err
+	}
+	limits.InUse = flows.OtherInlineSize(after, policy.ScopePolicyName)
+	named, err := policy.Fit(policy.ScopePolicyName, merged, limits)
+	if err != nil {
+		return err
+	}
+	ops := flows.ReplaceFamily(role.Name, policy.ScopePolicyName, inline, named)
+	if len(ops) == 0 {
+		res.Plan.Notes = append(res.Plan.Notes, fmt.Sprintf("%s already has everything these activities and guardrails add: nothing to change", policy.ScopePolicyName))
+	}
+	res.Plan.Steps = append(res.Plan.Steps, ops...)
+	applyInline(after, ops)
+	return nil
+}
+
+// applyInline plays inline-policy ops onto a name → document map.
+func applyInline(docs map[string]string, ops []awsops.Op) {
+	for _, op := range ops {
+		switch op.API {
+		case awsops.APIPutRolePolicy:
+			docs[op.Args[awsops.ArgPolicyName]] = op.Documents[awsops.DocPolicy]
+		case awsops.APIDeleteRolePolicy:
+			delete(docs, op.Args[awsops.ArgPolicyName])
+		}
+	}
+}
+
+// RadiusSentence says in one sentence who a change to role reaches.
+func RadiusSentence(role awsops.Role, uses []Use) string {
+	if len(uses) == 0 {
+		return fmt.Sprintf("no domain, user profile, space or notebook instance in this region runs as %s", role.Name)
+	}
+	running := 0
+	for _, u := range uses {
+		running += len(u.RunningApps)
+	}
+	s := fmt.Sprintf("%d %s as %s and get%s this change: %s", len(uses), plural(len(uses), "identity runs", "identities run"), role.Name, plural(len(uses), "s", ""), useList(uses))
+	if running > 0 {
+		s += fmt.Sprintf("; %d running %s the old permissions until restarted, and IAM takes a moment to propagate", running, plural(running, "app keeps", "apps keep"))
+	}
+	return s
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func useList(uses []Use) string {
+	parts := make([]string, len(uses))
+	for i, u := range uses {
+		parts[i] = UseLabel(u)
+	}
+	return listSome(parts)
+}
+
+// UseLabel names a use in a few words.
+func UseLabel(u Use) string {
+	switch u.Kind {
+	case "domain-default-user-role":
+		return "the default user role of domain " + u.DomainID
+	case "domain-default-space-role":
+		return "the default space role of domain " + u.DomainID
+	case "user-profile":
+		return "user " + u.Name + " (" + u.DomainID + ")"
+	case "space":
+		return "space " + u.Name + " (" + u.DomainID + ")"
+	case "notebook-instance":
+		return "notebook instance " + u.Name
+	}
+	return u.Kind + " " + u.Name
+}

@@ -1,0 +1,121 @@
+package modify
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/sagerole/sagerole/awsops"
+	"github.com/sagerole/sagerole/awsops/rules"
+	"github.com/sagerole/sagerole/flows"
+	"github.com/sagerole/sagerole/flows/policy"
+)
+
+// RoleInfo is a role without its trust policy (Details has it as a
+// document).
+type RoleInfo struct {
+	Name        string       `json:"name"`
+	Path        string       `json:"path"`
+	ARN         string       `json:"arn"`
+	RoleID      string       `json:"roleId,omitempty"`
+	Description string       `json:"description,omitempty"`
+	CreateDate  time.Time    `json:"createDate"`
+	Tags        []awsops.Tag `json:"tags"`
+}
+
+// InlinePolicy is one inline policy of a role. Size is what IAM counts
+// (white space not counted).
+type InlinePolicy struct {
+	Name     string          `json:"name"`
+	Size     int             `json:"size"`
+	Document json.RawMessage `json:"document"`
+}
+
+// Usage is how much of IAM's per-role quotas the role uses.
+type Usage struct {
+	AttachedPolicies      int `json:"attachedPolicies"`
+	AttachedPoliciesQuota int `json:"attachedPoliciesQuota"`
+	InlineSize            int `json:"inlineSize"`
+	InlineSizeQuota       int `json:"inlineSizeQuota"`
+	TrustSize             int `json:"trustSize"`
+	TrustSizeQuota        int `json:"trustSizeQuota"`
+}
+
+// Details is `sagerole modify ROLE` without a change: the role as it is,
+// and who runs as it. Its JSON is a contract (see the README).
+type Details struct {
+	Role             RoleInfo                `json:"role"`
+	TrustPolicy      json.RawMessage         `json:"trustPolicy"`
+	TrustsSageMaker  bool                    `json:"trustsSageMaker"`
+	AttachedPolicies []awsops.AttachedPolicy `json:"attachedPolicies"`
+	InlinePolicies   []InlinePolicy          `json:"inlinePolicies"`
+	Usage            Usage                   `json:"usage"`
+	UsedBy           []Use                   `json:"usedBy"`
+	Warnings         []string                `json:"warnings"`
+}
+
+// rawDoc is a document as JSON for the output, compact; a document that is
+// not JSON (which IAM would not hold) is given as a string.
+func rawDoc(doc string) json.RawMessage {
+	var buf bytes.Buffer
+	if json.Compact(&buf, []byte(doc)) == nil {
+		return buf.Bytes()
+	}
+	b, _ := json.Marshal(doc)
+	return b
+}
+
+// Show reads a role, its policies and who runs as it.
+func Show(ctx context.Context, acct flows.Account, roleArg string, opts Options) (*Details, error) {
+	role, err := flows.ResolveRole(ctx, acct, roleArg)
+	if err != nil {
+		return nil, err
+	}
+	attached, err := acct.ListAttachedRolePolicies(ctx, role.Name)
+	if err != nil {
+		return nil, fmt.Errorf("listing managed policies of %s: %w", role.Name, err)
+	}
+	inline, err := flows.InlinePolicies(ctx, acct, role.Name)
+	if err != nil {
+		return nil, err
+	}
+	quotas, err := acct.Quotas(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading IAM quotas: %w", err)
+	}
+	d := &Details{
+		Role: RoleInfo{Name: role.Name, Path: role.Path, ARN: role.ARN, RoleID: role.RoleID, Description: role.Description,
+			CreateDate: role.CreateDate, Tags: role.Tags},
+		TrustPolicy:      rawDoc(role.TrustPolicy),
+		AttachedPolicies: attached,
+		InlinePolicies:   []InlinePolicy{},
+		Usage: Usage{AttachedPolicies: len(attached), AttachedPoliciesQuota: quotas.AttachedPoliciesPerRole,
+			InlineSize: inlineTotal(inline), InlineSizeQuota: quotas.RolePolicySize,
+			TrustSize: rules.PolicySize(role.TrustPolicy), TrustSizeQuota: quotas.TrustPolicySize},
+		Warnings: []string{},
+	}
+	if d.Role.Tags == nil {
+		d.Role.Tags = []awsops.Tag{}
+	}
+	if d.AttachedPolicies == nil {
+		d.AttachedPolicies = []awsops.AttachedPolicy{}
+	}
+	if t, err := policy.Parse(role.TrustPolicy); err == nil {
+		d.TrustsSageMaker = policy.TrustsSageMaker(t)
+	}
+	for _, n := range slices.Sorted(maps.Keys(inline)) {
+		d.InlinePolicies = append(d.InlinePolicies, InlinePolicy{Name: n, Size: rules.PolicySize(inline[n]), Document: rawDoc(inline[n])})
+	}
+	d.Warnings = append(d.Warnings, roleWarnings(role, false)...)
+	uses, warnings := blastRadius(ctx, opts, role)
+	d.UsedBy = uses
+	if d.UsedBy == nil {
+		d.UsedBy = []Use{}
+	}
+	d.Warnings = append(d.Warnings, warnings...)
+	return d, nil
+}
