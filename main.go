@@ -139,7 +139,7 @@ Try it without an AWS account: sagerole --sandbox find --whoami`,
 	f.BoolVar(&a.g.accessible, "accessible", false, "plain line-by-line prompts for screen readers and scripts")
 
 	root.AddCommand(a.versionCommand(), a.findCommand(), a.journalCommand(), a.undoCommand(),
-		a.createRoleCommand(), a.addBucketsCommand(), a.policyCommand(), a.changeCommand())
+		a.createRoleCommand(), a.addBucketsCommand(), a.policyCommand(), a.changeCommand(), a.modifyCommand())
 	return root
 }
 
