@@ -1,0 +1,93 @@
+package createrole_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/sagerole/sagerole/awsops"
+	"github.com/sagerole/sagerole/awsops/rules"
+	"github.com/sagerole/sagerole/awsops/sandbox"
+	"github.com/sagerole/sagerole/flows"
+	"github.com/sagerole/sagerole/flows/createrole"
+	"github.com/sagerole/sagerole/flows/policy"
+)
+
+// smallQuota is the sandbox with a lower inline-policy quota, as a real
+// account reports it through GetAccountSummary.
+type smallQuota struct {
+	*sandbox.Account
+	q awsops.Quotas
+}
+
+func (s smallQuota) Quotas(context.Context) (awsops.Quotas, error) { return s.q, nil }
+
+func apis(p awsops.Plan) []string {
+	var out []string
+	for _, s := range p.Steps {
+		out = append(out, s.API+" "+s.Args[awsops.ArgPolicyName]+s.Args[awsops.ArgPolicyARN])
+	}
+	return out
+}
+
+func TestPlan(t *testing.T) {
+	acct, err := sandbox.New(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	everything := policy.Scope{Persona: "data-scientist", Activities: []string{"images"}, VPC: true, LogGroups: true,
+		Guardrails: []string{"network-isolation", "vpc-only", "notebook-no-root", "notebook-no-internet", "addtags-on-create"}}
+	tests := []struct {
+		name  string
+		in    createrole.Input
+		quota awsops.Quotas
+		want  []string
+		err   string // substring of an input error
+	}{
+		{name: "full", in: createrole.Input{Name: "r1"},
+			want: []string{"iam:CreateRole ", "iam:AttachRolePolicy " + policy.FullAccessARN}},
+		{name: "full with buckets", in: createrole.Input{Name: "r2", Buckets: []policy.BucketGrant{{Bucket: "team-raw-data"}}},
+			want: []string{"iam:CreateRole ", "iam:AttachRolePolicy " + policy.FullAccessARN, "iam:PutRolePolicy sagerole-buckets"}},
+		{name: "custom defaults from a persona", in: createrole.Input{Name: "r3", Custom: policy.Scope{Persona: "mlops"}},
+			want: []string{"iam:CreateRole ", "iam:PutRolePolicy sagerole-scope"}},
+		{name: "scope split across inline policies under a small per-policy size", in: createrole.Input{Name: "r4", Custom: everything},
+			quota: awsops.Quotas{RolePolicySize: 10240, PolicySize: 2048, TrustPolicySize: 2048},
+			want:  []string{"iam:CreateRole ", "iam:PutRolePolicy sagerole-scope", "iam:PutRolePolicy sagerole-scope-2"}},
+		{name: "refused past the role's inline total, naming the limit", in: createrole.Input{Name: "r5", Custom: everything},
+			quota: awsops.Quotas{RolePolicySize: 3000, PolicySize: 6144, TrustPolicySize: 2048}, err: "3,000"},
+		{name: "existing name points to modify", in: createrole.Input{Name: "LambdaBasic"}, err: "sagerole modify LambdaBasic"},
+		{name: "existing name differing in case", in: createrole.Input{Name: "lambdabasic"}, err: "already exists"},
+		{name: "full with a persona", in: createrole.Input{Name: "r6", Scope: "full", Custom: policy.Scope{Persona: "mlops"}}, err: "--scope full"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var a flows.Account = acct
+			if tt.quota.RolePolicySize > 0 {
+				a = smallQuota{acct, tt.quota}
+			}
+			p, err := createrole.Plan(context.Background(), a, tt.in)
+			if tt.err != "" {
+				if !rules.IsInput(err) || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("err = %v, want an input error saying %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := apis(p); strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("steps\n got %q\nwant %q", got, tt.want)
+			}
+			if !strings.HasSuffix(p.Outputs["roleArn"], ":role/"+tt.in.Name) {
+				t.Errorf("roleArn output %q", p.Outputs["roleArn"])
+			}
+			for _, s := range p.Steps {
+				for k, d := range s.Documents {
+					if err := rules.PolicyDocument(k, d); err != nil {
+						t.Errorf("%s %s: %v", s.API, k, err)
+					}
+				}
+			}
+		})
+	}
+}
