@@ -25,7 +25,7 @@ func TestResolveRole(t *testing.T) {
 	}{
 		{"AmazonSageMaker-ExecutionRole-Research", arn, false},
 		{arn, arn, false},
-		{"amazonsagemaker-executionrole-research", arn, false}, // IAM names are case-insensitive
+		{"amazonsagemaker-executionrole-research", arn, false},                              // IAM names are case-insensitive
 		{"arn:aws:iam::111122223333:role/AmazonSageMaker-ExecutionRole-Research", "", true}, // path dropped: refused, not guessed
 		{"NoSuchRole", "", true},
 		{"bad name", "", true},
