@@ -108,7 +108,9 @@ func serialLoop(ctx context.Context, r awsops.Reader) (users, spaces int, err er
 // BenchmarkInventory compares, in one run, a serial loop with the
 // concurrent inventory over 1,000 users and 1,000 spaces with 20 ms of
 // latency on every call. Each iteration takes seconds (the serial one about
-// 40): run with -benchtime 1x.
+// 40): run with -benchtime 1x. Measured on 2 vCPUs (-count 6, benchstat):
+// serial-loop 41.35 s, concurrent-8 5.277 s (7.8x), concurrent-32 1.381 s
+// (29.9x); concurrent-1 matches the serial loop, so the pool costs nothing.
 func BenchmarkInventory(b *testing.B) {
 	const latency = 20 * time.Millisecond
 	a := benchAccount(b, latency)
