@@ -141,20 +141,8 @@ func (a *app) runChange(ctx context.Context, f changeFlags) error {
 			return err
 		}
 	}
-	sleep := sleepFrom(ctx)
-	waiter := change.Waiter{Sleep: sleep, Say: func(s string) { fmt.Fprintln(a.stderr, s) }}
-	entry, err := a.execute(ctx, b, plan, func(x *awsops.Executor) {
-		x.Retry = change.PropagationRetry(change.PropagationLimit)
-		x.Sleep = sleep
-		x.Progress = func(ev awsops.Event) {
-			if line := change.ProgressLine(ev); line != "" {
-				fmt.Fprintln(a.stderr, line)
-			}
-		}
-		if !a.g.dryRun {
-			x.Backend = change.WithNotebookWaits(x.Backend, waiter)
-		}
-	})
+	waiter := a.waiter(ctx)
+	entry, err := a.execute(ctx, b, plan, a.sageMakerTune(waiter))
 	if err != nil || entry == nil || a.g.dryRun {
 		return err
 	}
@@ -180,4 +168,29 @@ type sleepKey struct{}
 func sleepFrom(ctx context.Context) func(context.Context, time.Duration) error {
 	f, _ := ctx.Value(sleepKey{}).(func(context.Context, time.Duration) error)
 	return f
+}
+
+// waiter polls SageMaker until a target settles, saying what it waits for.
+func (a *app) waiter(ctx context.Context) change.Waiter {
+	return change.Waiter{Sleep: sleepFrom(ctx), Say: func(s string) { fmt.Fprintln(a.stderr, s) }}
+}
+
+// sageMakerTune is what a run of SageMaker writes needs of the executor,
+// whether it is a change or the undo of one: retries while IAM propagates a
+// role, a line per retry, and notebook writes that wait for the instance to
+// settle (UpdateNotebookInstance is accepted only while Stopped).
+func (a *app) sageMakerTune(w change.Waiter) func(*awsops.Executor) {
+	return func(x *awsops.Executor) {
+		x.Retry = change.PropagationRetry(change.PropagationLimit)
+		x.Sleep = w.Sleep
+		x.Progress = func(ev awsops.Event) {
+			if line := change.ProgressLine(ev); line != "" {
+				fmt.Fprintln(a.stderr, line)
+			}
+		}
+		// A dry run sends nothing, so nothing would ever settle.
+		if !a.g.dryRun {
+			x.Backend = change.WithNotebookWaits(x.Backend, w)
+		}
+	}
 }

@@ -151,7 +151,8 @@ unless --force.`,
 			if len(plan.Steps) == 0 {
 				return usagef("entry %s has nothing that can be undone: %s", e.ID, strings.Join(append(plan.Warnings, "no step of it changed anything"), "; "))
 			}
-			_, err = a.execute(ctx, b, plan, nil)
+			// An undo sends the same kinds of writes as the run it reverts.
+			_, err = a.execute(ctx, b, plan, a.sageMakerTune(a.waiter(ctx)))
 			return err
 		},
 	}
