@@ -392,6 +392,11 @@ func TestBlastRadiusOfResearchRole(t *testing.T) {
 	if !d.TrustsSageMaker || len(d.AttachedPolicies) != 1 || len(d.InlinePolicies) != 1 || d.Usage.AttachedPoliciesQuota != 10 {
 		t.Errorf("details %+v", d)
 	}
+	// The seed's unresolved shared space (another domain, another role) is
+	// not this role's business.
+	if w := strings.Join(d.Warnings, "\n"); strings.Contains(w, "platform-shared") {
+		t.Errorf("the blast radius carries the account's unrelated warnings:\n%s", w)
+	}
 }
 
 func TestShowFlagsAProblemTrust(t *testing.T) {

@@ -51,6 +51,8 @@ func AccountUses(r awsops.Reader) UsesFunc {
 			}
 			out = append(out, use)
 		}
-		return out, t.Warnings, nil
+		// Only what could not be read bears on the blast radius (it may be
+		// incomplete); the rest of the account's warnings are about others.
+		return out, t.Incomplete(), nil
 	}
 }
