@@ -3,6 +3,8 @@ package awsops
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 )
 
 // Drift is a difference between what a journaled step left and what the
@@ -64,7 +66,7 @@ func DetectDrift(ctx context.Context, r Reader, e *Entry) ([]Drift, error) {
 		for k := range now {
 			keys[k] = true
 		}
-		for _, k := range sortedKeys(keys) {
+		for _, k := range slices.Sorted(maps.Keys(keys)) {
 			// Status moves on its own (Stopping → Stopped); it is not a change.
 			if k == StStatus || s.After[k] == now[k] {
 				continue

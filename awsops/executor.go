@@ -108,6 +108,11 @@ func (x *Executor) sleep(ctx context.Context, d time.Duration) error {
 	if x.Sleep != nil {
 		return x.Sleep(ctx, d)
 	}
+	return Sleep(ctx, d)
+}
+
+// Sleep waits for d, or until ctx is done.
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 )
 
@@ -352,14 +351,4 @@ func tagsJSON(tags []Tag) string {
 func executionRoleJSON(arn string) string {
 	b, _ := json.Marshal(map[string]string{"ExecutionRole": arn})
 	return string(b)
-}
-
-// sortedKeys returns m's keys in order (deterministic output).
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -39,7 +41,7 @@ func View(plan Plan, e *Entry, dryRun bool, opts CLIOptions) PlanView {
 	}
 	for i, op := range plan.Steps {
 		ps := PlanStep{API: op.API, Target: op.Target, CLI: op.CLI(opts), Note: op.Note}
-		for _, k := range sortedKeys(op.Documents) {
+		for _, k := range slices.Sorted(maps.Keys(op.Documents)) {
 			if ps.Documents == nil {
 				ps.Documents = map[string]json.RawMessage{}
 			}
@@ -123,7 +125,7 @@ func WriteText(w io.Writer, v PlanView) error {
 			fmt.Fprintf(&b, "   note: %s\n", s.Note)
 		}
 		fmt.Fprintf(&b, "   $ %s\n", s.CLI)
-		for _, k := range sortedKeys(s.Documents) {
+		for _, k := range slices.Sorted(maps.Keys(s.Documents)) {
 			var pretty bytes.Buffer
 			if json.Indent(&pretty, s.Documents[k], "     ", "  ") != nil {
 				pretty.Reset()
@@ -146,7 +148,7 @@ func WriteText(w io.Writer, v PlanView) error {
 	}
 	if len(v.Outputs) > 0 {
 		b.WriteString("\n")
-		for _, k := range sortedKeys(v.Outputs) {
+		for _, k := range slices.Sorted(maps.Keys(v.Outputs)) {
 			fmt.Fprintf(&b, "%s: %s\n", k, v.Outputs[k])
 		}
 	}

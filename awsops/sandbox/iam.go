@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -120,7 +121,7 @@ func (a *Account) ListRoles(ctx context.Context, pathPrefix string) ([]awsops.Ro
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	out := []awsops.Role{}
-	for _, k := range sortedKeys(a.st.roles) {
+	for _, k := range slices.Sorted(maps.Keys(a.st.roles)) {
 		r := a.st.roles[k]
 		if strings.HasPrefix(r.Path, pathPrefix) {
 			out = append(out, a.roleOut(r, false))
@@ -163,7 +164,7 @@ func (a *Account) ListRolePolicies(ctx context.Context, roleName string) ([]stri
 	if err != nil {
 		return nil, err
 	}
-	out := sortedKeys(r.inline)
+	out := slices.Sorted(maps.Keys(r.inline))
 	return out, nil
 }
 

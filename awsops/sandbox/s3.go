@@ -2,7 +2,9 @@ package sandbox
 
 import (
 	"context"
+	"maps"
 	"regexp"
+	"slices"
 
 	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/awsops/rules"
@@ -28,7 +30,7 @@ func (a *Account) ListBuckets(ctx context.Context) ([]awsops.Bucket, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	out := []awsops.Bucket{}
-	for _, n := range sortedKeys(a.st.buckets) {
+	for _, n := range slices.Sorted(maps.Keys(a.st.buckets)) {
 		b := a.st.buckets[n]
 		out = append(out, awsops.Bucket{Name: b.Name, CreationDate: b.CreationDate})
 	}

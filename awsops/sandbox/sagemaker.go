@@ -3,6 +3,8 @@ package sandbox
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -164,7 +166,7 @@ func (a *Account) ListUserProfiles(ctx context.Context, domainID string) ([]awso
 	defer a.mu.Unlock()
 	out := []awsops.UserProfile{}
 	if d, ok := a.st.domains[domainID]; ok {
-		for _, n := range sortedKeys(d.profiles) {
+		for _, n := range slices.Sorted(maps.Keys(d.profiles)) {
 			out = append(out, awsops.UserProfile{DomainID: d.ID, Name: n, Status: d.profiles[n].Status})
 		}
 	}
@@ -201,7 +203,7 @@ func (a *Account) ListSpaces(ctx context.Context, domainID string) ([]awsops.Spa
 	defer a.mu.Unlock()
 	out := []awsops.Space{}
 	if d, ok := a.st.domains[domainID]; ok {
-		for _, n := range sortedKeys(d.spaces) {
+		for _, n := range slices.Sorted(maps.Keys(d.spaces)) {
 			s := d.spaces[n]
 			out = append(out, awsops.Space{DomainID: d.ID, Name: s.Name, Status: s.Status, SharingType: s.SharingType, Owner: s.Owner})
 		}
@@ -256,7 +258,7 @@ func (a *Account) ListNotebookInstances(ctx context.Context) ([]awsops.NotebookI
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	out := []awsops.NotebookInstance{}
-	for _, k := range sortedKeys(a.st.notebooks) {
+	for _, k := range slices.Sorted(maps.Keys(a.st.notebooks)) {
 		n := a.st.notebooks[k]
 		out = append(out, awsops.NotebookInstance{Name: n.Name, ARN: a.notebookARN(n.Name), Status: n.Status, InstanceType: n.InstanceType})
 	}

@@ -172,12 +172,8 @@ func (a *Account) begin(ctx context.Context, api string) error {
 		return fmt.Errorf("%s: %w", api, err)
 	}
 	if a.latency > 0 {
-		t := time.NewTimer(a.latency)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return fmt.Errorf("%s: %w", api, ctx.Err())
-		case <-t.C:
+		if err := awsops.Sleep(ctx, a.latency); err != nil {
+			return fmt.Errorf("%s: %w", api, err)
 		}
 	}
 	a.mu.Lock()

@@ -7,10 +7,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -283,30 +284,30 @@ func (s *state) encode() ([]byte, error) {
 	f := fileState{Version: fileVersion, Account: s.account, Region: s.region, Caller: s.caller, Clock: s.clock,
 		ManagedPolicies: []filePolicy{}, Roles: []fileRole{}, Buckets: []fileBucket{}, Domains: []fileDomain{},
 		Notebooks: []fileNotebook{}}
-	for _, k := range sortedKeys(s.policies) {
+	for _, k := range slices.Sorted(maps.Keys(s.policies)) {
 		f.ManagedPolicies = append(f.ManagedPolicies, *s.policies[k])
 	}
-	for _, k := range sortedKeys(s.roles) {
+	for _, k := range slices.Sorted(maps.Keys(s.roles)) {
 		r := s.roles[k]
 		fr := r.fileRole
 		fr.Tags = append([]awsops.Tag(nil), r.Tags...)
 		fr.AttachedPolicies = append([]string(nil), r.AttachedPolicies...)
-		for _, n := range sortedKeys(r.inline) {
+		for _, n := range slices.Sorted(maps.Keys(r.inline)) {
 			fr.InlinePolicies = append(fr.InlinePolicies, fileInline{Name: n, Document: docText(r.inline[n])})
 		}
 		f.Roles = append(f.Roles, fr)
 	}
-	for _, k := range sortedKeys(s.buckets) {
+	for _, k := range slices.Sorted(maps.Keys(s.buckets)) {
 		f.Buckets = append(f.Buckets, *s.buckets[k])
 	}
-	f.OtherBuckets = sortedKeys(s.otherBuckets)
-	for _, k := range sortedKeys(s.domains) {
+	f.OtherBuckets = slices.Sorted(maps.Keys(s.otherBuckets))
+	for _, k := range slices.Sorted(maps.Keys(s.domains)) {
 		d := s.domains[k]
 		fd := d.fileDomain
-		for _, n := range sortedKeys(d.profiles) {
+		for _, n := range slices.Sorted(maps.Keys(d.profiles)) {
 			fd.UserProfiles = append(fd.UserProfiles, *d.profiles[n])
 		}
-		for _, n := range sortedKeys(d.spaces) {
+		for _, n := range slices.Sorted(maps.Keys(d.spaces)) {
 			fd.Spaces = append(fd.Spaces, *d.spaces[n])
 		}
 		for _, a := range d.apps {
@@ -314,7 +315,7 @@ func (s *state) encode() ([]byte, error) {
 		}
 		f.Domains = append(f.Domains, fd)
 	}
-	for _, k := range sortedKeys(s.notebooks) {
+	for _, k := range slices.Sorted(maps.Keys(s.notebooks)) {
 		f.Notebooks = append(f.Notebooks, *s.notebooks[k])
 	}
 	b, err := json.MarshalIndent(f, "", "  ")
@@ -368,13 +369,4 @@ func writeAtomic(path string, data []byte) error {
 func roleID(account, name string, created time.Time) string {
 	sum := sha256.Sum256([]byte(account + "/" + name + "/" + created.UTC().Format(time.RFC3339Nano)))
 	return "AROA" + base32.StdEncoding.EncodeToString(sum[:])[:17]
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }

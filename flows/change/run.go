@@ -88,14 +88,7 @@ func (w Waiter) sleep(ctx context.Context, d time.Duration) error {
 	if w.Sleep != nil {
 		return w.Sleep(ctx, d)
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return awsops.Sleep(ctx, d)
 }
 
 func (w Waiter) say(format string, args ...any) {
