@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -10,7 +11,22 @@ import (
 	"github.com/sagerole/sagerole/awsops"
 )
 
+// journal is where runs are recorded: $XDG_STATE_HOME/sagerole, except for
+// the plain --sandbox account, which lasts one process. Its runs go to a
+// journal of the same lifetime (removed by run when it returns), so undo
+// works within a wizard session and the user's journal holds only runs on
+// accounts that still exist.
 func (a *app) journal() (*awsops.Journal, error) {
+	if a.g.sandbox && a.g.sandboxState == "" {
+		if a.processJournal == "" {
+			dir, err := os.MkdirTemp("", "sagerole-sandbox-journal-")
+			if err != nil {
+				return nil, fmt.Errorf("sandbox journal: %w", err)
+			}
+			a.processJournal = dir
+		}
+		return &awsops.Journal{Dir: a.processJournal}, nil
+	}
 	dir, err := awsops.DefaultJournalDir()
 	if err != nil {
 		return nil, &awsops.ConfigError{Msg: err.Error(), Err: err}

@@ -205,3 +205,23 @@ func TestUndoUnknownEntry(t *testing.T) {
 		t.Errorf("exit %d, %q", code, errOut)
 	}
 }
+
+// The plain sandbox lasts one process: its runs must not reach the user's
+// journal, where a later undo would meet a freshly seeded account.
+func TestPlainSandboxDoesNotJournalIntoTheUsersJournal(t *testing.T) {
+	isolate(t)
+	code, out, errOut := runCLI(t, "--sandbox", "--yes", "add-buckets", "LambdaBasic", "team-raw-data")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "journal entry") {
+		t.Errorf("the run should still be journaled for the session:\n%s", out)
+	}
+	dir, _ := awsops.DefaultJournalDir()
+	if entries, err := (&awsops.Journal{Dir: dir}).List(); err != nil || len(entries) != 0 {
+		t.Errorf("the user's journal holds %d entries (%v); want none", len(entries), err)
+	}
+	if code, _, errOut := runCLI(t, "--sandbox", "undo", "--yes"); code != exitBadUsage || !strings.Contains(errOut, "nothing to undo") {
+		t.Errorf("undo on a fresh sandbox: exit %d, %s", code, errOut)
+	}
+}

@@ -64,11 +64,11 @@ func (a *app) execute(ctx context.Context, b awsops.Backend, plan awsops.Plan, t
 			return nil, nil
 		}
 	}
-	dir, err := awsops.DefaultJournalDir()
+	j, err := a.journal()
 	if err != nil {
-		return nil, &awsops.ConfigError{Msg: err.Error(), Err: err}
+		return nil, err
 	}
-	x.Journal = &awsops.Journal{Dir: dir}
+	x.Journal = j
 	e, runErr := x.Run(ctx, plan)
 	if e != nil {
 		if err := a.writeView(awsops.View(plan, e, false, opts)); err != nil && runErr == nil {

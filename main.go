@@ -64,6 +64,9 @@ type app struct {
 
 	backend     awsops.Backend
 	backendName string
+	// processJournal is the plain sandbox's journal directory, removed
+	// when the invocation ends.
+	processJournal string
 }
 
 // usageError is bad usage: one sentence, exit 2.
@@ -81,6 +84,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
+	if a.processJournal != "" {
+		os.RemoveAll(a.processJournal)
+	}
 	if err == nil {
 		return exitOK
 	}
