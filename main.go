@@ -127,6 +127,9 @@ Try it without an AWS account: sagerole --sandbox find --whoami`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.wizard(cmd)
+		},
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			return a.checkGlobals()
 		},

@@ -1,0 +1,198 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"charm.land/huh/v2"
+
+	"github.com/sagerole/sagerole/awsops"
+	"github.com/sagerole/sagerole/awsops/rules"
+	"github.com/sagerole/sagerole/flows/buckets"
+	"github.com/sagerole/sagerole/flows/find"
+	"github.com/sagerole/sagerole/flows/policy"
+)
+
+// rolesRead is the account's roles, read once when a flow opens.
+type rolesRead struct {
+	roles []awsops.Role
+	err   error
+	done  bool
+}
+
+func (r *rolesRead) load(c *ProgramContext) load {
+	return func(ctx context.Context) func() {
+		roles, err := c.Opts.Backend.ListRoles(ctx, "/")
+		return func() { r.roles, r.err, r.done = roles, err, true }
+	}
+}
+
+// executionRoles orders roles for a picker: those SageMaker can assume
+// first (they are the ones that can be execution roles), then the others,
+// each by name; service-linked roles are left out (IAM manages them).
+func executionRoles(roles []awsops.Role) []awsops.Role {
+	var out []awsops.Role
+	for _, r := range roles {
+		if strings.HasPrefix(r.Path, "/aws-service-role/") {
+			continue
+		}
+		out = append(out, r)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		ti, tj := find.TrustsSageMaker(out[i].TrustPolicy), find.TrustsSageMaker(out[j].TrustPolicy)
+		if ti != tj {
+			return ti
+		}
+		return strings.ToLower(out[i].Name) < strings.ToLower(out[j].Name)
+	})
+	return out
+}
+
+// roleOptions are roles as select options, valued by name (or ARN), with
+// the ones SageMaker cannot assume marked.
+func roleOptions(roles []awsops.Role, byARN bool) []huh.Option[string] {
+	var out []huh.Option[string]
+	for _, r := range executionRoles(roles) {
+		label := r.Name
+		if r.Path != "/" {
+			label = strings.TrimPrefix(r.Path, "/") + r.Name
+		}
+		if !find.TrustsSageMaker(r.TrustPolicy) {
+			label += "  ⚠ does not trust SageMaker"
+		}
+		v := r.Name
+		if byARN {
+			v = r.ARN
+		}
+		out = append(out, huh.NewOption(label, v))
+	}
+	return out
+}
+
+// rolePicker is the field that picks a role: from the account's roles, or
+// typed when they could not be listed.
+func rolePicker(c *ProgramContext, rr *rolesRead, title string, value *string, byARN bool) huh.Field {
+	if len(rr.roles) == 0 {
+		desc := "a role name or ARN"
+		if rr.err != nil {
+			desc = "The account's roles could not be listed (" + rr.err.Error() + "); type " + desc
+		}
+		return huh.NewInput().Key("role").Title(title).Description(desc).Value(value).Validate(c.check(find.CheckRoleInput))
+	}
+	opts := roleOptions(rr.roles, byARN)
+	return huh.NewSelect[string]().Key("role").Title(title).
+		Description("Roles SageMaker can assume come first; / filters").
+		Options(opts...).Value(value).Filtering(false).Height(min(len(opts)+3, 12))
+}
+
+// addBucketsState holds the answers of the add-buckets flow.
+type addBucketsState struct {
+	role          string
+	buckets       []string
+	otherBuckets  string
+	prefix        string
+	readOnly      bool
+	createMissing bool
+
+	roles          rolesRead
+	accountBuckets []awsops.Bucket
+	bucketsErr     error
+	bucketsRead    bool
+}
+
+func newAddBuckets(c *ProgramContext, role string) *flow {
+	return addBucketsFlow(c, role)
+}
+
+func addBucketsFlow(c *ProgramContext, role string) *flow {
+	st := &addBucketsState{role: role}
+	f := newFlow(c, "Add buckets")
+	f.loads = []load{
+		st.roles.load(c),
+		func(ctx context.Context) func() {
+			list, err := c.Opts.Backend.ListBuckets(ctx)
+			return func() { st.accountBuckets, st.bucketsErr, st.bucketsRead = list, err, true }
+		},
+	}
+	f.steps = []step{
+		{
+			name:    "Role",
+			fields:  []string{"role"},
+			ready:   func() bool { return st.roles.done },
+			waiting: "Listing the account's roles",
+			live:    map[string]func(string) error{"role": find.CheckRoleInput},
+			form: func() *huh.Form {
+				return huh.NewForm(huh.NewGroup(rolePicker(c, &st.roles, "Which role gets the buckets?", &st.role, false)))
+			},
+		},
+		{
+			name:    "Buckets",
+			fields:  []string{"bucket", "prefix"},
+			ready:   func() bool { return st.bucketsRead },
+			waiting: "Listing the account's S3 buckets",
+			live: map[string]func(string) error{
+				"otherBuckets": listCheck(rules.BucketName), "prefix": rules.S3Prefix,
+			},
+			form: func() *huh.Form { return st.bucketForm(c) },
+		},
+	}
+	f.plan = func(ctx context.Context) (*review, error) {
+		in := buckets.Input{Role: strings.TrimSpace(st.role), Buckets: append(append([]string(nil), st.buckets...), splitList(st.otherBuckets)...),
+			Prefix: strings.TrimSpace(st.prefix), ReadOnly: st.readOnly, CreateMissing: st.createMissing}
+		if err := in.Validate(); err != nil {
+			return nil, err
+		}
+		res, err := buckets.Plan(ctx, c.Opts.Backend, in)
+		if err != nil {
+			return nil, err
+		}
+		rv := newReview(c, "Add buckets", res.Plan)
+		rv.blast = []string{res.Role.Name}
+		name := res.Role.Name
+		rv.next = []nextAction{
+			{key: "b", label: "add more buckets", short: "more buckets", open: func(c *ProgramContext) Child { return newAddBuckets(c, name) }},
+			{key: "o", label: "modify this role's other permissions", short: "modify", open: func(c *ProgramContext) Child { return newModify(c, name) }},
+			{key: "f", label: "find execution roles", short: "find", open: func(c *ProgramContext) Child { return newFind(c) }},
+		}
+		return rv, nil
+	}
+	return f
+}
+
+func (st *addBucketsState) bucketForm(c *ProgramContext) *huh.Form {
+	var fields []huh.Field
+	if len(st.accountBuckets) > 0 {
+		names := make([]string, 0, len(st.accountBuckets))
+		for _, b := range st.accountBuckets {
+			names = append(names, b.Name)
+		}
+		sort.Strings(names)
+		opts := make([]huh.Option[string], len(names))
+		for i, n := range names {
+			label := n
+			if policy.FullAccessCovers(n, "") {
+				label += "  (FullAccess covers it, if attached)"
+			}
+			opts[i] = huh.NewOption(label, n).Selected(contains(st.buckets, n))
+		}
+		fields = append(fields, huh.NewMultiSelect[string]().Key("buckets").
+			Title(fmt.Sprintf("Buckets to give %s", st.role)).
+			Description("x or space picks, / filters").
+			Options(opts...).Value(&st.buckets).Filterable(true).Height(min(len(opts)+2, 10)))
+	}
+	desc := "bucket names, comma-separated"
+	if st.bucketsErr != nil {
+		desc = "The account's buckets could not be listed (" + st.bucketsErr.Error() + "); type " + desc
+	}
+	fields = append(fields,
+		huh.NewInput().Key("otherBuckets").Title("Other buckets (optional)").Description(desc).
+			Value(&st.otherBuckets).Validate(c.check(listCheck(rules.BucketName))),
+		huh.NewInput().Key("prefix").Title("Only under this prefix (optional)").Placeholder("curated/").
+			Value(&st.prefix).Validate(c.check(rules.S3Prefix)),
+		huh.NewConfirm().Key("readOnly").Title("Read-only?").Value(&st.readOnly).Inline(true),
+		huh.NewConfirm().Key("createMissing").Title("Create typed buckets that do not exist?").Value(&st.createMissing).Inline(true),
+	)
+	return huh.NewForm(huh.NewGroup(fields...))
+}

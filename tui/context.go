@@ -1,0 +1,143 @@
+// Package tui is the wizard: every flow as bubbletea screens and huh forms.
+// It is presentation only. What a flow does lives in flows/; how AWS is
+// reached lives in awsops/. The wizard receives a backend already chosen
+// (sandbox or AWS, wrapped in a dry run or not) and never decides that
+// itself: the mode it shows is the one it was given.
+package tui
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/sagerole/sagerole/awsops"
+)
+
+// Modes, as main names them. The badge shows one of these.
+const (
+	ModeSandbox = "SANDBOX"
+	ModeDryRun  = "DRY RUN"
+	ModeLive    = "LIVE"
+)
+
+// Options is everything the wizard needs from main. Nothing here is
+// decided by the wizard.
+type Options struct {
+	// Backend is the account: the sandbox or AWS, already wrapped in a dry
+	// run when the user asked for one.
+	Backend     awsops.Backend
+	BackendName string // "aws", "sandbox" or "sandbox:FILE", as journal entries record it
+	Mode        string // ModeSandbox, ModeDryRun or ModeLive
+	Profile     string
+	Region      string
+	// Journal records runs; nil in a dry run (nothing is sent, so nothing
+	// is recorded).
+	Journal *awsops.Journal
+	// History is the journal read by the undo screen; set in a dry run too,
+	// so that an undo can be previewed.
+	History *awsops.Journal
+	// CLI is what printed aws commands carry to reach the same account.
+	CLI awsops.CLIOptions
+
+	NoColor    bool
+	Accessible bool
+	// In and Out are the streams of accessible mode (stdin, stdout).
+	In  io.Reader
+	Out io.Writer
+
+	// Context is the parent of every read. Writes are detached from its
+	// cancellation: a write in flight always finishes.
+	Context context.Context
+	// Now is the clock of elapsed times on screen; time.Now when nil. Tests
+	// give a fixed clock so that screens are the same on every run.
+	Now func() time.Time
+	// RunNow stamps journal entries; time.Now when nil. Tests give a clock
+	// of their own so that entries sort the same on every run.
+	RunNow func() time.Time
+	// Sleep waits between retries; tests make it instant.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Static stops animations (spinners do not tick), for golden tests.
+	Static bool
+	// InventoryConcurrency is how many describe calls the find screen keeps
+	// in flight; 0 is the find flow's default.
+	InventoryConcurrency int
+}
+
+// ProgramContext is shared by every screen: the terminal's size, the
+// styles, the keys, the account, and the options. The root owns it; the
+// screens read it.
+type ProgramContext struct {
+	Width, Height int
+	// BodyHeight is what a screen may use: the terminal minus the header
+	// and the help bar.
+	BodyHeight int
+	IsDark     bool
+	Styles     Styles
+	Keys       KeyMap
+	Opts       Options
+	Identity   awsops.Identity
+	// IdentityErr is set when sts:GetCallerIdentity failed.
+	IdentityErr error
+
+	nextID int
+}
+
+func newProgramContext(opts Options) *ProgramContext {
+	if opts.Context == nil {
+		opts.Context = context.Background()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Mode == "" {
+		opts.Mode = ModeLive
+	}
+	c := &ProgramContext{Width: 80, Height: 24, IsDark: true, Opts: opts, Keys: NewKeyMap()}
+	c.Styles = NewStyles(c.IsDark, opts.NoColor)
+	c.layout()
+	return c
+}
+
+// layout derives the body's height from the terminal's.
+func (c *ProgramContext) layout() {
+	c.BodyHeight = max(c.Height-headerHeight-helpHeight, 3)
+}
+
+// newID numbers screens, so that an async result reaches the screen that
+// asked for it even when another one is on top by then.
+func (c *ProgramContext) newID() int {
+	c.nextID++
+	return c.nextID
+}
+
+// ctx is the context of reads.
+func (c *ProgramContext) ctx() context.Context { return c.Opts.Context }
+
+// DryRun reports whether writes are only shown: derived from the mode main
+// decided, never decided here.
+func (c *ProgramContext) DryRun() bool { return c.Opts.Mode == ModeDryRun }
+
+// Account is the account ID, or "?" before it is known.
+func (c *ProgramContext) Account() string {
+	if c.Identity.Account == "" {
+		return "?"
+	}
+	return c.Identity.Account
+}
+
+// check is a field's validator as the field uses it. In accessible mode an
+// empty answer keeps the field's current value (huh validates what was
+// typed, before it falls back on that value), so "" passes here and the
+// flow's own validation, which refuses with the same sentence, sees the
+// value actually kept.
+func (c *ProgramContext) check(f func(string) error) func(string) error {
+	if !c.Opts.Accessible {
+		return f
+	}
+	return func(s string) error {
+		if s == "" {
+			return nil
+		}
+		return f(s)
+	}
+}
