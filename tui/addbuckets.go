@@ -108,6 +108,8 @@ func newAddBuckets(c *ProgramContext, role string) *flow {
 
 func addBucketsFlow(c *ProgramContext, role string) *flow {
 	st := &addBucketsState{role: role}
+	// A role given (from a result screen) is not asked for again.
+	given := role != ""
 	f := newFlow(c, "Add buckets")
 	f.loads = []load{
 		st.roles.load(c),
@@ -120,6 +122,7 @@ func addBucketsFlow(c *ProgramContext, role string) *flow {
 		{
 			name:    "Role",
 			fields:  []string{"role"},
+			skip:    func() bool { return given },
 			ready:   func() bool { return st.roles.done },
 			waiting: "Listing the account's roles",
 			live:    map[string]func(string) error{"role": find.CheckRoleInput},
@@ -173,7 +176,7 @@ func (st *addBucketsState) bucketForm(c *ProgramContext) *huh.Form {
 		for i, n := range names {
 			label := n
 			if policy.FullAccessCovers(n, "") {
-				label += "  (FullAccess covers it, if attached)"
+				label += "  (FullAccess covers it)"
 			}
 			opts[i] = huh.NewOption(label, n).Selected(contains(st.buckets, n))
 		}

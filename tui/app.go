@@ -107,21 +107,35 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		c.Identity, c.IdentityErr = msg.id, msg.err
 		return m, m.broadcast(msg)
 	case pushMsg:
+		if m.top().ID() != msg.from {
+			return m, nil
+		}
 		m.stack = append(m.stack, msg.child)
 		return m, msg.child.Init()
 	case replaceMsg:
+		if m.top().ID() != msg.from {
+			return m, nil
+		}
 		m.stack[len(m.stack)-1] = msg.child
 		return m, msg.child.Init()
 	case popMsg:
-		if len(m.stack) > 1 {
-			m.stack = m.stack[:len(m.stack)-1]
+		if m.top().ID() != msg.from || len(m.stack) == 1 {
+			return m, nil
 		}
+		m.stack = m.stack[:len(m.stack)-1]
 		if r, ok := m.top().(resumer); ok {
 			return m, r.Resume()
 		}
 		return m, nil
 	case homeMsg:
+		if m.busy() {
+			return m, nil
+		}
 		m.stack = m.stack[:1]
+		if msg.then != nil {
+			m.stack = append(m.stack, msg.then)
+			return m, msg.then.Init()
+		}
 		if r, ok := m.top().(resumer); ok {
 			return m, r.Resume()
 		}

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -104,7 +103,7 @@ func createRoleFlow(c *ProgramContext, pre createRolePrefill) *flow {
 				return huh.NewForm(huh.NewGroup(
 					huh.NewSelect[string]().Key("persona").Title("Persona").
 						Description("The activities each one includes, as SageMaker Role Manager offers them").
-						Options(choiceOptions(policy.Personas())...).Value(&st.persona),
+						Options(choiceOptions(c, policy.Personas())...).Value(&st.persona),
 				))
 			},
 		},
@@ -115,8 +114,8 @@ func createRoleFlow(c *ProgramContext, pre createRolePrefill) *flow {
 			form: func() *huh.Form {
 				ms := huh.NewMultiSelect[string]().Key("activities").Title("ML activities").
 					Description("x or space picks; each adds the per-API policy SageMaker documents").
-					Options(choiceOptions(policy.Activities())...).Value(&st.activities)
-				return huh.NewForm(huh.NewGroup(nonEmpty(c, ms, "pick at least one activity")))
+					Options(choiceOptions(c, policy.Activities())...).Value(&st.activities)
+				return huh.NewForm(huh.NewGroup(ms))
 			},
 		},
 		{
@@ -127,7 +126,7 @@ func createRoleFlow(c *ProgramContext, pre createRolePrefill) *flow {
 				return huh.NewForm(huh.NewGroup(
 					huh.NewMultiSelect[string]().Key("guardrails").Title("Guardrails (optional)").
 						Description("Deny statements that hold whatever else the role allows").
-						Options(choiceOptions(policy.Guardrails())...).Value(&st.guardrails),
+						Options(choiceOptions(c, policy.Guardrails())...).Value(&st.guardrails),
 				))
 			},
 		},
@@ -306,26 +305,17 @@ func (st *createRoleState) grants() ([]policy.BucketGrant, error) {
 	return append(out, typed...), nil
 }
 
-// nonEmpty refuses an empty multi-select on the screens. Accessible mode
-// goes without: huh re-asks a refused multi-select forever once the input
-// has ended, and the plan refuses an empty choice with its own sentence.
-func nonEmpty(c *ProgramContext, ms *huh.MultiSelect[string], msg string) *huh.MultiSelect[string] {
-	if c.Opts.Accessible {
-		return ms
-	}
-	return ms.Validate(func(v []string) error {
-		if len(v) == 0 {
-			return errors.New(msg)
-		}
-		return nil
-	})
-}
-
-// choiceOptions are a catalog's choices as options: "name — description".
-func choiceOptions(cs []policy.Choice) []huh.Option[string] {
+// choiceOptions are a catalog's choices as options: "name — description",
+// cut to one line of the screen (huh wraps a long option badly; the
+// command line's help has the descriptions in full).
+func choiceOptions(c *ProgramContext, cs []policy.Choice) []huh.Option[string] {
 	out := make([]huh.Option[string], len(cs))
-	for i, c := range cs {
-		out[i] = huh.NewOption(c.Name+" — "+c.Description, c.Name)
+	for i, ch := range cs {
+		label := ch.Name + " — " + ch.Description
+		if !c.Opts.Accessible {
+			label = truncate(label, max(c.Width-8, 20))
+		}
+		out[i] = huh.NewOption(label, ch.Name)
 	}
 	return out
 }

@@ -200,7 +200,7 @@ func (e *execute) Update(msg tea.Msg) (Child, tea.Cmd) {
 		e.afterLines, e.afterErr = msg.afterLines, msg.afterErr
 		e.settling = ""
 		if e.err == nil {
-			return e, replace(newResult(c, e))
+			return e, replace(e.id, newResult(c, e))
 		}
 		e.refresh()
 		e.vp.GotoBottom()
@@ -221,7 +221,7 @@ func (e *execute) Update(msg tea.Msg) (Child, tea.Cmd) {
 		}
 		switch {
 		case key.Matches(msg, k.Rollback) && e.canRollback():
-			return e, replace(newRollback(c, e.entry))
+			return e, replace(e.id, newRollback(c, e.entry))
 		case key.Matches(msg, k.Menu), key.Matches(msg, k.Back):
 			return e, home
 		}

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -249,7 +250,13 @@ func (f *findScreen) addTree(msg findTreeMsg) {
 		f.notebooks = t.Notebooks
 		f.nbDone = true
 	}
-	f.warnings = append(f.warnings, t.Warnings...)
+	// Each domain's inventory checks its own roles: a bad role used in two
+	// domains is warned about twice.
+	for _, w := range t.Warnings {
+		if !slices.Contains(f.warnings, w) {
+			f.warnings = append(f.warnings, w)
+		}
+	}
 }
 
 func (f *findScreen) key(msg tea.KeyPressMsg) (Child, tea.Cmd) {
@@ -284,7 +291,7 @@ func (f *findScreen) key(msg tea.KeyPressMsg) (Child, tea.Cmd) {
 			f.roleFilter = ""
 			f.applyFilter()
 		default:
-			return f, pop
+			return f, pop(f.id)
 		}
 	case key.Matches(msg, k.Up):
 		t.move(-1, h)
@@ -312,11 +319,11 @@ func (f *findScreen) key(msg tea.KeyPressMsg) (Child, tea.Cmd) {
 		}
 	case key.Matches(msg, k.Change):
 		if pre, ok := f.changeTarget(); ok {
-			return f, push(newChange(f.ctx, pre))
+			return f, push(f.id, newChange(f.ctx, pre))
 		}
 	case key.Matches(msg, k.Modify):
 		if r := f.selected(); r != nil && r.role != "" {
-			return f, push(newModify(f.ctx, r.role))
+			return f, push(f.id, newModify(f.ctx, r.role))
 		}
 	}
 	return f, nil
@@ -515,9 +522,19 @@ func (f *findScreen) applyFilter() {
 		}
 		return true
 	}
+	// The cursor stays on the identity it was on, when the filter keeps it.
+	selected := -1
+	if t.cursor >= 0 && t.cursor < len(t.visible) {
+		selected = t.visible[t.cursor]
+	}
 	keep := make([]bool, len(t.rows))
+	firstMatch, selectedMatches := -1, false
 	for i := range t.rows {
 		if match(&t.rows[i]) {
+			if firstMatch < 0 {
+				firstMatch = i
+			}
+			selectedMatches = selectedMatches || i == selected
 			for j := i; j >= 0 && !keep[j]; j = t.rows[j].parent {
 				keep[j] = true
 			}
@@ -529,7 +546,20 @@ func (f *findScreen) applyFilter() {
 			t.visible = append(t.visible, i)
 		}
 	}
+	// Otherwise (it is gone, or only kept as the heading of a match) it
+	// goes to the first match.
 	t.cursor = min(t.cursor, max(len(t.visible)-1, 0))
+	filtered := len(words) > 0 || f.roleFilter != ""
+	want := selected
+	if filtered && !selectedMatches {
+		want = firstMatch
+	}
+	for i, vi := range t.visible {
+		if vi == want {
+			t.cursor = i
+			break
+		}
+	}
 	t.scrollTo(t.cursor, f.treeHeight())
 }
 

@@ -31,6 +31,9 @@ type step struct {
 	// nil when it is already under way.
 	fetch func() load
 	form  func() *huh.Form
+	// intro, when set, is shown above the form (what the step is about:
+	// the role as it is, before asking what to change in it).
+	intro func() string
 	// live validates, as the user types, the field of that key with the
 	// very function the command line uses, so that the same sentence
 	// refuses a bad value before enter is pressed.
@@ -149,7 +152,11 @@ func (f *flow) sizeForm() tea.Cmd {
 	if f.form == nil {
 		return nil
 	}
-	_, cmd := f.form.Update(tea.WindowSizeMsg{Width: f.ctx.Width, Height: max(f.ctx.BodyHeight-4, 5)})
+	used := 2
+	if f.i < len(f.steps) && f.steps[f.i].intro != nil {
+		used += strings.Count(f.steps[f.i].intro(), "\n") + 2
+	}
+	_, cmd := f.form.Update(tea.WindowSizeMsg{Width: f.ctx.Width, Height: max(f.ctx.BodyHeight-used, 5)})
 	return cmd
 }
 
@@ -164,7 +171,7 @@ func (f *flow) Update(msg tea.Msg) (Child, tea.Cmd) {
 	case plannedMsg:
 		f.planning = false
 		if msg.err == nil {
-			return f, push(msg.rv)
+			return f, push(f.id, msg.rv)
 		}
 		f.errMsg = msg.err.Error()
 		var ie *rules.InputError
@@ -208,14 +215,23 @@ func (f *flow) Update(msg tea.Msg) (Child, tea.Cmd) {
 	return f, cmd
 }
 
-// filtering reports whether the focused field is filtering its options:
-// esc then clears the filter instead of going back.
+// filtering reports whether the focused field wants esc itself: a
+// multi-select that is filtering, or that has a filter applied, clears it
+// with esc; only then does esc not go back a step.
 func (f *flow) filtering() bool {
 	if f.form == nil {
 		return false
 	}
-	fl, ok := f.form.GetFocusedField().(interface{ GetFiltering() bool })
-	return ok && fl.GetFiltering()
+	field := f.form.GetFocusedField()
+	if field == nil {
+		return false
+	}
+	for _, b := range field.KeyBinds() {
+		if b.Enabled() && slices.Contains(b.Keys(), "esc") {
+			return true
+		}
+	}
+	return false
 }
 
 func (f *flow) checkLive() {
@@ -258,7 +274,7 @@ func (f *flow) back() tea.Cmd {
 	}
 	prev := f.nextShown(f.i-1, -1)
 	if prev < 0 {
-		return pop
+		return pop(f.id)
 	}
 	f.i = prev
 	return f.enter()
@@ -266,16 +282,13 @@ func (f *flow) back() tea.Cmd {
 
 func (f *flow) Help() keyHelp {
 	k := f.ctx.Keys
-	var binds []key.Binding
+	back := k.Back
+	// esc first: the form's own keys are many, and the bar cuts the last.
+	binds := []key.Binding{back}
 	if f.form != nil {
 		binds = append(binds, f.form.KeyBinds()...)
 	}
-	back := k.Back
-	if f.nextShown(f.i-1, -1) < 0 {
-		back = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "menu"))
-	}
-	binds = append(binds, back, k.Interrupt)
-	return keyHelp{short: binds}
+	return keyHelp{short: binds, full: [][]key.Binding{binds, {k.Interrupt}}}
 }
 
 func (f *flow) View() string {
@@ -293,6 +306,9 @@ func (f *flow) View() string {
 	case f.form == nil && f.i < len(f.steps):
 		b.WriteString("\n " + f.spin.view() + " " + f.steps[f.i].waiting + "…\n")
 	case f.form != nil:
+		if intro := f.steps[f.i].intro; intro != nil {
+			b.WriteString(intro() + "\n\n")
+		}
 		b.WriteString(f.form.View())
 	}
 	return b.String()

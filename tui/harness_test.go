@@ -75,42 +75,63 @@ func fixedClock() func() time.Time {
 
 func instantSleep(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 
-func newHarness(t *testing.T, tune ...func(*Options, *sandbox.Options)) *harness {
+// setup tunes a harness: the mode, the sandbox's options (faults,
+// latency), a wrapper around the backend, anything else in Options.
+type setup struct {
+	mode    string
+	sandbox sandbox.Options
+	wrap    func(awsops.Backend) awsops.Backend
+	tune    func(*Options)
+	width   int
+	height  int
+}
+
+func newHarness(t *testing.T, cfgs ...setup) *harness {
 	t.Helper()
-	sbo := sandbox.Options{}
+	var cfg setup
+	if len(cfgs) > 0 {
+		cfg = cfgs[0]
+	}
 	dir := t.TempDir()
 	j := &awsops.Journal{Dir: filepath.Join(dir, "journal")}
 	opts := Options{BackendName: "sandbox", Mode: ModeSandbox, Journal: j, History: j,
 		NoColor: true, Static: true, Now: fixedClock(), RunNow: fixedClock(), Sleep: instantSleep}
-	for _, f := range tune {
-		f(&opts, &sbo)
-	}
-	acct, err := sandbox.New(sbo)
+	acct, err := sandbox.New(cfg.sandbox)
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts.Backend = acct
-	if opts.Mode == ModeDryRun {
-		// As main decides it: the backend wrapped, no journal for runs.
-		opts.Backend, opts.Journal = awsops.NewDryRun(acct), nil
+	var b awsops.Backend = acct
+	if cfg.wrap != nil {
+		b = cfg.wrap(b)
 	}
-	return startHarness(t, opts, acct)
+	opts.Backend = b
+	if cfg.mode == ModeDryRun {
+		// As main decides it: the backend wrapped, no journal for runs.
+		opts.Mode, opts.Backend, opts.Journal = ModeDryRun, awsops.NewDryRun(b), nil
+	}
+	if cfg.tune != nil {
+		cfg.tune(&opts)
+	}
+	return startHarness(t, opts, acct, cfg.width, cfg.height)
 }
 
-func startHarness(t *testing.T, opts Options, acct *sandbox.Account) *harness {
+func startHarness(t *testing.T, opts Options, acct *sandbox.Account, w, h int) *harness {
 	t.Helper()
+	if w == 0 {
+		w, h = 80, 24
+	}
 	var frame string
 	p := probe{Model: New(opts), mu: &sync.Mutex{}, frame: &frame}
-	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(80, 24),
+	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(w, h),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 	// No terminal answers under teatest: say the background is dark.
 	tm.Send(tea.BackgroundColorMsg{Color: color.Black})
-	h := &harness{t: t, tm: tm, p: p, acct: acct, opts: opts}
+	hn := &harness{t: t, tm: tm, p: p, acct: acct, opts: opts}
 	t.Cleanup(func() {
 		_ = tm.Quit()
 		tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 	})
-	return h
+	return hn
 }
 
 // frame is the screen as text: colour and attributes stripped, journal
@@ -235,3 +256,38 @@ func keyMsg(k string) tea.KeyPressMsg {
 
 // typeText types text one key at a time.
 func (h *harness) typeText(s string) { h.tm.Type(s) }
+
+// raw is the last frame as the program drew it, escape codes and all.
+func (h *harness) raw() string {
+	h.p.mu.Lock()
+	defer h.p.mu.Unlock()
+	return *h.p.frame
+}
+
+// quit ends the program as a person would, and waits for it.
+func (h *harness) quit() {
+	h.t.Helper()
+	h.press("ctrl+c")
+	h.tm.WaitFinished(h.t, teatest.WithFinalTimeout(5*time.Second))
+}
+
+// mustRole reads a role from the sandbox, failing the test if it is not
+// there.
+func (h *harness) mustRole(name string) awsops.Role {
+	h.t.Helper()
+	r, err := h.acct.GetRole(context.Background(), name)
+	if err != nil {
+		h.t.Fatalf("role %s: %v", name, err)
+	}
+	return r
+}
+
+// inline reads an inline policy from the sandbox ("" when there is none).
+func (h *harness) inline(role, name string) string {
+	h.t.Helper()
+	doc, err := h.acct.GetRolePolicy(context.Background(), role, name)
+	if err != nil && !awsops.IsNotFound(err) {
+		h.t.Fatal(err)
+	}
+	return doc
+}

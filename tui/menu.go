@@ -76,7 +76,7 @@ func (m *menu) open(i int) tea.Cmd {
 	if it.open == nil {
 		return func() tea.Msg { return quitMsg{} }
 	}
-	return push(it.open(m.ctx))
+	return push(m.id, it.open(m.ctx))
 }
 
 func (m *menu) View() string {

@@ -66,6 +66,8 @@ func newModify(c *ProgramContext, role string) *flow {
 		role = rules.RoleNameFromARN(role)
 	}
 	st := &modifyState{role: role, edits: map[string]*string{}}
+	// A role given (from find, or a result) is not asked for again.
+	given := role != ""
 	f := newFlow(c, "Modify role")
 	b := c.Opts.Backend
 	f.loads = []load{
@@ -79,6 +81,7 @@ func newModify(c *ProgramContext, role string) *flow {
 		{
 			name:    "Role",
 			fields:  []string{"role"},
+			skip:    func() bool { return given },
 			ready:   func() bool { return st.roles.done },
 			waiting: "Listing the account's roles",
 			live:    map[string]func(string) error{"role": find.CheckRoleInput},
@@ -108,7 +111,8 @@ func newModify(c *ProgramContext, role string) *flow {
 					}
 				}
 			},
-			form: func() *huh.Form { return st.changesForm(c) },
+			intro: func() string { return st.summary(c) },
+			form:  func() *huh.Form { return st.changesForm(c) },
 		},
 		{
 			name:   "Attach",
@@ -142,7 +146,7 @@ func newModify(c *ProgramContext, role string) *flow {
 			form: func() *huh.Form {
 				return huh.NewForm(huh.NewGroup(huh.NewMultiSelect[string]().Key("activities").Title("Activities to add").
 					Description("merged into the role's sagerole-scope policy").
-					Options(choiceOptions(policy.Activities())...).Value(&st.activities)))
+					Options(choiceOptions(c, policy.Activities())...).Value(&st.activities)))
 			},
 		},
 		{
@@ -151,7 +155,7 @@ func newModify(c *ProgramContext, role string) *flow {
 			skip:   func() bool { return !st.has(modGuardrails) },
 			form: func() *huh.Form {
 				return huh.NewForm(huh.NewGroup(huh.NewMultiSelect[string]().Key("guardrails").Title("Guardrails to add").
-					Options(choiceOptions(policy.Guardrails())...).Value(&st.guardrails)))
+					Options(choiceOptions(c, policy.Guardrails())...).Value(&st.guardrails)))
 			},
 		},
 		{
@@ -162,6 +166,9 @@ func newModify(c *ProgramContext, role string) *flow {
 		},
 	}
 	f.plan = func(ctx context.Context) (*review, error) {
+		if len(st.actions) == 0 {
+			return nil, &rules.InputError{Field: "change", Msg: "no change picked: pick at least one in the list (x or space)"}
+		}
 		in, err := st.input()
 		if err != nil {
 			return nil, err
@@ -210,29 +217,33 @@ func (st *modifyState) settingFields(c *ProgramContext) []huh.Field {
 	return st.settings.fields(c, acts, guards)
 }
 
-// changesForm shows the role as it is and asks what to change.
+// summary is the role as it is: the intro of the changes step.
+func (st *modifyState) summary(c *ProgramContext) string {
+	s := c.Styles
+	d := st.details
+	if st.detailsErr != nil {
+		return s.Error.Render(wrapWords("✗ "+st.detailsErr.Error(), c.Width-2))
+	}
+	trust := s.OK.Render("✓ SageMaker can assume it")
+	if !d.TrustsSageMaker {
+		trust = s.Warn.Render("⚠ its trust policy does not let sagemaker.amazonaws.com assume it")
+	}
+	var att, inl []string
+	for _, p := range d.AttachedPolicies {
+		att = append(att, p.Name)
+	}
+	for _, p := range d.InlinePolicies {
+		inl = append(inl, fmt.Sprintf("%s (%d)", p.Name, p.Size))
+	}
+	lines := []string{s.Bold.Render(d.Role.ARN), trust,
+		fmt.Sprintf("attached (%d of %d): %s", d.Usage.AttachedPolicies, d.Usage.AttachedPoliciesQuota, noneIfEmpty(att)),
+		fmt.Sprintf("inline (%d of %d characters): %s", d.Usage.InlineSize, d.Usage.InlineSizeQuota, noneIfEmpty(inl))}
+	return wrapWords(strings.Join(lines, "\n"), c.Width-2)
+}
+
+// changesForm asks what to change in the role.
 func (st *modifyState) changesForm(c *ProgramContext) *huh.Form {
 	d := st.details
-	var lines []string
-	if st.detailsErr != nil {
-		lines = append(lines, "✗ "+st.detailsErr.Error())
-	} else {
-		trust := "✓ SageMaker can assume it"
-		if !d.TrustsSageMaker {
-			trust = "⚠ its trust policy does not let sagemaker.amazonaws.com assume it"
-		}
-		lines = append(lines, d.Role.ARN, trust)
-		var att []string
-		for _, p := range d.AttachedPolicies {
-			att = append(att, p.Name)
-		}
-		lines = append(lines, fmt.Sprintf("attached (%d of %d): %s", d.Usage.AttachedPolicies, d.Usage.AttachedPoliciesQuota, noneIfEmpty(att)))
-		var inl []string
-		for _, p := range d.InlinePolicies {
-			inl = append(inl, fmt.Sprintf("%s (%d)", p.Name, p.Size))
-		}
-		lines = append(lines, fmt.Sprintf("inline (%d of %d characters): %s", d.Usage.InlineSize, d.Usage.InlineSizeQuota, noneIfEmpty(inl)))
-	}
 	var opts []huh.Option[string]
 	if st.detailsErr == nil {
 		if !d.TrustsSageMaker {
@@ -262,10 +273,9 @@ func (st *modifyState) changesForm(c *ProgramContext) *huh.Form {
 		opts[i] = o.Selected(contains(st.actions, o.Value))
 	}
 	return huh.NewForm(huh.NewGroup(
-		huh.NewNote().Title("Role "+st.role).Description(strings.Join(lines, "\n")),
-		nonEmpty(c, huh.NewMultiSelect[string]().Key("actions").Title("What to change").
+		huh.NewMultiSelect[string]().Key("actions").Title("What to change in " + st.role).
 			Description("x or space picks; each change is shown as a diff before anything is sent").
-			Options(opts...).Value(&st.actions).Height(min(len(opts)+2, 9)), "pick at least one change"),
+			Options(opts...).Value(&st.actions).Height(min(len(opts)+2, 10)),
 	))
 }
 

@@ -34,19 +34,29 @@ type resumer interface{ Resume() tea.Cmd }
 // addressed is an async result for one screen.
 type addressed interface{ recipient() int }
 
-// Navigation.
+// Navigation. A screen asks for it with a message, which the root handles
+// later; from is the screen that asked, and the root ignores a request from
+// a screen that is no longer on top: a second esc typed before the first
+// was handled must not close two screens, nor a double enter open two.
 type (
-	pushMsg    struct{ child Child } // open a screen on top
-	replaceMsg struct{ child Child } // replace the top screen
-	popMsg     struct{}              // close the top screen
-	homeMsg    struct{}              // back to the main menu
-	quitMsg    struct{}              // leave the wizard
+	pushMsg struct {
+		from  int
+		child Child
+	}
+	replaceMsg struct {
+		from  int
+		child Child
+	}
+	popMsg  struct{ from int }
+	homeMsg struct{ then Child } // back to the main menu, then open then (if set)
+	quitMsg struct{}
 )
 
-func push(c Child) tea.Cmd    { return func() tea.Msg { return pushMsg{c} } }
-func replace(c Child) tea.Cmd { return func() tea.Msg { return replaceMsg{c} } }
-func pop() tea.Msg            { return popMsg{} }
-func home() tea.Msg           { return homeMsg{} }
+func push(from int, c Child) tea.Cmd    { return func() tea.Msg { return pushMsg{from, c} } }
+func replace(from int, c Child) tea.Cmd { return func() tea.Msg { return replaceMsg{from, c} } }
+func pop(from int) tea.Cmd              { return func() tea.Msg { return popMsg{from} } }
+func home() tea.Msg                     { return homeMsg{} }
+func homeThen(c Child) tea.Cmd          { return func() tea.Msg { return homeMsg{then: c} } }
 
 // identityMsg is sts:GetCallerIdentity, read once at start for the header.
 type identityMsg struct {

@@ -106,7 +106,7 @@ func (r *result) open(a nextAction) tea.Cmd {
 	if a.open == nil {
 		return home
 	}
-	return tea.Sequence(home, push(a.open(r.ctx)))
+	return homeThen(a.open(r.ctx))
 }
 
 func (r *result) View() string {
@@ -142,7 +142,12 @@ func (r *result) View() string {
 	if outs := run.plan.Outputs; len(outs) > 0 && run.rollbackOf == nil {
 		out = append(out, "", s.Bold.Render("What exists now"))
 		for _, k := range sortedDocKeys(outs) {
-			out = append(out, "  "+outputLabel(k)+"  "+outs[k])
+			label := "  " + outputLabel(k) + "  "
+			lines := strings.Split(wrapHard(outs[k], w-len(label)), "\n")
+			out = append(out, label+lines[0])
+			for _, l := range lines[1:] {
+				out = append(out, strings.Repeat(" ", len(label))+l)
+			}
 		}
 	}
 	if name, v := r.copyValue(); v != "" && run.rollbackOf == nil {

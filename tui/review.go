@@ -183,11 +183,11 @@ func (r *review) Update(msg tea.Msg) (Child, tea.Cmd) {
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, k.Back):
-			return r, pop
+			return r, pop(r.id)
 		case key.Matches(msg, k.Menu) && r.ctx.DryRun():
 			return r, home
 		case key.Matches(msg, k.Run) && !r.ctx.DryRun() && len(r.plan.Steps) > 0:
-			return r, replace(newExecute(r.ctx, r.name, r.plan, r.next, r.hooks))
+			return r, replace(r.id, newExecute(r.ctx, r.name, r.plan, r.next, r.hooks))
 		case key.Matches(msg, k.Top):
 			r.vp.GotoTop()
 			return r, nil
@@ -337,7 +337,8 @@ func extraTarget(op awsops.Op) string {
 		return " · " + p
 	}
 	if p := op.Args[awsops.ArgPolicyARN]; p != "" {
-		return " · " + p
+		// The name says which policy; the CLI line has the whole ARN.
+		return " · " + p[strings.LastIndex(p, "/")+1:]
 	}
 	return ""
 }

@@ -125,7 +125,7 @@ func (u *undoScreen) Update(msg tea.Msg) (Child, tea.Cmd) {
 		}
 		switch {
 		case key.Matches(msg, k.Back):
-			return u, pop
+			return u, pop(u.id)
 		case key.Matches(msg, k.Up):
 			u.move(-1)
 		case key.Matches(msg, k.Down):
@@ -183,7 +183,7 @@ func (u *undoScreen) review(e *awsops.Entry) tea.Cmd {
 		rv.impact = append(rv.impact, fmt.Sprintf("⚠ undoing anyway: %d later %s will be overwritten", len(u.drift), plural(len(u.drift), "change", "changes")))
 	}
 	rv.next = []nextAction{{key: "u", label: "undo another change", short: "undo another", open: func(c *ProgramContext) Child { return newUndo(c) }}}
-	return push(rv)
+	return push(u.id, rv)
 }
 
 func (u *undoScreen) View() string {

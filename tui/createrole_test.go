@@ -1,0 +1,120 @@
+package tui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/sagerole/sagerole/awsops/rules"
+	"github.com/sagerole/sagerole/flows/policy"
+)
+
+// The create-role flow as a person goes through it: a bad name refused as
+// it is typed (with the command line's sentence), FullAccess, a bucket
+// picked from the account's, the plan reviewed and scrolled, run, and the
+// result with what to do next.
+func TestCreateRoleFlow(t *testing.T) {
+	h := newHarness(t)
+	h.golden("menu", "Main menu", "1  Create an execution role")
+	h.press("enter")
+	h.golden("name", "Role name", "Tags (optional)")
+
+	h.typeText("ds role")
+	f := h.golden("bad-name", `role name "ds role"`)
+	want := rules.RoleName("ds role").Error()
+	if !strings.Contains(strings.Join(strings.Fields(f), " "), want) {
+		t.Errorf("the wizard does not refuse with the command line's sentence %q:\n%s", want, f)
+	}
+	h.press("enter") // refused: huh stays on the field
+	h.waitFor("> ds role")
+	h.press("backspace", "backspace", "backspace", "backspace", "backspace")
+	h.typeText("-role")
+	h.waitFor("> ds-role")
+	h.press("enter", "enter", "enter", "enter")
+	h.golden("scope", "What may the role do?")
+
+	h.press("enter")
+	h.golden("buckets", "S3 buckets the role may use", "team-raw-data")
+	h.press("down", "down", "down", "down", "x") // research-datasets
+	h.waitFor("✓ research-datasets")
+	h.press("enter", "enter", "enter")
+	h.golden("review", "create-role ds-role: 3 steps", "Run these 3 steps")
+	h.press("pgdown")
+	h.golden("review-scrolled", "3. iam:PutRolePolicy ds-role · sagerole-buckets", "Run these 3 steps")
+	h.press("enter")
+	h.golden("result", "✓ create-role ds-role: 3 steps done", "What exists now")
+	h.press("c")
+	h.golden("copied", "copied to the clipboard")
+
+	r := h.mustRole("ds-role")
+	if r.ARN != "arn:aws:iam::111122223333:role/ds-role" {
+		t.Errorf("role ARN = %s", r.ARN)
+	}
+	doc := h.inline("ds-role", policy.BucketPolicyName)
+	if !strings.Contains(doc, "arn:aws:s3:::research-datasets/*") {
+		t.Errorf("bucket policy does not grant research-datasets:\n%s", doc)
+	}
+	attached, _ := h.acct.ListAttachedRolePolicies(context.Background(), "ds-role")
+	if len(attached) != 1 || attached[0].ARN != policy.FullAccessARN {
+		t.Errorf("attached = %v, want FullAccess", attached)
+	}
+	h.press("m")
+	h.waitFor("Main menu")
+}
+
+// A custom scope: a persona, a guardrail whose setting is asked for, and
+// esc going back a step with the answers kept.
+func TestCreateRoleCustomScope(t *testing.T) {
+	h := newHarness(t)
+	h.press("1")
+	h.waitFor("Role name")
+	h.typeText("ml-train")
+	h.press("enter", "enter", "enter", "enter")
+	h.waitFor("What may the role do?")
+	h.press("down", "enter")
+	h.golden("persona", "Persona", "data-scientist")
+	h.press("esc")
+	h.golden("back-to-scope", "> A custom scope from a persona")
+	h.press("enter", "enter")
+	h.golden("guardrails", "Guardrails (optional)")
+	h.press("x") // instance-types
+	h.waitFor("✓ instance-types")
+	h.press("enter")
+	h.golden("settings", "Allowed instance types")
+	h.typeText("m5.xlarge")
+	h.golden("bad-instance-type", `instance type "m5.xlarge"`)
+	for range len("m5.xlarge") {
+		h.press("backspace")
+	}
+	h.typeText("ml.m5.xlarge")
+	h.press("enter")
+	h.waitFor("S3 buckets the role may use")
+	h.press("down", "down", "down", "x", "enter", "enter", "enter")
+	h.golden("review", "create-role ml-train: 3 steps")
+	h.press("pgdown")
+	h.golden("review-scrolled", "iam:PutRolePolicy ml-train · sagerole-scope")
+	h.press("enter")
+	h.waitFor("✓ create-role ml-train")
+	doc := h.inline("ml-train", policy.ScopePolicyName)
+	for _, want := range []string{"sagemaker:CreateTrainingJob", "ml.m5.xlarge", "arn:aws:s3:::ml-models-prod"} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("scope policy lacks %s:\n%s", want, doc)
+		}
+	}
+}
+
+// A name that is taken is refused by the plan: the flow comes back to the
+// name with the sentence, nothing sent.
+func TestCreateRoleNameTaken(t *testing.T) {
+	h := newHarness(t)
+	h.press("1")
+	h.waitFor("Role name")
+	h.typeText("Admin")
+	h.press("enter", "enter", "enter", "enter", "enter")
+	h.waitFor("S3 buckets the role may use")
+	h.press("enter", "enter", "enter")
+	h.golden("refused", "role Admin already exists", "Role name")
+	if n := h.acct.Calls()["iam:CreateRole"]; n != 0 {
+		t.Errorf("CreateRole was called %d times", n)
+	}
+}
