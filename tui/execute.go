@@ -318,9 +318,11 @@ func (e *execute) lines() []string {
 	}
 	switch {
 	case e.running:
-		out = append(out, s.Bold.Render(fmt.Sprintf("%s %s on account %s", verb, e.plan.Command, c.Account())), "")
+		out = append(out, strings.Split(s.Bold.Render(wrapWords(fmt.Sprintf("%s %s on account %s", verb, e.plan.Command, c.Account()), w)), "\n")...)
+		out = append(out, "")
 	case e.err != nil:
-		out = append(out, s.Fail.Render(fmt.Sprintf("✗ %s stopped before the end", e.plan.Command)), "")
+		out = append(out, strings.Split(s.Fail.Render(wrapWords(fmt.Sprintf("✗ %s stopped before the end", e.plan.Command), w)), "\n")...)
+		out = append(out, "")
 	}
 	for i, op := range e.plan.Steps {
 		st := e.steps[i]

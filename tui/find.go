@@ -58,9 +58,10 @@ type findTree struct {
 
 // domainSlot is a domain as the tree knows it: listed, then read.
 type domainSlot struct {
-	summary awsops.DomainSummary
-	node    *find.DomainNode // nil until read
-	err     error
+	summary  awsops.DomainSummary
+	node     *find.DomainNode // nil until read
+	err      error
+	warnings []string // from its inventory
 }
 
 // findScreen is the find screen: the account as a tree (domains → users →
@@ -72,15 +73,16 @@ type findScreen struct {
 	ctx *ProgramContext
 	id  int
 
-	domains   []domainSlot
-	notebooks []find.NotebookNode
-	nbDone    bool
-	warnings  []string
-	listErr   error
-	loading   bool
-	done      int // calls finished, over every domain's inventory
-	total     int
-	events    chan tea.Msg
+	domains    []domainSlot
+	notebooks  []find.NotebookNode
+	nbWarnings []string
+	nbDone     bool
+	warnings   []string
+	listErr    error
+	loading    bool
+	done       int // calls finished, over every domain's inventory
+	total      int
+	events     chan tea.Msg
 
 	tree         findTree
 	filter       textinput.Model
@@ -143,7 +145,7 @@ func (f *findScreen) Resume() tea.Cmd {
 	if f.loading {
 		return f.spin.start()
 	}
-	f.domains, f.notebooks, f.warnings, f.nbDone = nil, nil, nil, false
+	f.domains, f.notebooks, f.warnings, f.nbWarnings, f.nbDone = nil, nil, nil, nil, false
 	f.loading, f.done, f.total, f.listErr = true, 0, 0, nil
 	return f.Init()
 }
@@ -250,13 +252,30 @@ func (f *findScreen) addTree(msg findTreeMsg) {
 		f.notebooks = t.Notebooks
 		f.nbDone = true
 	}
-	// Each domain's inventory checks its own roles: a bad role used in two
-	// domains is warned about twice.
-	for _, w := range t.Warnings {
-		if !slices.Contains(f.warnings, w) {
-			f.warnings = append(f.warnings, w)
+	if msg.slot >= 0 {
+		f.domains[msg.slot].warnings = t.Warnings
+	} else {
+		f.nbWarnings = t.Warnings
+	}
+	f.collectWarnings()
+}
+
+// collectWarnings lists the warnings in the order of the domains, whatever
+// order their inventories finished in; each domain's inventory checks its
+// own roles, so a bad role used in two domains is said once.
+func (f *findScreen) collectWarnings() {
+	f.warnings = nil
+	add := func(ws []string) {
+		for _, w := range ws {
+			if !slices.Contains(f.warnings, w) {
+				f.warnings = append(f.warnings, w)
+			}
 		}
 	}
+	for _, d := range f.domains {
+		add(d.warnings)
+	}
+	add(f.nbWarnings)
 }
 
 func (f *findScreen) key(msg tea.KeyPressMsg) (Child, tea.Cmd) {

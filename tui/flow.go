@@ -111,6 +111,9 @@ func (f *flow) Init() tea.Cmd {
 // answers as they were.
 func (f *flow) Resume() tea.Cmd {
 	f.planning = false
+	if f.i >= len(f.steps) {
+		f.i = f.nextShown(len(f.steps)-1, -1)
+	}
 	return tea.Batch(f.enter(), f.spin.start())
 }
 

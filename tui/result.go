@@ -123,7 +123,7 @@ func (r *result) View() string {
 	if n == 0 {
 		head = "✓ Nothing to do: the account already was as asked"
 	}
-	out = append(out, s.OK.Render(head), "")
+	out = append(out, s.OK.Render(wrapWords(head, w)), "")
 	for i, op := range run.plan.Steps {
 		st := run.steps[i]
 		label := fmt.Sprintf("%d. %s %s%s", i+1, op.API, op.Target, extraTarget(op))

@@ -410,10 +410,47 @@ func sortedDocKeys(m map[string]string) []string {
 	return keys
 }
 
-// wrapWords wraps prose at width, at spaces, breaking a word only when it
-// is longer than a line (an ARN).
+// wrapWords wraps prose at width, at spaces only (never at a hyphen: an
+// entry ID or a role name must stay whole to be copied), cutting a word
+// only when it is longer than a line (an ARN).
 func wrapWords(text string, width int) string {
-	return ansi.Wrap(text, max(width, 10), "")
+	width = max(width, 10)
+	var out []string
+	for _, para := range strings.Split(text, "\n") {
+		line, lineW := "", 0
+		flush := func() {
+			out = append(out, line)
+			line, lineW = "", 0
+		}
+		for _, word := range strings.Split(para, " ") {
+			ww := ansi.StringWidth(word)
+			switch {
+			case lineW == 0 && ww <= width:
+				line, lineW = word, ww
+			case lineW > 0 && lineW+1+ww <= width:
+				line, lineW = line+" "+word, lineW+1+ww
+			case ww <= width:
+				flush()
+				line, lineW = word, ww
+			default:
+				// Longer than a line: fill what is left, then whole lines.
+				if lineW > 0 && width-lineW-1 >= 8 {
+					room := width - lineW - 1
+					line += " " + ansi.Cut(word, 0, room)
+					word = ansi.Cut(word, room, ww)
+				}
+				if lineW > 0 {
+					flush()
+				}
+				parts := strings.Split(ansi.Hardwrap(word, width, false), "\n")
+				out = append(out, parts[:len(parts)-1]...)
+				line = parts[len(parts)-1]
+				lineW = ansi.StringWidth(line)
+			}
+		}
+		flush()
+	}
+	return strings.Join(out, "\n")
 }
 
 // wrapHard cuts text at width exactly: commands and documents, where a
@@ -429,7 +466,7 @@ func (r *review) View() string {
 	n := len(r.plan.Steps)
 	switch {
 	case c.DryRun():
-		foot = s.BadgeDryRun.Render("DRY RUN") + " " + s.Bold.Render("Nothing was sent.") + " This is the plan; run it without --dry-run to make it."
+		foot = s.BadgeDryRun.Render("DRY RUN") + " " + s.Bold.Render("Nothing was sent.") + " This is only the plan."
 	case n == 0:
 		foot = "Nothing to run. esc to go back."
 	case c.Opts.Mode == ModeLive:
@@ -437,7 +474,7 @@ func (r *review) View() string {
 		if n == 1 {
 			q = fmt.Sprintf("Send this change to AWS account %s?", c.Account())
 		}
-		foot = s.BadgeLive.Render("LIVE") + " " + s.Bold.Render(q)
+		foot = s.badge(ModeLive) + " " + s.Bold.Render(q)
 	default:
 		q := fmt.Sprintf("Run these %d steps on the sandbox account %s?", n, c.Account())
 		if n == 1 {

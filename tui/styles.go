@@ -147,5 +147,6 @@ func (s Styles) badge(mode string) string {
 	case ModeDryRun:
 		return s.BadgeDryRun.Render("DRY RUN")
 	}
-	return s.BadgeLive.Render("LIVE")
+	// The mark says it without colour too.
+	return s.BadgeLive.Render("⚠ LIVE")
 }

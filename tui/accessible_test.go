@@ -1,0 +1,106 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"github.com/sagerole/sagerole/awsops"
+	"github.com/sagerole/sagerole/awsops/rules"
+	"github.com/sagerole/sagerole/awsops/sandbox"
+	"github.com/sagerole/sagerole/flows/policy"
+)
+
+func accessibleRun(t *testing.T, answers string) (string, *sandbox.Account, error) {
+	t.Helper()
+	acct, err := sandbox.New(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := &awsops.Journal{Dir: filepath.Join(t.TempDir(), "journal")}
+	var out bytes.Buffer
+	err = RunAccessible(Options{Backend: acct, BackendName: "sandbox", Mode: ModeSandbox, Journal: j, History: j,
+		In: iotest.OneByteReader(strings.NewReader(answers)), Out: &out, Sleep: instantSleep})
+	return out.String(), acct, err
+}
+
+// create-role in accessible mode, answered by a script on stdin: a bad name
+// refused with the command line's sentence, then the flow to its end.
+func TestAccessibleCreateRole(t *testing.T) {
+	answers := strings.Join([]string{
+		"1",                // create an execution role
+		"bad name",         // refused
+		"acc-role",         // role name
+		"made by a script", // description
+		"",                 // path: keeps /
+		"team=ml",          // tags
+		"1",                // FullAccess
+		"5", "0",           // research-datasets, done
+		"",  // other buckets: none
+		"n", // read-only: no
+		"y", // run it
+	}, "\n") + "\n"
+	out, acct, err := accessibleRun(t, answers)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, want := range []string{
+		rules.RoleName("bad name").Error(),
+		"Plan for create-role acc-role",
+		"$ aws iam create-role --role-name acc-role",
+		"✓ 3. iam:PutRolePolicy acc-role · sagerole-buckets",
+		"role ARN: arn:aws:iam::111122223333:role/acc-role",
+		"The input ended: quitting.",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "\x1b[") {
+		t.Errorf("accessible output has escape codes:\n%q", out)
+	}
+	r, err := acct.GetRole(context.Background(), "acc-role")
+	if err != nil || r.Description != "made by a script" || len(r.Tags) != 1 {
+		t.Fatalf("role = %+v, %v", r, err)
+	}
+	doc, _ := acct.GetRolePolicy(context.Background(), "acc-role", policy.BucketPolicyName)
+	if !strings.Contains(doc, "research-datasets") {
+		t.Errorf("bucket policy = %s", doc)
+	}
+}
+
+// add-buckets in accessible mode.
+func TestAccessibleAddBuckets(t *testing.T) {
+	answers := strings.Join([]string{
+		"2",      // add S3 buckets
+		"3",      // service-role/AmazonSageMaker-ExecutionRole-Research
+		"8", "0", // team-raw-data
+		"", "", "n", "n", // other buckets, prefix, read-only, create missing
+		"y",
+	}, "\n") + "\n"
+	out, acct, err := accessibleRun(t, answers)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if !strings.Contains(out, "identities run as AmazonSageMaker-ExecutionRole-Research") {
+		t.Errorf("the blast radius is not said:\n%s", out)
+	}
+	doc, _ := acct.GetRolePolicy(context.Background(), "AmazonSageMaker-ExecutionRole-Research", policy.BucketPolicyName)
+	if !strings.Contains(doc, "team-raw-data") {
+		t.Errorf("bucket policy = %s\n%s", doc, out)
+	}
+}
+
+// Input that ends in the middle of a flow sends nothing.
+func TestAccessibleInputEnds(t *testing.T) {
+	out, acct, err := accessibleRun(t, "1\nhalf-role\n")
+	if err == nil || !strings.Contains(err.Error(), "nothing was sent") {
+		t.Fatalf("err = %v\n%s", err, out)
+	}
+	if _, err := acct.GetRole(context.Background(), "half-role"); err == nil {
+		t.Error("half-role was created")
+	}
+}

@@ -1,0 +1,89 @@
+package tui
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// A dry run: the badge says so, the review is the last screen and says
+// that nothing was sent, and nothing is.
+func TestDryRunReview(t *testing.T) {
+	h := newHarness(t, setup{mode: ModeDryRun})
+	h.golden("menu", "DRY RUN", "Dry run: the account is read")
+	createWithBucket(h, "dry-role")
+	h.golden("review", "Nothing was sent.")
+	h.press("y", "enter")
+	h.waitFor("Nothing was sent.")
+	h.press("m")
+	h.waitFor("Main menu")
+	for api, n := range h.acct.Calls() {
+		if strings.Contains(api, ":Create") || strings.Contains(api, ":Put") || strings.Contains(api, ":Attach") {
+			t.Errorf("a dry run sent %s (%d)", api, n)
+		}
+	}
+	if _, err := h.acct.GetRole(context.Background(), "dry-role"); err == nil {
+		t.Error("a dry run created the role")
+	}
+}
+
+// LIVE is unmistakable, without colour too.
+func TestLiveBadge(t *testing.T) {
+	h := newHarness(t, setup{tune: func(o *Options) { o.Mode, o.BackendName = ModeLive, "aws"; o.Profile = "prod-admin" }})
+	h.golden("menu", "LIVE", "changes are sent to this AWS account", "profile prod-admin")
+}
+
+// The screen follows the terminal's size, and no line is ever wider.
+func TestResize(t *testing.T) {
+	h := newHarness(t)
+	h.press("3")
+	h.waitFor("2 domains")
+	for _, size := range []tea.WindowSizeMsg{{Width: 120, Height: 30}, {Width: 60, Height: 20}, {Width: 80, Height: 24}} {
+		h.tm.Send(size)
+		f := h.waitFor("2 domains")
+		lines := strings.Split(h.raw(), "\n")
+		if len(lines) != size.Height {
+			t.Errorf("at %dx%d the frame has %d lines", size.Width, size.Height, len(lines))
+		}
+		for _, l := range lines {
+			if w := ansi.StringWidth(l); w > size.Width {
+				t.Errorf("at %dx%d a line is %d wide: %q", size.Width, size.Height, w, ansi.Strip(l))
+			}
+		}
+		if size.Width == 60 {
+			h.golden("narrow", "2 domains")
+		}
+		_ = f
+	}
+}
+
+var colourSGR = regexp.MustCompile(`\x1b\[[0-9;]*(?:3[0-9]|4[0-9]|9[0-7]|10[0-7])[;m]`)
+
+// --no-color (and NO_COLOR) gives a monochrome screen: no colour codes
+// at all, the emphasis left to bold, reverse and marks.
+func TestNoColor(t *testing.T) {
+	mono := newHarness(t)
+	mono.press("3")
+	mono.waitFor("2 domains")
+	if m := colourSGR.FindString(mono.raw()); m != "" {
+		t.Errorf("--no-color frame has a colour code %q", m)
+	}
+	colour := newHarness(t, setup{tune: func(o *Options) { o.NoColor = false }})
+	colour.press("3")
+	colour.waitFor("2 domains")
+	if colourSGR.FindString(colour.raw()) == "" {
+		t.Error("the colour frame has no colour at all")
+	}
+}
+
+// ctrl+c on a screen where nothing runs ends the wizard.
+func TestQuit(t *testing.T) {
+	h := newHarness(t)
+	h.press("1")
+	h.waitFor("Role name")
+	h.quit()
+}

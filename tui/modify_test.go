@@ -1,0 +1,58 @@
+package tui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/sagerole/sagerole/flows/policy"
+)
+
+// Modify a role: the role as it is, the changes picked, a bucket added, the
+// diff of the policy it changes and who runs as the role, the run.
+func TestModifyFlow(t *testing.T) {
+	h := newHarness(t)
+	h.press("5")
+	h.golden("roles", "Which role?")
+	h.press("down", "down", "down", "enter") // sagemaker/DataScientistRestricted
+	h.golden("changes", "What to change in DataScientistRestricted", "team-raw-data-read")
+	h.press("x")                                                         // attach FullAccess
+	h.press("down", "down", "down", "down", "down", "down", "down", "x") // add S3 buckets
+	h.waitFor("✓ attach AmazonSageMakerFullAccess", "✓ add S3 buckets")
+	h.press("enter")
+	h.golden("buckets", "Buckets to add (read-write)")
+	h.press("down", "down", "down", "x", "enter", "enter")
+	h.golden("review", "modify DataScientistRestricted: 2 steps")
+	h.press("G")
+	h.golden("impact", "Impact", "user bob")
+	h.press("y")
+	h.golden("result", "✓ modify DataScientistRestricted: 2 steps done")
+	attached, _ := h.acct.ListAttachedRolePolicies(context.Background(), "DataScientistRestricted")
+	found := false
+	for _, p := range attached {
+		found = found || p.ARN == policy.FullAccessARN
+	}
+	if !found {
+		t.Errorf("FullAccess not attached: %v", attached)
+	}
+	if doc := h.inline("DataScientistRestricted", policy.BucketPolicyName); !strings.Contains(doc, "ml-models-prod") {
+		t.Errorf("bucket policy lacks ml-models-prod:\n%s", doc)
+	}
+}
+
+// A role SageMaker cannot assume: fixing its trust policy, with the diff of
+// the trust policy in the review.
+func TestModifyFixTrust(t *testing.T) {
+	h := newHarness(t)
+	h.press("5")
+	h.waitFor("Which role?")
+	h.press("G", "enter") // LambdaBasic, last: it does not trust SageMaker
+	h.golden("changes", "does not let sagemaker.amazonaws.com assume it", "fix the trust policy")
+	h.press("x", "enter")
+	h.golden("review", "iam:UpdateAssumeRolePolicy LambdaBasic", "+ ")
+	// Nothing picked: refused with a sentence, back on the step.
+	h.press("esc")
+	h.waitFor("✓ fix the trust policy")
+	h.press("x", "enter")
+	h.golden("nothing-picked", "no change picked")
+}
