@@ -1,0 +1,160 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tmuxSession is the real binary running in a private tmux server, driven
+// with send-keys and read with capture-pane, as a person would use it.
+type tmuxSession struct {
+	t      *testing.T
+	socket string
+}
+
+func (s *tmuxSession) tmux(args ...string) (string, error) {
+	out, err := exec.Command("tmux", append([]string{"-L", s.socket}, args...)...).CombinedOutput()
+	return string(out), err
+}
+
+// keys sends tmux key names (Enter, Down) or, with literal, text as typed.
+func (s *tmuxSession) keys(literal bool, keys ...string) {
+	s.t.Helper()
+	args := []string{"send-keys", "-t", "s"}
+	if literal {
+		args = append(args, "-l")
+	}
+	if out, err := s.tmux(append(args, keys...)...); err != nil {
+		s.t.Fatalf("tmux send-keys %v: %v: %s", keys, err, out)
+	}
+	// One key at a time, as typed: the wizard reads each before the next.
+	time.Sleep(60 * time.Millisecond)
+}
+
+func (s *tmuxSession) press(keys ...string) {
+	for _, k := range keys {
+		s.keys(false, k)
+	}
+}
+
+// waitFor polls the screen until it shows text, for at most 15 seconds.
+func (s *tmuxSession) waitFor(text string) string {
+	s.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	var screen string
+	for time.Now().Before(deadline) {
+		out, err := s.tmux("capture-pane", "-p", "-t", "s")
+		if err == nil {
+			screen = out
+			if strings.Contains(screen, text) {
+				return screen
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.t.Fatalf("the screen never showed %q; it shows:\n%s", text, screen)
+	return ""
+}
+
+// waitExit waits until the wizard has exited, and returns what the shell
+// that ran it recorded of its exit status.
+func (s *tmuxSession) waitExit(codeFile string) string {
+	s.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		if b, err := os.ReadFile(codeFile); err == nil && len(b) > 0 {
+			return strings.TrimSpace(string(b))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	screen, _ := s.tmux("capture-pane", "-p", "-t", "s")
+	s.t.Fatalf("the wizard did not exit; the screen shows:\n%s", screen)
+	return ""
+}
+
+// The wizard end to end in a real terminal: type a role name, pick two
+// buckets, confirm; then check with the command line that the role exists
+// with those buckets.
+func TestWizardEndToEndInTmux(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("tmux is needed in CI (apt-get install tmux)")
+		}
+		t.Skip("tmux is not installed")
+	}
+	dir := isolate(t)
+	bin := filepath.Join(dir, "sagerole")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	state := filepath.Join(dir, "account.json")
+	env := []string{
+		"XDG_STATE_HOME=" + os.Getenv("XDG_STATE_HOME"),
+		"AWS_EC2_METADATA_DISABLED=true",
+		"AWS_CONFIG_FILE=" + os.Getenv("AWS_CONFIG_FILE"),
+		"AWS_SHARED_CREDENTIALS_FILE=" + os.Getenv("AWS_SHARED_CREDENTIALS_FILE"),
+		"TERM=xterm-256color",
+		"NO_COLOR=1",
+	}
+	s := &tmuxSession{t: t, socket: fmt.Sprintf("sagerole-e2e-%d-%d", os.Getpid(), time.Now().UnixNano())}
+	t.Cleanup(func() { _, _ = s.tmux("kill-server") })
+	// stderr and the exit status go to files: what the wizard says as it
+	// exits would be cleared with the screen.
+	stderr, codeFile := filepath.Join(dir, "stderr"), filepath.Join(dir, "status")
+	cmd := "env " + strings.Join(env, " ") + " " + bin + " --sandbox-state " + state + " 2>" + stderr +
+		"; echo $? >" + codeFile
+	if out, err := s.tmux("-f", "/dev/null", "new-session", "-d", "-s", "s", "-x", "100", "-y", "30", cmd); err != nil {
+		t.Fatalf("tmux new-session: %v: %s", err, out)
+	}
+	// Keep the pane when the wizard exits, to see its last screen.
+	_, _ = s.tmux("set-option", "-t", "s", "remain-on-exit", "on")
+
+	s.waitFor("Main menu")
+	s.press("Enter")
+	s.waitFor("Role name")
+	s.keys(true, "e2e-role")
+	s.waitFor("> e2e-role")
+	s.press("Enter", "Enter", "Enter", "Enter")
+	s.waitFor("What may the role do?")
+	s.press("Enter")
+	s.waitFor("team-raw-data")
+	s.press("Down", "Down", "Down", "Down", "x") // research-datasets
+	s.press("Down", "Down", "Down", "x")         // team-raw-data
+	s.waitFor("✓ team-raw-data")
+	s.press("Enter", "Enter", "Enter")
+	s.waitFor("Run these 3 steps")
+	s.press("y")
+	s.waitFor("3 steps done")
+	s.press("q")
+	if code := s.waitExit(codeFile); code != "0" {
+		b, _ := os.ReadFile(stderr)
+		t.Fatalf("the wizard exited with status %s: %s", code, b)
+	}
+	if b, _ := os.ReadFile(stderr); len(b) > 0 {
+		t.Errorf("the wizard wrote to stderr:\n%s", b)
+	}
+
+	run := func(args ...string) string {
+		c := exec.Command(bin, append([]string{"--sandbox-state", state}, args...)...)
+		c.Env = append(os.Environ(), env...)
+		out, err := c.CombinedOutput()
+		if err != nil {
+			t.Fatalf("sagerole %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	if out := run("find", "--role", "e2e-role"); !strings.Contains(out, "role/e2e-role · exists, trusts sagemaker.amazonaws.com") {
+		t.Errorf("find --role e2e-role:\n%s", out)
+	}
+	out := run("modify", "e2e-role")
+	for _, want := range []string{"AmazonSageMakerFullAccess", "sagerole-buckets", "arn:aws:s3:::research-datasets/*", "arn:aws:s3:::team-raw-data/*"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("modify e2e-role lacks %s:\n%s", want, out)
+		}
+	}
+}
