@@ -151,7 +151,10 @@ func (e *execute) Init() tea.Cmd {
 		ctx := context.WithoutCancel(c.ctx())
 		done := runDoneMsg{to: id}
 		if rollbackOf != nil {
-			done.entry, done.err = x.Rollback(ctx, rollbackOf)
+			// Rollback reloads the entry it is given once it is undone: it
+			// gets a copy of its own, the screen keeps reading the other.
+			failed := *rollbackOf
+			done.entry, done.err = x.Rollback(ctx, &failed)
 		} else {
 			done.entry, done.err = x.Run(ctx, plan)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -88,6 +89,7 @@ type findScreen struct {
 	filter       textinput.Model
 	filtering    bool
 	roleFilter   string // u: only what runs as this role ARN
+	lastKey      string // the selected row, by key
 	showWarnings bool
 	spin         spin
 }
@@ -145,7 +147,8 @@ func (f *findScreen) Resume() tea.Cmd {
 	if f.loading {
 		return f.spin.start()
 	}
-	f.domains, f.notebooks, f.warnings, f.nbWarnings, f.nbDone = nil, nil, nil, nil, false
+	// What was read stays on screen, the cursor where it was, while it is
+	// read again: each domain is replaced as its new reading arrives.
 	f.loading, f.done, f.total, f.listErr = true, 0, 0, nil
 	return f.Init()
 }
@@ -201,10 +204,19 @@ func (f *findScreen) Update(msg tea.Msg) (Child, tea.Cmd) {
 	switch msg := msg.(type) {
 	case findDomainsMsg:
 		f.listErr = msg.err
+		old := map[string]domainSlot{}
+		for _, d := range f.domains {
+			old[d.summary.ID] = d
+		}
 		f.domains = make([]domainSlot, len(msg.domains))
 		for i, d := range msg.domains {
-			f.domains[i].summary = d
+			f.domains[i] = domainSlot{summary: d}
+			if prev, ok := old[d.ID]; ok && prev.node != nil {
+				// Shown as it was until its new reading arrives.
+				f.domains[i].node, f.domains[i].warnings = prev.node, prev.warnings
+			}
 		}
+		f.collectWarnings()
 		f.rebuild()
 		return f, waitEvent(f.events)
 	case findProgressMsg:
@@ -300,6 +312,7 @@ func (f *findScreen) key(msg tea.KeyPressMsg) (Child, tea.Cmd) {
 	}
 	t := &f.tree
 	h := f.treeHeight()
+	defer f.remember()
 	switch {
 	case key.Matches(msg, k.Back):
 		switch {
@@ -386,9 +399,9 @@ func (f *findScreen) selected() *findRow {
 // rebuild flattens what has been read into rows, keeping the cursor on the
 // same identity when it can.
 func (f *findScreen) rebuild() {
-	var keep string
+	keep := f.lastKey
 	if r := f.selected(); r != nil {
-		keep = r.label + "|" + r.prefix
+		keep = r.key()
 	}
 	var rows []findRow
 	add := func(r findRow) int {
@@ -477,13 +490,36 @@ func (f *findScreen) rebuild() {
 	f.applyFilter()
 	if keep != "" {
 		for i, vi := range f.tree.visible {
-			if r := f.tree.rows[vi]; r.label+"|"+r.prefix == keep {
+			if f.tree.rows[vi].key() == keep {
 				f.tree.cursor = i
 				break
 			}
 		}
 	}
 	f.tree.scrollTo(f.tree.cursor, f.treeHeight())
+	f.remember()
+}
+
+// key names a row across readings of the account.
+func (r *findRow) key() string {
+	d := strconv.Itoa(r.domain)
+	switch r.kind {
+	case rowUser:
+		return d + "/user/" + r.user.Name
+	case rowSpace:
+		return d + "/space/" + r.space.Name
+	case rowNotebook:
+		return "notebook/" + r.nb.Name
+	}
+	return d + "/" + strconv.Itoa(int(r.kind))
+}
+
+// remember keeps which row is selected, so that the selection survives
+// the account being read again (and the rows being rebuilt meanwhile).
+func (f *findScreen) remember() {
+	if r := f.selected(); r != nil {
+		f.lastKey = r.key()
+	}
 }
 
 func spaceRow(s *find.SpaceNode, di int) findRow {
