@@ -104,3 +104,24 @@ func TestAccessibleInputEnds(t *testing.T) {
 		t.Error("half-role was created")
 	}
 }
+
+// find and undo in accessible mode: the tree as text, then a run undone.
+func TestAccessibleFindAndUndo(t *testing.T) {
+	answers := strings.Join([]string{
+		"3", "1", // find: the whole account
+		"1", "undo-me", "", "", "", "1", "0", "", "n", "y", // create a role
+		"6", "1", "y", // undo it
+	}, "\n") + "\n"
+	out, acct, err := accessibleRun(t, answers)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, want := range []string{"user alice", "domain default", "Plan for undo", "Done."} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if _, err := acct.GetRole(context.Background(), "undo-me"); !awsops.IsNotFound(err) {
+		t.Errorf("undo-me still exists: %v\n%s", err, out)
+	}
+}

@@ -8,6 +8,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/sagerole/sagerole/awsops"
 )
 
 // A dry run: the badge says so, the review is the last screen and says
@@ -86,4 +88,23 @@ func TestQuit(t *testing.T) {
 	h.press("1")
 	h.waitFor("Role name")
 	h.quit()
+}
+
+// SIGINT and SIGTERM while a write is in flight become a request to stop
+// after it; otherwise they end the program as usual.
+func TestFilterSignals(t *testing.T) {
+	m := New(Options{Mode: ModeSandbox, Static: true})
+	for _, msg := range []tea.Msg{tea.InterruptMsg{}, tea.QuitMsg{}} {
+		if got := Filter(m, msg); got != msg {
+			t.Errorf("idle: Filter(%T) = %T", msg, got)
+		}
+	}
+	run := newExecute(m.ctx, "Create role", awsops.Plan{}, nil, runHooks{})
+	run.running = true
+	m.stack = append(m.stack, run)
+	for _, msg := range []tea.Msg{tea.InterruptMsg{}, tea.QuitMsg{}} {
+		if _, ok := Filter(m, msg).(stopMsg); !ok {
+			t.Errorf("running: Filter(%T) = %T, want stopMsg", msg, Filter(m, msg))
+		}
+	}
 }

@@ -323,7 +323,11 @@ func (st *changeState) whoField(c *ProgramContext) huh.Field {
 		}
 		opts := make([]huh.Option[string], len(st.notebooks))
 		for i, nb := range st.notebooks {
-			opts[i] = huh.NewOption(fmt.Sprintf("%s · %s · %s", nb.Name, nb.Status, find.ShortRole(nb.RoleARN)), nb.Name)
+			label := nb.Name + " · " + nb.Status
+			if nb.RoleARN != "" { // not part of the list on AWS
+				label += " · " + find.ShortRole(nb.RoleARN)
+			}
+			opts[i] = huh.NewOption(label, nb.Name)
 		}
 		return huh.NewSelect[string]().Key("name").Title("Which notebook instance?").Options(opts...).Value(&st.name).
 			Height(min(len(opts)+3, 12))

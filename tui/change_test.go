@@ -67,3 +67,27 @@ func TestChangePropagationRetry(t *testing.T) {
 	close(release)
 	h.golden("result", "is InService; its role is")
 }
+
+// A running notebook instance: AWS changes its role only while it is
+// Stopped, so the wizard asks to stop and start it again, and the run
+// waits for each.
+func TestChangeNotebookRestart(t *testing.T) {
+	h := newHarness(t)
+	h.press("4")
+	h.waitFor("What runs as the role you want to change?")
+	h.press("G", "enter") // a notebook instance
+	h.golden("notebooks", "Which notebook instance?", "churn-prediction · InService")
+	h.press("enter")
+	h.waitFor("New execution role for notebook churn-prediction")
+	h.press("down", "down") // service-role/AmazonSageMaker-ExecutionRole-Research
+	h.press("tab")          // to the restart question
+	h.golden("restart", "stop it, change its role")
+	h.press("y", "enter")
+	h.golden("review", "sagemaker:StopNotebookInstance", "Run these 3 steps")
+	h.press("y")
+	h.golden("result", "3 steps done", "its role is now")
+	nb, err := h.acct.DescribeNotebookInstance(context.Background(), "churn-prediction")
+	if err != nil || nb.RoleARN != "arn:aws:iam::111122223333:role/service-role/AmazonSageMaker-ExecutionRole-Research" {
+		t.Errorf("churn-prediction = %+v, %v", nb, err)
+	}
+}

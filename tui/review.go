@@ -381,7 +381,7 @@ func (r *review) replaced(op awsops.Op, before awsops.State) []string {
 		}
 		return []string{fmt.Sprintf("role: %s → %s", from, op.Args[awsops.ArgExecutionRole])}
 	case awsops.APIUpdateNotebookInstance:
-		return []string{fmt.Sprintf("role: %s → %s (the instance is %s)", orNone(before[awsops.StRoleARN]), op.Args[awsops.ArgExecutionRole], before[awsops.StStatus])}
+		return []string{fmt.Sprintf("role: %s → %s", orNone(before[awsops.StRoleARN]), op.Args[awsops.ArgExecutionRole])}
 	case awsops.APIDeleteRolePolicy:
 		if before[awsops.StExists] == "true" {
 			return []string{"deletes this document:"}
