@@ -71,25 +71,73 @@ func roleOptions(roles []awsops.Role, byARN bool) []huh.Option[string] {
 	return out
 }
 
-// rolePicker is the field that picks a role: from the account's roles, or
-// typed when they could not be listed.
-func rolePicker(c *ProgramContext, rr *rolesRead, title string, value *string, byARN bool) huh.Field {
+// typeRole is the picker's choice of a role typed by name or ARN.
+const typeRole = "\x00type"
+
+// rolePick is a role picked from the account's roles, or typed (another
+// account's ARN, a role the list does not show).
+type rolePick struct {
+	choice string
+	typed  string
+}
+
+// value is the role picked: a name or an ARN.
+func (p *rolePick) value() string {
+	if p.choice == typeRole {
+		return strings.TrimSpace(p.typed)
+	}
+	return p.choice
+}
+
+// rolePicker is the field that picks a role from the account's roles
+// (those SageMaker can assume first), with a last choice to type one; an
+// input when the roles could not be listed.
+func rolePicker(c *ProgramContext, rr *rolesRead, title string, p *rolePick, byARN bool) huh.Field {
 	if len(rr.roles) == 0 {
 		desc := "a role name or ARN"
 		if rr.err != nil {
 			desc = "The account's roles could not be listed (" + rr.err.Error() + "); type " + desc
 		}
-		return huh.NewInput().Key("role").Title(title).Description(desc).Value(value).Validate(c.check(find.CheckRoleInput))
+		if p.choice != typeRole {
+			p.typed, p.choice = p.choice, typeRole
+		}
+		return huh.NewInput().Key("role").Title(title).Description(desc).Value(&p.typed).Validate(c.check(find.CheckRoleInput))
 	}
 	opts := roleOptions(rr.roles, byARN)
+	known := p.choice == "" || p.choice == typeRole
+	for _, o := range opts {
+		known = known || o.Value == p.choice
+	}
+	if !known {
+		// Given (from another screen) but not in the list: typed.
+		p.typed, p.choice = p.choice, typeRole
+	}
+	opts = append(opts, huh.NewOption("another role: type its name or ARN…", typeRole))
 	return huh.NewSelect[string]().Key("role").Title(title).
 		Description("Roles SageMaker can assume come first; / filters").
-		Options(opts...).Value(value).Filtering(false).Height(min(len(opts)+3, 12))
+		Options(opts...).Value(&p.choice).Filtering(false).Height(min(len(opts)+3, 13))
+}
+
+// typedRoleStep asks for the role by name or ARN, when that was chosen.
+func typedRoleStep(c *ProgramContext, rr *rolesRead, p *rolePick, skip func() bool) step {
+	return step{
+		name:   "Role name or ARN",
+		fields: []string{"role"},
+		skip: func() bool {
+			return (skip != nil && skip()) || p.choice != typeRole || len(rr.roles) == 0
+		},
+		live: map[string]func(string) error{"typedRole": find.CheckRoleInput},
+		form: func() *huh.Form {
+			return huh.NewForm(huh.NewGroup(huh.NewInput().Key("typedRole").Title("Role name or ARN").
+				Description("a role of this account by name, or any role by its ARN (arn:aws:iam::ACCOUNT:role/PATH/NAME)").
+				Value(&p.typed).Validate(c.check(find.CheckRoleInput))))
+		},
+	}
 }
 
 // addBucketsState holds the answers of the add-buckets flow.
 type addBucketsState struct {
-	role          string
+	role          rolePick
 	buckets       []string
 	otherBuckets  string
 	prefix        string
@@ -107,7 +155,7 @@ func newAddBuckets(c *ProgramContext, role string) *flow {
 }
 
 func addBucketsFlow(c *ProgramContext, role string) *flow {
-	st := &addBucketsState{role: role}
+	st := &addBucketsState{role: rolePick{choice: role}}
 	// A role given (from a result screen) is not asked for again.
 	given := role != ""
 	f := newFlow(c, "Add buckets")
@@ -130,6 +178,7 @@ func addBucketsFlow(c *ProgramContext, role string) *flow {
 				return huh.NewForm(huh.NewGroup(rolePicker(c, &st.roles, "Which role gets the buckets?", &st.role, false)))
 			},
 		},
+		typedRoleStep(c, &st.roles, &st.role, func() bool { return given }),
 		{
 			name:    "Buckets",
 			fields:  []string{"bucket", "prefix"},
@@ -142,7 +191,7 @@ func addBucketsFlow(c *ProgramContext, role string) *flow {
 		},
 	}
 	f.plan = func(ctx context.Context) (*review, error) {
-		in := buckets.Input{Role: strings.TrimSpace(st.role), Buckets: append(append([]string(nil), st.buckets...), splitList(st.otherBuckets)...),
+		in := buckets.Input{Role: st.role.value(), Buckets: append(append([]string(nil), st.buckets...), splitList(st.otherBuckets)...),
 			Prefix: strings.TrimSpace(st.prefix), ReadOnly: st.readOnly, CreateMissing: st.createMissing}
 		if err := in.Validate(); err != nil {
 			return nil, err
@@ -181,7 +230,7 @@ func (st *addBucketsState) bucketForm(c *ProgramContext) *huh.Form {
 			opts[i] = huh.NewOption(label, n).Selected(contains(st.buckets, n))
 		}
 		fields = append(fields, huh.NewMultiSelect[string]().Key("buckets").
-			Title(fmt.Sprintf("Buckets to give %s", st.role)).
+			Title(fmt.Sprintf("Buckets to give %s", st.role.value())).
 			Description("x or space picks, / filters").
 			Options(opts...).Value(&st.buckets).Filterable(true).Height(min(len(opts)+2, 10)))
 	}

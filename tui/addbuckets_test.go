@@ -35,3 +35,21 @@ func TestAddBucketsFlow(t *testing.T) {
 		t.Errorf("bucket policy lacks team-raw-data:\n%s", doc)
 	}
 }
+
+// A role the list does not show is typed, checked as it is typed with the
+// command line's sentence.
+func TestAddBucketsTypedRole(t *testing.T) {
+	h := newHarness(t)
+	h.press("2")
+	h.waitFor("Which role gets the buckets?")
+	h.press("G", "enter")
+	h.waitFor("Role name or ARN")
+	h.typeText("arn:aws:iam::111122223333:role/no such")
+	h.golden("bad-arn", "is not")
+	for range len("no such") {
+		h.press("backspace")
+	}
+	h.typeText("sagemaker/DataScientistRestricted")
+	h.press("enter")
+	h.golden("buckets", "arn:aws:iam::111122223333:role/sagemaker/DataScientistRestricted", "x or space picks")
+}

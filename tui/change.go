@@ -35,8 +35,8 @@ type domainLists struct {
 type changeState struct {
 	target   string
 	domainID string
-	name     string // user, space or notebook
-	role     string // ARN (or name when typed)
+	name     string   // user, space or notebook
+	role     rolePick // an ARN, or a name or ARN typed
 	restart  bool
 
 	roles        rolesRead
@@ -52,7 +52,7 @@ type changeState struct {
 func (st *changeState) kind() change.TargetKind { return change.TargetKind(st.target) }
 
 func newChange(c *ProgramContext, pre changePrefill) *flow {
-	st := &changeState{target: string(pre.Target), domainID: pre.DomainID, name: pre.Name, role: pre.Role,
+	st := &changeState{target: string(pre.Target), domainID: pre.DomainID, name: pre.Name, role: rolePick{choice: pre.Role},
 		lists: map[string]*domainLists{}}
 	if st.target == "" {
 		st.target = string(change.TargetUser)
@@ -153,9 +153,10 @@ func newChange(c *ProgramContext, pre changePrefill) *flow {
 				return huh.NewForm(huh.NewGroup(fields...))
 			},
 		},
+		typedRoleStep(c, &st.roles, &st.role, nil),
 	}
 	f.plan = func(ctx context.Context) (*review, error) {
-		req := change.Request{Target: st.kind(), DomainID: st.domainID, Name: st.name, Role: st.role,
+		req := change.Request{Target: st.kind(), DomainID: st.domainID, Name: st.name, Role: st.role.value(),
 			Restart: st.restart && isNotebook(), Concurrency: c.Opts.InventoryConcurrency}
 		if !needsName() {
 			req.Name = ""

@@ -31,7 +31,7 @@ const (
 
 // modifyState holds the answers of the modify flow.
 type modifyState struct {
-	role    string
+	role    rolePick
 	actions []string
 
 	attachARN    string
@@ -65,7 +65,7 @@ func newModify(c *ProgramContext, role string) *flow {
 	if rules.IsARN(role) {
 		role = rules.RoleNameFromARN(role)
 	}
-	st := &modifyState{role: role, edits: map[string]*string{}}
+	st := &modifyState{role: rolePick{choice: role}, edits: map[string]*string{}}
 	// A role given (from find, or a result) is not asked for again.
 	given := role != ""
 	f := newFlow(c, "Modify role")
@@ -89,17 +89,18 @@ func newModify(c *ProgramContext, role string) *flow {
 				return huh.NewForm(huh.NewGroup(rolePicker(c, &st.roles, "Which role?", &st.role, false)))
 			},
 		},
+		typedRoleStep(c, &st.roles, &st.role, func() bool { return given }),
 		{
 			name:    "Changes",
 			fields:  []string{"change", "attach", "detach", "delete-inline", "trust policy"},
-			ready:   func() bool { return st.details != nil && st.detailsFor == st.role && !st.reading },
+			ready:   func() bool { return st.details != nil && st.detailsFor == st.role.value() && !st.reading },
 			waiting: "Reading the role's policies",
 			fetch: func() load {
 				if st.reading {
 					return nil
 				}
 				st.reading = true
-				role := st.role
+				role := st.role.value()
 				return func(ctx context.Context) func() {
 					d, err := modify.Show(ctx, b, role, modify.Options{})
 					return func() {
@@ -273,7 +274,7 @@ func (st *modifyState) changesForm(c *ProgramContext) *huh.Form {
 		opts[i] = o.Selected(contains(st.actions, o.Value))
 	}
 	return huh.NewForm(huh.NewGroup(
-		huh.NewMultiSelect[string]().Key("actions").Title("What to change in " + st.role).
+		huh.NewMultiSelect[string]().Key("actions").Title("What to change in " + st.role.value()).
 			Description("x or space picks; each change is shown as a diff before anything is sent").
 			Options(opts...).Value(&st.actions).Height(min(len(opts)+2, 10)),
 	))
@@ -331,7 +332,7 @@ func (st *modifyState) bucketForm(c *ProgramContext) *huh.Form {
 
 // input is the flow's input from the answers.
 func (st *modifyState) input() (modify.Input, error) {
-	in := modify.Input{Role: strings.TrimSpace(st.role)}
+	in := modify.Input{Role: st.role.value()}
 	for _, a := range st.actions {
 		switch {
 		case a == modFixTrust:

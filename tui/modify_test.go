@@ -46,7 +46,7 @@ func TestModifyFixTrust(t *testing.T) {
 	h := newHarness(t)
 	h.press("5")
 	h.waitFor("Which role?")
-	h.press("G", "enter") // LambdaBasic, last: it does not trust SageMaker
+	h.press("G", "up", "enter") // LambdaBasic, the last role: it does not trust SageMaker
 	h.golden("changes", "does not let sagemaker.amazonaws.com assume it", "fix the trust policy")
 	h.press("x", "enter")
 	h.golden("review", "iam:UpdateAssumeRolePolicy LambdaBasic", "+ ")
