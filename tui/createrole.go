@@ -114,7 +114,8 @@ func createRoleFlow(c *ProgramContext, pre createRolePrefill) *flow {
 			form: func() *huh.Form {
 				ms := huh.NewMultiSelect[string]().Key("activities").Title("ML activities").
 					Description("x or space picks; each adds the per-API policy SageMaker documents").
-					Options(choiceOptions(c, policy.Activities())...).Value(&st.activities)
+					Options(choiceOptions(c, policy.Activities())...).Value(&st.activities).
+					Height(len(policy.Activities()) + 2)
 				return huh.NewForm(huh.NewGroup(ms))
 			},
 		},
@@ -126,7 +127,8 @@ func createRoleFlow(c *ProgramContext, pre createRolePrefill) *flow {
 				return huh.NewForm(huh.NewGroup(
 					huh.NewMultiSelect[string]().Key("guardrails").Title("Guardrails (optional)").
 						Description("Deny statements that hold whatever else the role allows").
-						Options(choiceOptions(c, policy.Guardrails())...).Value(&st.guardrails),
+						Options(choiceOptions(c, policy.Guardrails())...).Value(&st.guardrails).
+						Height(len(policy.Guardrails()) + 2),
 				))
 			},
 		},

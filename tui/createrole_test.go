@@ -118,3 +118,25 @@ func TestCreateRoleNameTaken(t *testing.T) {
 		t.Errorf("CreateRole was called %d times", n)
 	}
 }
+
+// A custom scope from activities: the activities picked, the domain-kms
+// activity asking for its key.
+func TestCreateRoleActivities(t *testing.T) {
+	h := newHarness(t)
+	h.press("1")
+	h.waitFor("Role name")
+	h.typeText("act-role")
+	h.press("enter", "enter", "enter", "enter")
+	h.waitFor("What may the role do?")
+	h.press("down", "down", "enter")
+	h.golden("activities", "ML activities", "domain-kms")
+	h.press("x", "G", "x") // training, domain-kms
+	h.waitFor("✓ training", "✓ domain-kms")
+	h.press("enter", "enter") // no guardrail
+	h.golden("kms-key", "KMS key ARN of the domain")
+	h.typeText("arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+	h.press("enter")
+	h.waitFor("S3 buckets the role may use")
+	h.press("enter", "enter", "enter")
+	h.golden("review", "create-role act-role: 2 steps")
+}

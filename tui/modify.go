@@ -147,7 +147,8 @@ func newModify(c *ProgramContext, role string) *flow {
 			form: func() *huh.Form {
 				return huh.NewForm(huh.NewGroup(huh.NewMultiSelect[string]().Key("activities").Title("Activities to add").
 					Description("merged into the role's sagerole-scope policy").
-					Options(choiceOptions(c, policy.Activities())...).Value(&st.activities)))
+					Options(choiceOptions(c, policy.Activities())...).Value(&st.activities).
+					Height(len(policy.Activities()) + 2)))
 			},
 		},
 		{
@@ -156,7 +157,8 @@ func newModify(c *ProgramContext, role string) *flow {
 			skip:   func() bool { return !st.has(modGuardrails) },
 			form: func() *huh.Form {
 				return huh.NewForm(huh.NewGroup(huh.NewMultiSelect[string]().Key("guardrails").Title("Guardrails to add").
-					Options(choiceOptions(c, policy.Guardrails())...).Value(&st.guardrails)))
+					Options(choiceOptions(c, policy.Guardrails())...).Value(&st.guardrails).
+					Height(len(policy.Guardrails()) + 2)))
 			},
 		},
 		{

@@ -56,3 +56,22 @@ func TestModifyFixTrust(t *testing.T) {
 	h.press("x", "enter")
 	h.golden("nothing-picked", "no change picked")
 }
+
+// Editing an inline policy in place, and attaching a managed policy by
+// ARN: an unchanged document is not sent.
+func TestModifyEditAndAttach(t *testing.T) {
+	h := newHarness(t)
+	h.press("5")
+	h.waitFor("Which role?")
+	h.press("down", "down", "down", "enter") // sagemaker/DataScientistRestricted
+	h.waitFor("What to change in DataScientistRestricted")
+	h.press("down", "x", "down", "down", "down", "down", "x") // attach by ARN, edit studio-apps
+	h.waitFor("✓ attach another managed policy", "✓ edit inline policy studio-apps")
+	h.press("enter")
+	h.golden("attach-arn", "Managed policy ARN to attach")
+	h.typeText("arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess")
+	h.press("enter")
+	h.golden("edit", "Inline policy studio-apps", "sagemaker:CreatePresignedDomainUrl")
+	h.press("enter")
+	h.golden("review", "modify DataScientistRestricted: 1 step", "AmazonS3ReadOnlyAccess")
+}
