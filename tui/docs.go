@@ -101,7 +101,7 @@ func (s Styles) docLines(before *string, after string) []string {
 	return out
 }
 
-// changed reports whether two documents differ once indented alike.
+// sameDoc reports whether two documents are the same once indented alike.
 func sameDoc(a, b string) bool {
 	return strings.Join(prettyJSON(a), "\n") == strings.Join(prettyJSON(b), "\n")
 }
