@@ -55,18 +55,6 @@ type journalEntry struct {
 	Steps    []journalStep `json:"steps"`
 }
 
-func stepMark(s awsops.StepStatus) string {
-	switch s {
-	case awsops.StepDone:
-		return "✓"
-	case awsops.StepFailed:
-		return "✗"
-	case awsops.StepSending:
-		return "?"
-	}
-	return "·"
-}
-
 func (a *app) journalCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "journal",
@@ -108,7 +96,7 @@ func (a *app) journalCommand() *cobra.Command {
 					fmt.Fprintf(&b, "    undone by %s\n", e.UndoneBy)
 				}
 				for _, s := range e.Steps {
-					fmt.Fprintf(&b, "    %s %s %s\n", stepMark(s.Status), s.Op.API, s.Op.Target)
+					fmt.Fprintf(&b, "    %s %s %s\n", s.Status.Mark(), s.Op.API, s.Op.Target)
 					if s.Error != "" {
 						fmt.Fprintf(&b, "      %s\n", s.Error)
 					}

@@ -23,6 +23,20 @@ const (
 	StepFailed  StepStatus = "failed"
 )
 
+// Mark is the status as one character: ✓ done, ✗ failed, ? outcome
+// unknown, · not run.
+func (s StepStatus) Mark() string {
+	switch s {
+	case StepDone:
+		return "✓"
+	case StepFailed:
+		return "✗"
+	case StepSending:
+		return "?"
+	}
+	return "·"
+}
+
 // StepRecord is one Op of a run: what it replaced (Before, recorded before
 // it was sent), what it left (After), how to undo it, and how it went.
 type StepRecord struct {

@@ -234,7 +234,7 @@ func changeImpact(p *change.Prepared) []string {
 			out = append(out, "no identity's effective role moves")
 		}
 		for _, m := range p.Impact.Moves {
-			out = append(out, fmt.Sprintf("moves: %s: %s → %s (%s)", moveWho(m), roleOrNone(m.From), roleOrNone(m.To), m.Why))
+			out = append(out, "moves: "+m.String())
 		}
 		for _, a := range p.Impact.Apps {
 			where := "user profile " + a.UserProfile
@@ -245,29 +245,6 @@ func changeImpact(p *change.Prepared) []string {
 		}
 	}
 	return out
-}
-
-func moveWho(m change.Move) string {
-	switch m.Kind {
-	case find.UseDefaultUserRole:
-		return "default user role of " + m.DomainID
-	case find.UseDefaultSpaceRole:
-		return "default space role of " + m.DomainID
-	case find.UseUser:
-		return "user " + m.Name
-	case find.UseSpace:
-		return "space " + m.Name
-	case find.UseNotebook:
-		return "notebook " + m.Name
-	}
-	return m.Name
-}
-
-func roleOrNone(arn string) string {
-	if arn == "" {
-		return "(none)"
-	}
-	return find.ShortRole(arn)
 }
 
 func (st *changeState) notebook() *awsops.NotebookInstance {

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"regexp"
 	"strings"
+
+	"github.com/sagerole/sagerole/flows/modify"
 )
 
 // prettyJSON indents a JSON document; a document that does not parse is
@@ -28,54 +30,6 @@ func (s Styles) colourJSON(line string) string {
 	return line[:m[4]] + s.DocKey.Render(line[m[4]:m[5]]) + line[m[5]:]
 }
 
-// diffOp is one line of a line diff.
-type diffOp struct {
-	kind byte // ' ', '+' or '-'
-	line string
-}
-
-// diffLines is the shortest line diff of a and b (longest common
-// subsequence); documents are small enough for the quadratic table.
-func diffLines(a, b []string) []diffOp {
-	n, m := len(a), len(b)
-	lcs := make([][]int, n+1)
-	for i := range lcs {
-		lcs[i] = make([]int, m+1)
-	}
-	for i := n - 1; i >= 0; i-- {
-		for j := m - 1; j >= 0; j-- {
-			if a[i] == b[j] {
-				lcs[i][j] = lcs[i+1][j+1] + 1
-			} else {
-				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
-			}
-		}
-	}
-	var out []diffOp
-	i, j := 0, 0
-	for i < n && j < m {
-		switch {
-		case a[i] == b[j]:
-			out = append(out, diffOp{' ', a[i]})
-			i++
-			j++
-		case lcs[i+1][j] >= lcs[i][j+1]:
-			out = append(out, diffOp{'-', a[i]})
-			i++
-		default:
-			out = append(out, diffOp{'+', b[j]})
-			j++
-		}
-	}
-	for ; i < n; i++ {
-		out = append(out, diffOp{'-', a[i]})
-	}
-	for ; j < m; j++ {
-		out = append(out, diffOp{'+', b[j]})
-	}
-	return out
-}
-
 // docLines renders a document for the review: the whole document when it
 // is new, or a diff against what it replaces, with + and - marks (that read
 // without colour too).
@@ -88,14 +42,14 @@ func (s Styles) docLines(before *string, after string) []string {
 		}
 		return out
 	}
-	for _, d := range diffLines(prettyJSON(*before), newLines) {
-		switch d.kind {
+	for _, d := range modify.EditScript(prettyJSON(*before), newLines) {
+		switch d.Op {
 		case '+':
-			out = append(out, s.Added.Render("+ "+d.line))
+			out = append(out, s.Added.Render("+ "+d.Line))
 		case '-':
-			out = append(out, s.Removed.Render("- "+d.line))
+			out = append(out, s.Removed.Render("- "+d.Line))
 		default:
-			out = append(out, "  "+s.colourJSON(d.line))
+			out = append(out, "  "+s.colourJSON(d.Line))
 		}
 	}
 	return out

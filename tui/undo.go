@@ -222,7 +222,7 @@ func (u *undoScreen) View() string {
 	if e := u.selected(); e != nil {
 		out = append(out, s.Muted.Render("entry ")+e.ID)
 		for i, st := range e.Steps {
-			line := fmt.Sprintf("  %s %d. %s %s%s", stepMark(st.Status), i+1, st.Op.API, st.Op.Target, extraTarget(st.Op))
+			line := fmt.Sprintf("  %s %d. %s %s%s", st.Status.Mark(), i+1, st.Op.API, st.Op.Target, extraTarget(st.Op))
 			out = append(out, truncate(line, w-1))
 		}
 		switch {
@@ -258,17 +258,4 @@ func short(s string) string {
 		return s[:37] + "…"
 	}
 	return s
-}
-
-// stepMark is a journal step's status as one character.
-func stepMark(s awsops.StepStatus) string {
-	switch s {
-	case awsops.StepDone:
-		return "✓"
-	case awsops.StepFailed:
-		return "✗"
-	case awsops.StepSending:
-		return "?"
-	}
-	return "·"
 }

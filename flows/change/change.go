@@ -532,7 +532,7 @@ func (p *Prepared) Plan(withImpact bool) awsops.Plan {
 			plan.Notes = append(plan.Notes, p.Resolution)
 		}
 		for _, m := range p.Impact.Moves {
-			plan.Notes = append(plan.Notes, "moves: "+moveText(m))
+			plan.Notes = append(plan.Notes, "moves: "+m.String())
 		}
 		for _, c := range p.Checks {
 			if c.Status != CheckOK {

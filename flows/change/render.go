@@ -8,7 +8,8 @@ import (
 	"github.com/sagerole/sagerole/flows/find"
 )
 
-func roleWords(arn string) string {
+// RoleText is a role as the preview shows it: short, or (none).
+func RoleText(arn string) string {
 	if arn == "" {
 		return "(none)"
 	}
@@ -31,8 +32,9 @@ func moveWho(m Move) string {
 	return m.Name
 }
 
-func moveText(m Move) string {
-	return fmt.Sprintf("%s: %s → %s (%s)", moveWho(m), roleWords(m.From), roleWords(m.To), m.Why)
+// String is the move as one line: who, from → to, and why.
+func (m Move) String() string {
+	return fmt.Sprintf("%s: %s → %s (%s)", moveWho(m), RoleText(m.From), RoleText(m.To), m.Why)
 }
 
 func appText(a RunningApp) string {
@@ -84,7 +86,7 @@ func WritePreview(w io.Writer, p *Prepared) error {
 			rows := make([][2]string, n)
 			width := 0
 			for i, m := range p.Impact.Moves {
-				rows[i] = [2]string{moveWho(m), fmt.Sprintf("%s → %s  (%s)", roleWords(m.From), roleWords(m.To), m.Why)}
+				rows[i] = [2]string{moveWho(m), fmt.Sprintf("%s → %s  (%s)", RoleText(m.From), RoleText(m.To), m.Why)}
 				width = max(width, len([]rune(rows[i][0])))
 			}
 			for _, r := range rows {

@@ -26,10 +26,10 @@ func Pretty(doc string) string {
 // diff -u does.
 const diffContext = 3
 
-// edit is one line of an edit script: ' ' kept, '-' removed, '+' added.
-type edit struct {
-	op   byte
-	line string
+// Edit is one line of an edit script: Op ' ' kept, '-' removed, '+' added.
+type Edit struct {
+	Op   byte
+	Line string
 }
 
 func splitLines(s string) []string {
@@ -39,11 +39,11 @@ func splitLines(s string) []string {
 	return strings.Split(strings.TrimSuffix(s, "\n"), "\n")
 }
 
-// editScript is a shortest edit script from a to b, by longest common
+// EditScript is a shortest edit script from a to b, by longest common
 // subsequence. Policies are at most a few hundred lines, so the quadratic
 // table is small, and an LCS keeps removals before additions, which reads
 // as diff -u does.
-func editScript(a, b []string) []edit {
+func EditScript(a, b []string) []Edit {
 	n, m := len(a), len(b)
 	// lcs[i][j] is the LCS length of a[i:] and b[j:].
 	lcs := make([][]int, n+1)
@@ -59,27 +59,27 @@ func editScript(a, b []string) []edit {
 			}
 		}
 	}
-	var out []edit
+	var out []Edit
 	i, j := 0, 0
 	for i < n && j < m {
 		switch {
 		case a[i] == b[j]:
-			out = append(out, edit{' ', a[i]})
+			out = append(out, Edit{' ', a[i]})
 			i++
 			j++
 		case lcs[i+1][j] >= lcs[i][j+1]:
-			out = append(out, edit{'-', a[i]})
+			out = append(out, Edit{'-', a[i]})
 			i++
 		default:
-			out = append(out, edit{'+', b[j]})
+			out = append(out, Edit{'+', b[j]})
 			j++
 		}
 	}
 	for ; i < n; i++ {
-		out = append(out, edit{'-', a[i]})
+		out = append(out, Edit{'-', a[i]})
 	}
 	for ; j < m; j++ {
-		out = append(out, edit{'+', b[j]})
+		out = append(out, Edit{'+', b[j]})
 	}
 	return out
 }
@@ -87,10 +87,10 @@ func editScript(a, b []string) []edit {
 // Unified returns a unified diff (diff -u) of two texts, labelled from and
 // to; "" when they are equal.
 func Unified(from, to, a, b string) string {
-	script := editScript(splitLines(a), splitLines(b))
+	script := EditScript(splitLines(a), splitLines(b))
 	var changes []int
 	for k, e := range script {
-		if e.op != ' ' {
+		if e.Op != ' ' {
 			changes = append(changes, k)
 		}
 	}
@@ -114,30 +114,30 @@ func Unified(from, to, a, b string) string {
 }
 
 // writeHunk writes script[lo:hi] with its @@ header.
-func writeHunk(out *strings.Builder, script []edit, lo, hi int) {
+func writeHunk(out *strings.Builder, script []Edit, lo, hi int) {
 	// Line numbers (1-based) where the hunk starts in a and in b.
 	aLine, bLine := 1, 1
 	for _, e := range script[:lo] {
-		if e.op != '+' {
+		if e.Op != '+' {
 			aLine++
 		}
-		if e.op != '-' {
+		if e.Op != '-' {
 			bLine++
 		}
 	}
 	aCount, bCount := 0, 0
 	for _, e := range script[lo:hi] {
-		if e.op != '+' {
+		if e.Op != '+' {
 			aCount++
 		}
-		if e.op != '-' {
+		if e.Op != '-' {
 			bCount++
 		}
 	}
 	fmt.Fprintf(out, "@@ -%s +%s @@\n", hunkRange(aLine, aCount), hunkRange(bLine, bCount))
 	for _, e := range script[lo:hi] {
-		out.WriteByte(e.op)
-		out.WriteString(e.line)
+		out.WriteByte(e.Op)
+		out.WriteString(e.Line)
 		out.WriteByte('\n')
 	}
 }
