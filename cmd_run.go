@@ -85,10 +85,10 @@ func (a *app) writeView(v awsops.PlanView) error {
 	return awsops.WriteText(a.stdout, v)
 }
 
-// isTerminal reports whether r is an interactive terminal (/dev/null, a
-// character device too, is not).
-func isTerminal(r io.Reader) bool {
-	f, ok := r.(*os.File)
+// isTerminal reports whether stream (stdin or stdout) is an interactive
+// terminal (/dev/null, a character device too, is not).
+func isTerminal(stream any) bool {
+	f, ok := stream.(*os.File)
 	return ok && term.IsTerminal(f.Fd())
 }
 

@@ -1,11 +1,7 @@
 package main
 
 import (
-	"io"
-	"os"
-
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/sagerole/sagerole/tui"
@@ -15,7 +11,7 @@ import (
 // was decided here, once: the backend (dry run or not), the mode shown, the
 // journal (none for runs in a dry run).
 func (a *app) wizard(cmd *cobra.Command) error {
-	if !a.g.accessible && !(isTerminal(a.stdin) && isTerminalOut(a.stdout)) {
+	if !a.g.accessible && !(isTerminal(a.stdin) && isTerminal(a.stdout)) {
 		return usagef("the wizard needs a terminal: use a subcommand (sagerole --help), or --accessible to answer prompts line by line")
 	}
 	ctx := cmd.Context()
@@ -47,10 +43,4 @@ func (a *app) wizard(cmd *cobra.Command) error {
 		return tui.RunAccessible(opts)
 	}
 	return tui.Run(opts, tea.WithInput(a.stdin), tea.WithOutput(a.stdout))
-}
-
-// isTerminalOut reports whether w is an interactive terminal.
-func isTerminalOut(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(f.Fd())
 }

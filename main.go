@@ -123,7 +123,8 @@ func (a *app) rootCommand() *cobra.Command {
 		Short: "Create, find, change and edit Amazon SageMaker AI execution roles",
 		Long: `sagerole creates, finds, changes and edits Amazon SageMaker AI execution roles.
 Every change is shown as a plan first, journaled, and undoable.
-Try it without an AWS account: sagerole --sandbox find --whoami`,
+With no subcommand it opens the wizard. Try it without an AWS account:
+sagerole --sandbox`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
