@@ -104,14 +104,14 @@ func (a *Account) notebookARN(name string) string {
 }
 
 // settle moves a status on after it has been reported once: Updating is
-// seen by one Describe, the next sees InService. Called with the lock held;
-// reports whether anything changed.
-func settle(status, next *string) bool {
+// seen by one Describe, the next sees InService. The move is committed like
+// a write. Called with the lock held.
+func (a *Account) settle(api string, status, next *string) error {
 	if *next == "" {
-		return false
+		return nil
 	}
 	*status, *next = *next, ""
-	return true
+	return a.commit(api)
 }
 
 // ListDomains is sagemaker:ListDomains, in name order.
@@ -147,10 +147,8 @@ func (a *Account) DescribeDomain(ctx context.Context, domainID string) (awsops.D
 	}
 	out := awsops.Domain{ID: d.ID, Name: d.Name, ARN: a.smARN("domain", d.ID), Status: d.Status,
 		DefaultUserRole: d.DefaultUserRole, DefaultSpaceRole: d.DefaultSpaceRole}
-	if settle(&d.Status, &d.NextStatus) {
-		if err := a.commit(apiDescribeDomain); err != nil {
-			return awsops.Domain{}, err
-		}
+	if err := a.settle(apiDescribeDomain, &d.Status, &d.NextStatus); err != nil {
+		return awsops.Domain{}, err
 	}
 	return out, nil
 }
@@ -186,10 +184,8 @@ func (a *Account) DescribeUserProfile(ctx context.Context, domainID, name string
 	}
 	out := awsops.UserProfile{DomainID: domainID, Name: p.Name, ARN: a.smARN("user-profile", domainID+"/"+p.Name),
 		Status: p.Status, ExecutionRole: p.ExecutionRole}
-	if settle(&p.Status, &p.NextStatus) {
-		if err := a.commit(apiDescribeUserProfile); err != nil {
-			return awsops.UserProfile{}, err
-		}
+	if err := a.settle(apiDescribeUserProfile, &p.Status, &p.NextStatus); err != nil {
+		return awsops.UserProfile{}, err
 	}
 	return out, nil
 }
@@ -277,10 +273,8 @@ func (a *Account) DescribeNotebookInstance(ctx context.Context, name string) (aw
 		return awsops.NotebookInstance{}, err
 	}
 	out := awsops.NotebookInstance{Name: n.Name, ARN: a.notebookARN(n.Name), Status: n.Status, RoleARN: n.RoleARN, InstanceType: n.InstanceType}
-	if settle(&n.Status, &n.NextStatus) {
-		if err := a.commit(apiDescribeNotebookInstance); err != nil {
-			return awsops.NotebookInstance{}, err
-		}
+	if err := a.settle(apiDescribeNotebookInstance, &n.Status, &n.NextStatus); err != nil {
+		return awsops.NotebookInstance{}, err
 	}
 	return out, nil
 }
