@@ -63,7 +63,13 @@ func Limits(ctx context.Context, r awsops.IAMReader) (policy.Limits, error) {
 	if err != nil {
 		return policy.Limits{}, fmt.Errorf("reading IAM quotas: %w", err)
 	}
-	return policy.Limits{RolePolicySize: q.RolePolicySize, ManagedPolicySize: q.PolicySize, TrustPolicySize: q.TrustPolicySize}, nil
+	return LimitsOf(q), nil
+}
+
+// LimitsOf is the account's IAM quotas as policy limits, for a flow that
+// has read them already.
+func LimitsOf(q awsops.Quotas) policy.Limits {
+	return policy.Limits{RolePolicySize: q.RolePolicySize, ManagedPolicySize: q.PolicySize, TrustPolicySize: q.TrustPolicySize}
 }
 
 // InlinePolicies reads every inline policy of a role, by name.

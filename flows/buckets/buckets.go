@@ -6,6 +6,8 @@ package buckets
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/sagerole/sagerole/awsops"
@@ -83,7 +85,11 @@ func Plan(ctx context.Context, acct flows.Account, in Input) (Result, error) {
 		res.Plan.Steps = append(res.Plan.Steps, awsops.CreateBucketOp(b, acct.Region()))
 	}
 
-	ops, notes, err := GrantOps(ctx, acct, role, in.Grants(), in.ReadOnly)
+	st, err := ReadRole(ctx, acct, role.Name)
+	if err != nil {
+		return res, err
+	}
+	ops, notes, err := GrantOps(role, st, in.Grants(), in.ReadOnly)
 	if err != nil {
 		return res, err
 	}
@@ -93,20 +99,42 @@ func Plan(ctx context.Context, acct flows.Account, in Input) (Result, error) {
 	return res, nil
 }
 
+// RoleState is what granting buckets needs to know of a role: every
+// inline policy, the managed policies attached, and the account's limits.
+// A flow that has read them already passes its own.
+type RoleState struct {
+	Inline   map[string]string // every inline policy of the role, by name
+	Attached []awsops.AttachedPolicy
+	Limits   policy.Limits
+}
+
+// ReadRole reads the RoleState of a role.
+func ReadRole(ctx context.Context, r awsops.IAMReader, role string) (RoleState, error) {
+	inline, err := flows.InlinePolicies(ctx, r, role)
+	if err != nil {
+		return RoleState{}, err
+	}
+	attached, err := r.ListAttachedRolePolicies(ctx, role)
+	if err != nil {
+		return RoleState{}, fmt.Errorf("listing managed policies of %s: %w", role, err)
+	}
+	limits, err := flows.Limits(ctx, r)
+	if err != nil {
+		return RoleState{}, err
+	}
+	return RoleState{Inline: inline, Attached: attached, Limits: limits}, nil
+}
+
 // GrantOps returns the ops that merge grants into role's sagerole bucket
 // policy (every sagerole-buckets* inline policy), and notes that teach why
 // a bucket needed it. No op when the policy already grants them all.
-func GrantOps(ctx context.Context, r awsops.IAMReader, role awsops.Role, grants []policy.BucketGrant, readOnly bool) ([]awsops.Op, []string, error) {
-	inline, err := flows.InlinePolicies(ctx, r, role.Name)
-	if err != nil {
-		return nil, nil, err
-	}
+func GrantOps(role awsops.Role, st RoleState, grants []policy.BucketGrant, readOnly bool) ([]awsops.Op, []string, error) {
 	var family []policy.Document
-	for name, doc := range inline {
+	for _, name := range slices.Sorted(maps.Keys(st.Inline)) {
 		if !flows.IsFamily(name, policy.BucketPolicyName) {
 			continue
 		}
-		d, err := policy.Parse(doc)
+		d, err := policy.Parse(st.Inline[name])
 		if err != nil {
 			return nil, nil, fmt.Errorf("role %s's inline policy %s cannot be merged into: %w", role.Name, name, err)
 		}
@@ -117,39 +145,29 @@ func GrantOps(ctx context.Context, r awsops.IAMReader, role awsops.Role, grants 
 	if err != nil {
 		return nil, nil, err
 	}
-	notes, err := fullAccessNotes(ctx, r, role.Name, grants)
-	if err != nil {
-		return nil, nil, err
-	}
+	notes := fullAccessNotes(st.Attached, grants)
 	if !changed {
 		return nil, append(notes, fmt.Sprintf("%s already grants %s: nothing to change", policy.BucketPolicyName, grantList(grants))), nil
 	}
-	limits, err := flows.Limits(ctx, r)
-	if err != nil {
-		return nil, nil, err
-	}
-	limits.InUse = flows.OtherInlineSize(inline, policy.BucketPolicyName)
+	limits := st.Limits
+	limits.InUse = flows.OtherInlineSize(st.Inline, policy.BucketPolicyName)
 	named, err := policy.Fit(policy.BucketPolicyName, merged, limits)
 	if err != nil {
 		return nil, nil, err
 	}
-	return flows.ReplaceFamily(role.Name, policy.BucketPolicyName, inline, named), notes, nil
+	return flows.ReplaceFamily(role.Name, policy.BucketPolicyName, st.Inline, named), notes, nil
 }
 
 // fullAccessNotes explains, for a role with AmazonSageMakerFullAccess, which
 // buckets it already covers and why the others were denied: the most
 // common AccessDenied data scientists meet.
-func fullAccessNotes(ctx context.Context, r awsops.IAMReader, role string, grants []policy.BucketGrant) ([]string, error) {
-	attached, err := r.ListAttachedRolePolicies(ctx, role)
-	if err != nil {
-		return nil, fmt.Errorf("listing managed policies of %s: %w", role, err)
-	}
+func fullAccessNotes(attached []awsops.AttachedPolicy, grants []policy.BucketGrant) []string {
 	full := false
 	for _, p := range attached {
 		full = full || p.ARN == policy.FullAccessARN
 	}
 	if !full {
-		return nil, nil
+		return nil
 	}
 	var covered, uncovered []string
 	for _, g := range grants {
@@ -166,7 +184,7 @@ func fullAccessNotes(ctx context.Context, r awsops.IAMReader, role string, grant
 	if len(uncovered) > 0 {
 		notes = append(notes, fmt.Sprintf("AmazonSageMakerFullAccess is attached, but it allows object access only in buckets whose names contain sagemaker, SageMaker, Sagemaker or aws-glue; %s %s not, which is why the role got AccessDenied there: this policy grants it", strings.Join(uncovered, ", "), isOrAre(uncovered)))
 	}
-	return notes, nil
+	return notes
 }
 
 func grantList(grants []policy.BucketGrant) string {

@@ -335,12 +335,13 @@ func Plan(ctx context.Context, acct flows.Account, in Input, opts Options) (*Res
 		after[put.Name] = put.Document
 	}
 	if len(in.AddBuckets) > 0 {
-		if err := planBuckets(ctx, acct, in, role, res, after); err != nil {
+		st := buckets.RoleState{Inline: inline, Attached: attached, Limits: flows.LimitsOf(quotas)}
+		if err := planBuckets(ctx, acct, in, role, st, res, after); err != nil {
 			return nil, err
 		}
 	}
 	if in.scopeNamed() {
-		if err := planScope(ctx, acct, in, role, partition, inline, res, after); err != nil {
+		if err := planScope(acct.Region(), in, role, partition, inline, flows.LimitsOf(quotas), res, after); err != nil {
 			return nil, err
 		}
 	}
@@ -459,8 +460,9 @@ func planManaged(ctx context.Context, acct flows.Account, in Input, role awsops.
 }
 
 // planBuckets merges the buckets into sagerole-buckets with the add-buckets
-// flow's own merge, and records the result in after.
-func planBuckets(ctx context.Context, acct flows.Account, in Input, role awsops.Role, res *Result, after map[string]string) error {
+// flow's own merge, from the role as Plan read it, and records the result
+// in after.
+func planBuckets(ctx context.Context, acct flows.Account, in Input, role awsops.Role, st buckets.RoleState, res *Result, after map[string]string) error {
 	grants := make([]policy.BucketGrant, len(in.AddBuckets))
 	var missing []string
 	for i, b := range in.AddBuckets {
@@ -482,7 +484,7 @@ func planBuckets(ctx context.Context, acct flows.Account, in Input, role awsops.
 		}
 		return &rules.InputError{Field: "add-bucket", Msg: fmt.Sprintf("%s not exist in this account; create with: sagerole add-buckets %s %s --create-missing", what, role.Name, strings.Join(missing, " "))}
 	}
-	ops, notes, err := buckets.GrantOps(ctx, acct, role, grants, false)
+	ops, notes, err := buckets.GrantOps(role, st, grants, false)
 	if err != nil {
 		return err
 	}
@@ -494,10 +496,10 @@ func planBuckets(ctx context.Context, acct flows.Account, in Input, role awsops.
 
 // planScope merges the activities and guardrails into the role's
 // sagerole-scope policies, assembled as create-role assembles them.
-func planScope(ctx context.Context, acct flows.Account, in Input, role awsops.Role, partition string,
-	inline map[string]string, res *Result, after map[string]string) error {
+func planScope(region string, in Input, role awsops.Role, partition string,
+	inline map[string]string, limits policy.Limits, res *Result, after map[string]string) error {
 	s := in.Scope
-	s.Partition, s.Account, s.Region = partition, rules.AccountFromARN(role.ARN), acct.Region()
+	s.Partition, s.Account, s.Region = partition, rules.AccountFromARN(role.ARN), region
 	add, err := policy.Build(s)
 	if err != nil {
 		return err
@@ -514,10 +516,6 @@ func planScope(ctx context.Context, acct flows.Account, in Input, role awsops.Ro
 		docs = append(docs, d)
 	}
 	merged := policy.MergeDocuments(append(docs, add)...)
-	limits, err := flows.Limits(ctx, acct)
-	if err != nil {
-		return err
-	}
 	limits.InUse = flows.OtherInlineSize(after, policy.ScopePolicyName)
 	named, err := policy.Fit(policy.ScopePolicyName, merged, limits)
 	if err != nil {
