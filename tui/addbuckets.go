@@ -29,6 +29,45 @@ func (r *rolesRead) load(c *ProgramContext) load {
 	}
 }
 
+// bucketsRead is the account's S3 buckets, read once when a flow opens.
+type bucketsRead struct {
+	buckets []awsops.Bucket
+	err     error
+	done    bool
+}
+
+func (r *bucketsRead) load(c *ProgramContext) load {
+	return func(ctx context.Context) func() {
+		list, err := c.Opts.Backend.ListBuckets(ctx)
+		return func() { r.buckets, r.err, r.done = list, err, true }
+	}
+}
+
+// bucketPicker is a filterable multi-select of the account's buckets, by
+// name, those in picked selected; note, when set, adds to a bucket's
+// label. None when no bucket was listed.
+func bucketPicker(r *bucketsRead, title string, picked *[]string, note func(name string) string) []huh.Field {
+	if len(r.buckets) == 0 {
+		return nil
+	}
+	names := make([]string, 0, len(r.buckets))
+	for _, b := range r.buckets {
+		names = append(names, b.Name)
+	}
+	sort.Strings(names)
+	opts := make([]huh.Option[string], len(names))
+	for i, n := range names {
+		label := n
+		if note != nil {
+			label += note(n)
+		}
+		opts[i] = huh.NewOption(label, n).Selected(contains(*picked, n))
+	}
+	return []huh.Field{huh.NewMultiSelect[string]().Key("buckets").Title(title).
+		Description("x or space picks, / filters").
+		Options(opts...).Value(picked).Filterable(true).Height(min(len(opts)+2, 10))}
+}
+
 // executionRoles orders roles for a picker: those SageMaker can assume
 // first (they are the ones that can be execution roles), then the others,
 // each by name; service-linked roles are left out (IAM manages them).
@@ -145,9 +184,7 @@ type addBucketsState struct {
 	createMissing bool
 
 	roles          rolesRead
-	accountBuckets []awsops.Bucket
-	bucketsErr     error
-	bucketsRead    bool
+	accountBuckets bucketsRead
 }
 
 func newAddBuckets(c *ProgramContext, role string) *flow {
@@ -161,10 +198,7 @@ func addBucketsFlow(c *ProgramContext, role string) *flow {
 	f := newFlow(c, "Add buckets")
 	f.loads = []load{
 		st.roles.load(c),
-		func(ctx context.Context) func() {
-			list, err := c.Opts.Backend.ListBuckets(ctx)
-			return func() { st.accountBuckets, st.bucketsErr, st.bucketsRead = list, err, true }
-		},
+		st.accountBuckets.load(c),
 	}
 	f.steps = []step{
 		{
@@ -182,7 +216,7 @@ func addBucketsFlow(c *ProgramContext, role string) *flow {
 		{
 			name:    "Buckets",
 			fields:  []string{"bucket", "prefix"},
-			ready:   func() bool { return st.bucketsRead },
+			ready:   func() bool { return st.accountBuckets.done },
 			waiting: "Listing the account's S3 buckets",
 			live: map[string]func(string) error{
 				"otherBuckets": listCheck(rules.BucketName), "prefix": rules.S3Prefix,
@@ -214,29 +248,16 @@ func addBucketsFlow(c *ProgramContext, role string) *flow {
 }
 
 func (st *addBucketsState) bucketForm(c *ProgramContext) *huh.Form {
-	var fields []huh.Field
-	if len(st.accountBuckets) > 0 {
-		names := make([]string, 0, len(st.accountBuckets))
-		for _, b := range st.accountBuckets {
-			names = append(names, b.Name)
-		}
-		sort.Strings(names)
-		opts := make([]huh.Option[string], len(names))
-		for i, n := range names {
-			label := n
+	fields := bucketPicker(&st.accountBuckets, fmt.Sprintf("Buckets to give %s", st.role.value()), &st.buckets,
+		func(n string) string {
 			if policy.FullAccessCovers(n, "") {
-				label += "  (FullAccess covers it)"
+				return "  (FullAccess covers it)"
 			}
-			opts[i] = huh.NewOption(label, n).Selected(contains(st.buckets, n))
-		}
-		fields = append(fields, huh.NewMultiSelect[string]().Key("buckets").
-			Title(fmt.Sprintf("Buckets to give %s", st.role.value())).
-			Description("x or space picks, / filters").
-			Options(opts...).Value(&st.buckets).Filterable(true).Height(min(len(opts)+2, 10)))
-	}
+			return ""
+		})
 	desc := "bucket names, comma-separated"
-	if st.bucketsErr != nil {
-		desc = "The account's buckets could not be listed (" + st.bucketsErr.Error() + "); type " + desc
+	if st.accountBuckets.err != nil {
+		desc = "The account's buckets could not be listed (" + st.accountBuckets.err.Error() + "); type " + desc
 	}
 	fields = append(fields,
 		huh.NewInput().Key("otherBuckets").Title("Other buckets (optional)").Description(desc).

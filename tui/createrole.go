@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 
 	"charm.land/huh/v2"
@@ -43,9 +42,7 @@ type createRoleState struct {
 	otherBuckets string   // typed: BUCKET or BUCKET/PREFIX, comma-separated
 	readOnly     bool
 
-	accountBuckets []awsops.Bucket
-	bucketsErr     error
-	bucketsRead    bool
+	accountBuckets bucketsRead
 }
 
 func newCreateRole(c *ProgramContext, pre createRolePrefill) *flow {
@@ -55,10 +52,7 @@ func newCreateRole(c *ProgramContext, pre createRolePrefill) *flow {
 func createRoleFlow(c *ProgramContext, pre createRolePrefill) *flow {
 	st := &createRoleState{name: pre.Name, path: "/", scope: scopeFull, buckets: pre.Buckets}
 	f := newFlow(c, "Create role")
-	f.loads = []load{func(ctx context.Context) func() {
-		list, err := c.Opts.Backend.ListBuckets(ctx)
-		return func() { st.accountBuckets, st.bucketsErr, st.bucketsRead = list, err, true }
-	}}
+	f.loads = []load{st.accountBuckets.load(c)}
 	f.steps = []step{
 		{
 			name:   "Name",
@@ -149,7 +143,7 @@ func createRoleFlow(c *ProgramContext, pre createRolePrefill) *flow {
 		{
 			name:    "Buckets",
 			fields:  []string{"bucket", "prefix", "read-only"},
-			ready:   func() bool { return st.bucketsRead },
+			ready:   func() bool { return st.accountBuckets.done },
 			waiting: "Listing the account's S3 buckets",
 			live:    map[string]func(string) error{"otherBuckets": func(s string) error { _, err := parseGrants(s); return err }},
 			form:    func() *huh.Form { return st.bucketForm(c) },
@@ -237,29 +231,16 @@ func (st *scopeSettings) apply(s *policy.Scope, activities, guardrails []string)
 // bucketForm offers the account's buckets in a filterable multi-select, and
 // a line for names typed by hand (another account's bucket, a prefix).
 func (st *createRoleState) bucketForm(c *ProgramContext) *huh.Form {
-	var fields []huh.Field
-	if len(st.accountBuckets) > 0 {
-		opts := make([]huh.Option[string], 0, len(st.accountBuckets))
-		names := make([]string, 0, len(st.accountBuckets))
-		for _, b := range st.accountBuckets {
-			names = append(names, b.Name)
-		}
-		sort.Strings(names)
-		for _, n := range names {
-			label := n
+	fields := bucketPicker(&st.accountBuckets, "S3 buckets the role may use (optional)", &st.buckets,
+		func(n string) string {
 			if st.scope == scopeFull && policy.FullAccessCovers(n, "") {
-				label += "  (FullAccess covers it already)"
+				return "  (FullAccess covers it already)"
 			}
-			opts = append(opts, huh.NewOption(label, n).Selected(contains(st.buckets, n)))
-		}
-		fields = append(fields, huh.NewMultiSelect[string]().Key("buckets").
-			Title("S3 buckets the role may use (optional)").
-			Description("x or space picks, / filters").
-			Options(opts...).Value(&st.buckets).Filterable(true).Height(min(len(opts)+2, 10)))
-	}
+			return ""
+		})
 	desc := "BUCKET or BUCKET/PREFIX, comma-separated"
-	if st.bucketsErr != nil {
-		desc = "The account's buckets could not be listed (" + st.bucketsErr.Error() + "); type them: " + desc
+	if st.accountBuckets.err != nil {
+		desc = "The account's buckets could not be listed (" + st.accountBuckets.err.Error() + "); type them: " + desc
 	}
 	fields = append(fields,
 		huh.NewInput().Key("otherBuckets").Title("Other buckets (optional)").Description(desc).

@@ -3,12 +3,10 @@ package tui
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 
 	"charm.land/huh/v2"
 
-	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/awsops/rules"
 	"github.com/sagerole/sagerole/flows/find"
 	"github.com/sagerole/sagerole/flows/modify"
@@ -43,8 +41,7 @@ type modifyState struct {
 	settings     scopeSettings
 
 	roles          rolesRead
-	accountBuckets []awsops.Bucket
-	bucketsRead    bool
+	accountBuckets bucketsRead
 	// details is the role as it is, read once the role is picked.
 	details    *modify.Details
 	detailsFor string
@@ -72,10 +69,7 @@ func newModify(c *ProgramContext, role string) *flow {
 	b := c.Opts.Backend
 	f.loads = []load{
 		st.roles.load(c),
-		func(ctx context.Context) func() {
-			list, _ := b.ListBuckets(ctx)
-			return func() { st.accountBuckets, st.bucketsRead = list, true }
-		},
+		st.accountBuckets.load(c),
 	}
 	f.steps = []step{
 		{
@@ -135,7 +129,7 @@ func newModify(c *ProgramContext, role string) *flow {
 			name:    "Buckets",
 			fields:  []string{"add-bucket", "bucket", "prefix"},
 			skip:    func() bool { return !st.has(modBuckets) },
-			ready:   func() bool { return st.bucketsRead },
+			ready:   func() bool { return st.accountBuckets.done },
 			waiting: "Listing the account's S3 buckets",
 			live:    map[string]func(string) error{"otherBuckets": func(s string) error { _, err := parseGrants(s); return err }},
 			form:    func() *huh.Form { return st.bucketForm(c) },
@@ -311,21 +305,7 @@ func (st *modifyState) editForm(c *ProgramContext) *huh.Form {
 }
 
 func (st *modifyState) bucketForm(c *ProgramContext) *huh.Form {
-	var fields []huh.Field
-	if len(st.accountBuckets) > 0 {
-		names := make([]string, 0, len(st.accountBuckets))
-		for _, b := range st.accountBuckets {
-			names = append(names, b.Name)
-		}
-		sort.Strings(names)
-		opts := make([]huh.Option[string], len(names))
-		for i, n := range names {
-			opts[i] = huh.NewOption(n, n).Selected(contains(st.buckets, n))
-		}
-		fields = append(fields, huh.NewMultiSelect[string]().Key("buckets").Title("Buckets to add (read-write)").
-			Description("x or space picks, / filters").Options(opts...).Value(&st.buckets).Filterable(true).
-			Height(min(len(opts)+2, 10)))
-	}
+	fields := bucketPicker(&st.accountBuckets, "Buckets to add (read-write)", &st.buckets, nil)
 	fields = append(fields, huh.NewInput().Key("otherBuckets").Title("Other buckets (optional)").
 		Description("BUCKET or BUCKET/PREFIX, comma-separated").Value(&st.otherBuckets).
 		Validate(c.check(func(s string) error { _, err := parseGrants(s); return err })))
