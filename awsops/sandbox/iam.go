@@ -200,8 +200,8 @@ func (a *Account) GetPolicyDocument(ctx context.Context, policyARN string) (stri
 	if err := a.begin(ctx, apiGetPolicy); err != nil {
 		return "", err
 	}
-	if err := rules.PolicyARN(policyARN); err != nil {
-		return "", awsops.NewError(apiGetPolicy, "InvalidInput", fmt.Sprintf("ARN %s is not valid.", policyARN))
+	if err := checkPolicyARN(apiGetPolicy, policyARN); err != nil {
+		return "", err
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -210,6 +210,14 @@ func (a *Account) GetPolicyDocument(ctx context.Context, policyARN string) (stri
 		return "", noSuchPolicy(apiGetPolicy, policyARN)
 	}
 	return string(p.Document), nil
+}
+
+// checkPolicyARN is IAM's refusal of a policy ARN that is not one.
+func checkPolicyARN(api, arn string) error {
+	if rules.PolicyARN(arn) != nil {
+		return awsops.NewError(api, "InvalidInput", fmt.Sprintf("ARN %s is not valid.", arn))
+	}
+	return nil
 }
 
 func noSuchPolicy(api, arn string) error {
@@ -371,8 +379,8 @@ func (a *Account) AttachRolePolicy(ctx context.Context, roleName, policyARN stri
 	if err := a.begin(ctx, api); err != nil {
 		return err
 	}
-	if err := rules.PolicyARN(policyARN); err != nil {
-		return awsops.NewError(api, "InvalidInput", fmt.Sprintf("ARN %s is not valid.", policyARN))
+	if err := checkPolicyARN(api, policyARN); err != nil {
+		return err
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -399,8 +407,8 @@ func (a *Account) DetachRolePolicy(ctx context.Context, roleName, policyARN stri
 	if err := a.begin(ctx, api); err != nil {
 		return err
 	}
-	if err := rules.PolicyARN(policyARN); err != nil {
-		return awsops.NewError(api, "InvalidInput", fmt.Sprintf("ARN %s is not valid.", policyARN))
+	if err := checkPolicyARN(api, policyARN); err != nil {
+		return err
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
