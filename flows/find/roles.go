@@ -66,6 +66,11 @@ func CheckRole(ctx context.Context, r awsops.IAMReader, account, arn string) Rol
 		c.Detail = "a role named " + role.Name + " exists, but at " + role.ARN
 		return c
 	}
+	return checkFound(c, role)
+}
+
+// checkFound completes c for the role IAM returned at c.ARN.
+func checkFound(c RoleCheck, role awsops.Role) RoleCheck {
 	c.Exists = true
 	c.Role = &role
 	c.TrustsSageMaker = TrustsSageMaker(role.TrustPolicy)

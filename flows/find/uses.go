@@ -115,7 +115,9 @@ func Uses(ctx context.Context, r awsops.Reader, role string, opts Options) (*Rol
 		case err != nil:
 			res.Role = RoleCheck{Name: role, Problem: RoleUnchecked, Detail: err.Error()}
 		default:
-			res.Role = CheckRole(ctx, r, t.Account, got.ARN)
+			// Found by name in this account: its ARN is got.ARN, so only
+			// the trust is left to check (CheckRole would read it again).
+			res.Role = checkFound(RoleCheck{ARN: got.ARN, Name: rules.RoleNameFromARN(got.ARN)}, got)
 		}
 	}
 	switch {
