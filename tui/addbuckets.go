@@ -157,6 +157,26 @@ func rolePicker(c *ProgramContext, rr *rolesRead, title string, p *rolePick, byA
 		Options(opts...).Value(&p.choice).Filtering(false).Height(min(len(opts)+3, 13))
 }
 
+// roleSteps ask for the role a flow works on: picked from the account's
+// roles, or typed by name or ARN; neither when the role was given.
+func roleSteps(c *ProgramContext, rr *rolesRead, p *rolePick, title string, given bool) []step {
+	skip := func() bool { return given }
+	return []step{
+		{
+			name:    "Role",
+			fields:  []string{"role"},
+			skip:    skip,
+			ready:   func() bool { return rr.done },
+			waiting: "Listing the account's roles",
+			live:    map[string]func(string) error{"role": find.CheckRoleInput},
+			form: func() *huh.Form {
+				return huh.NewForm(huh.NewGroup(rolePicker(c, rr, title, p, false)))
+			},
+		},
+		typedRoleStep(c, rr, p, skip),
+	}
+}
+
 // typedRoleStep asks for the role by name or ARN, when that was chosen.
 func typedRoleStep(c *ProgramContext, rr *rolesRead, p *rolePick, skip func() bool) step {
 	return step{
@@ -200,20 +220,8 @@ func addBucketsFlow(c *ProgramContext, role string) *flow {
 		st.roles.load(c),
 		st.accountBuckets.load(c),
 	}
-	f.steps = []step{
-		{
-			name:    "Role",
-			fields:  []string{"role"},
-			skip:    func() bool { return given },
-			ready:   func() bool { return st.roles.done },
-			waiting: "Listing the account's roles",
-			live:    map[string]func(string) error{"role": find.CheckRoleInput},
-			form: func() *huh.Form {
-				return huh.NewForm(huh.NewGroup(rolePicker(c, &st.roles, "Which role gets the buckets?", &st.role, false)))
-			},
-		},
-		typedRoleStep(c, &st.roles, &st.role, func() bool { return given }),
-		{
+	f.steps = append(roleSteps(c, &st.roles, &st.role, "Which role gets the buckets?", given),
+		step{
 			name:    "Buckets",
 			fields:  []string{"bucket", "prefix"},
 			ready:   func() bool { return st.accountBuckets.done },
@@ -223,7 +231,7 @@ func addBucketsFlow(c *ProgramContext, role string) *flow {
 			},
 			form: func() *huh.Form { return st.bucketForm(c) },
 		},
-	}
+	)
 	f.plan = func(ctx context.Context) (*review, error) {
 		in := buckets.Input{Role: st.role.value(), Buckets: append(append([]string(nil), st.buckets...), splitList(st.otherBuckets)...),
 			Prefix: strings.TrimSpace(st.prefix), ReadOnly: st.readOnly, CreateMissing: st.createMissing}

@@ -8,7 +8,6 @@ import (
 	"charm.land/huh/v2"
 
 	"github.com/sagerole/sagerole/awsops/rules"
-	"github.com/sagerole/sagerole/flows/find"
 	"github.com/sagerole/sagerole/flows/modify"
 	"github.com/sagerole/sagerole/flows/policy"
 )
@@ -71,19 +70,7 @@ func newModify(c *ProgramContext, role string) *flow {
 		st.roles.load(c),
 		st.accountBuckets.load(c),
 	}
-	f.steps = []step{
-		{
-			name:    "Role",
-			fields:  []string{"role"},
-			skip:    func() bool { return given },
-			ready:   func() bool { return st.roles.done },
-			waiting: "Listing the account's roles",
-			live:    map[string]func(string) error{"role": find.CheckRoleInput},
-			form: func() *huh.Form {
-				return huh.NewForm(huh.NewGroup(rolePicker(c, &st.roles, "Which role?", &st.role, false)))
-			},
-		},
-		typedRoleStep(c, &st.roles, &st.role, func() bool { return given }),
+	f.steps = append(roleSteps(c, &st.roles, &st.role, "Which role?", given), []step{
 		{
 			name:    "Changes",
 			fields:  []string{"change", "attach", "detach", "delete-inline", "trust policy"},
@@ -161,7 +148,7 @@ func newModify(c *ProgramContext, role string) *flow {
 			skip:   func() bool { return len(st.settingFields(c)) == 0 },
 			form:   func() *huh.Form { return huh.NewForm(huh.NewGroup(st.settingFields(c)...)) },
 		},
-	}
+	}...)
 	f.plan = func(ctx context.Context) (*review, error) {
 		if len(st.actions) == 0 {
 			return nil, &rules.InputError{Field: "change", Msg: "no change picked: pick at least one in the list (x or space)"}
