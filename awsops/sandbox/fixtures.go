@@ -141,9 +141,10 @@ func (a *Account) AddSpace(domainID, name, sharing, owner string) error {
 	if _, ok := d.spaces[name]; ok {
 		return awsops.NewError(api, "ResourceInUse", fmt.Sprintf("Resource Already Exists: Space with name %s already exists. Choose a different name.", name))
 	}
-	if _, ok := d.profiles[owner]; owner != "" && !ok {
-		return awsops.NewError(api, "ResourceNotFound",
-			fmt.Sprintf("User profile %s does not exist.", a.smARN("user-profile", domainID+"/"+owner)))
+	if owner != "" {
+		if _, _, err := a.profileLocked(api, domainID, owner); err != nil {
+			return err
+		}
 	}
 	d.spaces[name] = &fileSpace{Name: name, Status: awsops.StatusInService, SharingType: sharing, Owner: owner}
 	return a.commit(api)
@@ -172,13 +173,15 @@ func (a *Account) AddApp(app awsops.App) error {
 	if err != nil {
 		return err
 	}
-	if _, ok := d.spaces[app.SpaceName]; app.SpaceName != "" && !ok {
-		return awsops.NewError(api, "ResourceNotFound",
-			fmt.Sprintf("Space %s does not exist.", a.smARN("space", app.DomainID+"/"+app.SpaceName)))
+	if app.SpaceName != "" {
+		if _, err := a.spaceLocked(api, app.DomainID, app.SpaceName); err != nil {
+			return err
+		}
 	}
-	if _, ok := d.profiles[app.UserProfile]; app.UserProfile != "" && !ok {
-		return awsops.NewError(api, "ResourceNotFound",
-			fmt.Sprintf("User profile %s does not exist.", a.smARN("user-profile", app.DomainID+"/"+app.UserProfile)))
+	if app.UserProfile != "" {
+		if _, _, err := a.profileLocked(api, app.DomainID, app.UserProfile); err != nil {
+			return err
+		}
 	}
 	d.apps = append(d.apps, &fileApp{UserProfile: app.UserProfile, SpaceName: app.SpaceName, AppType: app.AppType,
 		AppName: app.AppName, Status: app.Status})

@@ -88,6 +88,19 @@ func (a *Account) profileLocked(api, domainID, name string) (*domain, *fileProfi
 	return d, p, nil
 }
 
+func (a *Account) spaceLocked(api, domainID, name string) (*fileSpace, error) {
+	var s *fileSpace
+	d, ok := a.st.domains[domainID]
+	if ok {
+		s, ok = d.spaces[name]
+	}
+	if !ok {
+		return nil, awsops.NewError(api, "ResourceNotFound",
+			fmt.Sprintf("Space %s does not exist.", a.smARN("space", domainID+"/"+name)))
+	}
+	return s, nil
+}
+
 func (a *Account) notebookLocked(api, name string) (*fileNotebook, error) {
 	n, ok := a.st.notebooks[name]
 	if !ok {
@@ -214,14 +227,9 @@ func (a *Account) DescribeSpace(ctx context.Context, domainID, name string) (aws
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	var s *fileSpace
-	d, ok := a.st.domains[domainID]
-	if ok {
-		s, ok = d.spaces[name]
-	}
-	if !ok {
-		return awsops.Space{}, awsops.NewError(apiDescribeSpace, "ResourceNotFound",
-			fmt.Sprintf("Space %s does not exist.", a.smARN("space", domainID+"/"+name)))
+	s, err := a.spaceLocked(apiDescribeSpace, domainID, name)
+	if err != nil {
+		return awsops.Space{}, err
 	}
 	return awsops.Space{DomainID: domainID, Name: s.Name, ARN: a.smARN("space", domainID+"/"+s.Name), Status: s.Status,
 		SharingType: s.SharingType, Owner: s.Owner}, nil

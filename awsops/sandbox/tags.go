@@ -30,16 +30,12 @@ func (a *Account) sageMakerTagsLocked(api, arn string) (*[]awsops.Tag, error) {
 			return &d.Tags, nil
 		}
 	case "user-profile":
-		if d, ok := a.st.domains[domainID]; ok {
-			if p, ok := d.profiles[name]; ok {
-				return &p.Tags, nil
-			}
+		if _, p, err := a.profileLocked(api, domainID, name); err == nil {
+			return &p.Tags, nil
 		}
 	case "space":
-		if d, ok := a.st.domains[domainID]; ok {
-			if s, ok := d.spaces[name]; ok {
-				return &s.Tags, nil
-			}
+		if s, err := a.spaceLocked(api, domainID, name); err == nil {
+			return &s.Tags, nil
 		}
 	case "notebook-instance":
 		// Notebook ARNs carry the name lower-cased.
