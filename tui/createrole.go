@@ -59,7 +59,7 @@ func createRoleFlow(c *ProgramContext, pre createRolePrefill) *flow {
 			fields: []string{"role name", "description", "path", "tag"},
 			live: map[string]func(string) error{
 				"name": rules.RoleName, "description": rules.Description, "path": rules.Path,
-				"tags": func(s string) error { _, err := parseTagList(s); return err },
+				"tags": checkTags,
 			},
 			form: func() *huh.Form {
 				return huh.NewForm(huh.NewGroup(
@@ -71,7 +71,7 @@ func createRoleFlow(c *ProgramContext, pre createRolePrefill) *flow {
 					huh.NewInput().Key("path").Title("Path").Description("/ or /a/b/").
 						Value(&st.path).Validate(c.check(rules.Path)),
 					huh.NewInput().Key("tags").Title("Tags (optional)").Placeholder("team=research, env=dev").
-						Value(&st.tags).Validate(c.check(func(s string) error { _, err := parseTagList(s); return err })),
+						Value(&st.tags).Validate(c.check(checkTags)),
 				))
 			},
 		},
@@ -145,7 +145,7 @@ func createRoleFlow(c *ProgramContext, pre createRolePrefill) *flow {
 			fields:  []string{"bucket", "prefix", "read-only"},
 			ready:   func() bool { return st.accountBuckets.done },
 			waiting: "Listing the account's S3 buckets",
-			live:    map[string]func(string) error{"otherBuckets": func(s string) error { _, err := parseGrants(s); return err }},
+			live:    map[string]func(string) error{"otherBuckets": checkGrants},
 			form:    func() *huh.Form { return st.bucketForm(c) },
 		},
 	}
@@ -244,7 +244,7 @@ func (st *createRoleState) bucketForm(c *ProgramContext) *huh.Form {
 	}
 	fields = append(fields,
 		huh.NewInput().Key("otherBuckets").Title("Other buckets (optional)").Description(desc).
-			Value(&st.otherBuckets).Validate(c.check(func(s string) error { _, err := parseGrants(s); return err })),
+			Value(&st.otherBuckets).Validate(c.check(checkGrants)),
 		huh.NewConfirm().Key("readOnly").Title("Read-only access to these buckets?").Value(&st.readOnly),
 	)
 	return huh.NewForm(huh.NewGroup(fields...))
@@ -337,6 +337,18 @@ func parseTagList(s string) ([]awsops.Tag, error) {
 		keys, values = append(keys, k), append(values, v)
 	}
 	return tags, rules.Tags(keys, values)
+}
+
+// checkTags is parseTagList as a field's validator.
+func checkTags(s string) error {
+	_, err := parseTagList(s)
+	return err
+}
+
+// checkGrants is parseGrants as a field's validator.
+func checkGrants(s string) error {
+	_, err := parseGrants(s)
+	return err
 }
 
 // parseGrants parses "BUCKET, BUCKET/PREFIX" as the command line's --bucket.

@@ -118,7 +118,7 @@ func newModify(c *ProgramContext, role string) *flow {
 			skip:    func() bool { return !st.has(modBuckets) },
 			ready:   func() bool { return st.accountBuckets.done },
 			waiting: "Listing the account's S3 buckets",
-			live:    map[string]func(string) error{"otherBuckets": func(s string) error { _, err := parseGrants(s); return err }},
+			live:    map[string]func(string) error{"otherBuckets": checkGrants},
 			form:    func() *huh.Form { return st.bucketForm(c) },
 		},
 		{
@@ -295,7 +295,7 @@ func (st *modifyState) bucketForm(c *ProgramContext) *huh.Form {
 	fields := bucketPicker(&st.accountBuckets, "Buckets to add (read-write)", &st.buckets, nil)
 	fields = append(fields, huh.NewInput().Key("otherBuckets").Title("Other buckets (optional)").
 		Description("BUCKET or BUCKET/PREFIX, comma-separated").Value(&st.otherBuckets).
-		Validate(c.check(func(s string) error { _, err := parseGrants(s); return err })))
+		Validate(c.check(checkGrants)))
 	return huh.NewForm(huh.NewGroup(fields...))
 }
 
