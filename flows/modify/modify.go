@@ -17,6 +17,7 @@ import (
 	"github.com/sagerole/sagerole/awsops/rules"
 	"github.com/sagerole/sagerole/flows"
 	"github.com/sagerole/sagerole/flows/buckets"
+	"github.com/sagerole/sagerole/flows/find"
 	"github.com/sagerole/sagerole/flows/policy"
 )
 
@@ -250,7 +251,7 @@ func roleWarnings(role awsops.Role, fixingTrust bool) []string {
 		}
 	}
 	if !fixingTrust {
-		if d, err := policy.Parse(role.TrustPolicy); err != nil || !policy.TrustsSageMaker(d) {
+		if !find.TrustsSageMaker(role.TrustPolicy) {
 			out = append(out, fmt.Sprintf("role %s does not trust %s, so SageMaker cannot run as it; fix it with: sagerole modify %s --fix-trust", role.Name, policy.SageMakerService, role.Name))
 		}
 	}
@@ -305,7 +306,7 @@ func Plan(ctx context.Context, acct flows.Account, in Input, opts Options) (*Res
 			p.Notes = append(p.Notes, fmt.Sprintf("the trust policy of %s already lets %s assume it: --fix-trust changes nothing", role.Name, policy.SageMakerService))
 		} else {
 			if n := rules.PolicySize(fixed); n > quotas.TrustPolicySize {
-				return nil, &rules.InputError{Field: "trust policy", Msg: fmt.Sprintf("with SageMaker's statement the trust policy would be %s characters (white space not counted); IAM allows at most %s (AssumeRolePolicySizeQuota)", thousands(n), thousands(quotas.TrustPolicySize))}
+				return nil, &rules.InputError{Field: "trust policy", Msg: fmt.Sprintf("with SageMaker's statement the trust policy would be %s characters (white space not counted); IAM allows at most %s (AssumeRolePolicySizeQuota)", policy.Thousands(n), policy.Thousands(quotas.TrustPolicySize))}
 			}
 			p.Steps = append(p.Steps, awsops.UpdateTrustPolicyOp(role.Name, fixed))
 			res.Diffs = append(res.Diffs, Diff{Document: "trust-policy", Text: DiffDocuments("trust-policy", role.TrustPolicy, fixed)})
@@ -346,7 +347,7 @@ func Plan(ctx context.Context, acct flows.Account, in Input, opts Options) (*Res
 		}
 	}
 	if total := inlineTotal(after); total > quotas.RolePolicySize && total > inlineTotal(inline) {
-		return nil, &rules.InputError{Field: "policy size", Msg: fmt.Sprintf("the inline policies of %s would come to %s characters (white space not counted); IAM allows at most %s for all inline policies of a role together (RolePolicySizeQuota)", role.Name, thousands(total), thousands(quotas.RolePolicySize))}
+		return nil, &rules.InputError{Field: "policy size", Msg: fmt.Sprintf("the inline policies of %s would come to %s characters (white space not counted); IAM allows at most %s for all inline policies of a role together (RolePolicySizeQuota)", role.Name, policy.Thousands(total), policy.Thousands(quotas.RolePolicySize))}
 	}
 	for _, n := range slices.Sorted(maps.Keys(unionKeys(inline, after))) {
 		if inline[n] != after[n] {
@@ -384,15 +385,6 @@ func inlineTotal(docs map[string]string) int {
 		n += rules.PolicySize(d)
 	}
 	return n
-}
-
-// thousands writes n with comma separators, as IAM's documentation does.
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
 
 func namesOrNone(names []string) string {
@@ -576,15 +568,15 @@ func useList(uses []Use) string {
 // UseLabel names a use in a few words.
 func UseLabel(u Use) string {
 	switch u.Kind {
-	case "domain-default-user-role":
+	case string(find.UseDefaultUserRole):
 		return "the default user role of domain " + u.DomainID
-	case "domain-default-space-role":
+	case string(find.UseDefaultSpaceRole):
 		return "the default space role of domain " + u.DomainID
-	case "user-profile":
+	case string(find.UseUser):
 		return "user " + u.Name + " (" + u.DomainID + ")"
-	case "space":
+	case string(find.UseSpace):
 		return "space " + u.Name + " (" + u.DomainID + ")"
-	case "notebook-instance":
+	case string(find.UseNotebook):
 		return "notebook instance " + u.Name
 	}
 	return u.Kind + " " + u.Name

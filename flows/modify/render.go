@@ -6,6 +6,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/sagerole/sagerole/flows/find"
 	"github.com/sagerole/sagerole/flows/policy"
 )
 
@@ -16,13 +17,13 @@ func indent(s, prefix string) string {
 
 func sourceText(s string) string {
 	switch s {
-	case "own":
+	case string(find.SourceOwn):
 		return "own role"
-	case "domain-default":
+	case string(find.SourceDomainDefault):
 		return "domain default"
-	case "owner":
+	case string(find.SourceOwner):
 		return "owner's role"
-	case "domain-space-default":
+	case string(find.SourceDomainSpaceDefault):
 		return "domain space default"
 	}
 	return s
@@ -30,13 +31,13 @@ func sourceText(s string) string {
 
 func kindText(k string) string {
 	switch k {
-	case "domain-default-user-role":
+	case string(find.UseDefaultUserRole):
 		return "domain default user role"
-	case "domain-default-space-role":
+	case string(find.UseDefaultSpaceRole):
 		return "domain default space role"
-	case "user-profile":
+	case string(find.UseUser):
 		return "user profile"
-	case "notebook-instance":
+	case string(find.UseNotebook):
 		return "notebook instance"
 	}
 	return k
@@ -61,14 +62,14 @@ func writeUses(b *strings.Builder, roleName string, uses []Use) {
 	for _, u := range uses {
 		how := "-"
 		switch u.Kind {
-		case "user-profile":
+		case string(find.UseUser):
 			how = sourceText(u.Source)
-		case "space":
+		case string(find.UseSpace):
 			how = "shared, " + sourceText(u.Source)
 			if u.Sharing == "Private" {
 				how = "private, owner " + u.Owner
 			}
-		case "notebook-instance":
+		case string(find.UseNotebook):
 			how = dash(u.Status)
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", kindText(u.Kind), dash(u.DomainID), dash(u.Name), how, dash(strings.Join(u.RunningApps, ", ")))
@@ -102,7 +103,7 @@ func WriteDetails(w io.Writer, d *Details) error {
 		trusts = "does NOT trust " + policy.SageMakerService
 	}
 	fmt.Fprintf(&b, "\nTrust policy (%s; %s of %s characters):\n%s\n", trusts,
-		thousands(d.Usage.TrustSize), thousands(d.Usage.TrustSizeQuota), indent(Pretty(string(d.TrustPolicy)), "  "))
+		policy.Thousands(d.Usage.TrustSize), policy.Thousands(d.Usage.TrustSizeQuota), indent(Pretty(string(d.TrustPolicy)), "  "))
 
 	fmt.Fprintf(&b, "\nManaged policies (%d of %d):\n", d.Usage.AttachedPolicies, d.Usage.AttachedPoliciesQuota)
 	if len(d.AttachedPolicies) == 0 {
@@ -115,12 +116,12 @@ func WriteDetails(w io.Writer, d *Details) error {
 	_ = tw.Flush()
 
 	fmt.Fprintf(&b, "\nInline policies (%s of %s characters together, white space not counted):\n",
-		thousands(d.Usage.InlineSize), thousands(d.Usage.InlineSizeQuota))
+		policy.Thousands(d.Usage.InlineSize), policy.Thousands(d.Usage.InlineSizeQuota))
 	if len(d.InlinePolicies) == 0 {
 		b.WriteString("  none\n")
 	}
 	for _, p := range d.InlinePolicies {
-		fmt.Fprintf(&b, "  %s (%s characters):\n%s\n", p.Name, thousands(p.Size), indent(Pretty(string(p.Document)), "    "))
+		fmt.Fprintf(&b, "  %s (%s characters):\n%s\n", p.Name, policy.Thousands(p.Size), indent(Pretty(string(p.Document)), "    "))
 	}
 
 	b.WriteString("\n")

@@ -12,7 +12,7 @@ import (
 	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/awsops/rules"
 	"github.com/sagerole/sagerole/flows"
-	"github.com/sagerole/sagerole/flows/policy"
+	"github.com/sagerole/sagerole/flows/find"
 )
 
 // RoleInfo is a role without its trust policy (Details has it as a
@@ -104,9 +104,7 @@ func Show(ctx context.Context, acct flows.Account, roleArg string, opts Options)
 	if d.AttachedPolicies == nil {
 		d.AttachedPolicies = []awsops.AttachedPolicy{}
 	}
-	if t, err := policy.Parse(role.TrustPolicy); err == nil {
-		d.TrustsSageMaker = policy.TrustsSageMaker(t)
-	}
+	d.TrustsSageMaker = find.TrustsSageMaker(role.TrustPolicy)
 	for _, n := range slices.Sorted(maps.Keys(inline)) {
 		d.InlinePolicies = append(d.InlinePolicies, InlinePolicy{Name: n, Size: rules.PolicySize(inline[n]), Document: rawDoc(inline[n])})
 	}

@@ -77,16 +77,16 @@ func (l Limits) CheckInline(docs ...Document) error {
 	if total+l.InUse <= l.RolePolicySize {
 		return nil
 	}
-	what := fmt.Sprintf("the inline policies come to %s characters", thousands(total))
+	what := fmt.Sprintf("the inline policies come to %s characters", Thousands(total))
 	if len(docs) == 1 {
-		what = fmt.Sprintf("the inline policy is %s characters", thousands(total))
+		what = fmt.Sprintf("the inline policy is %s characters", Thousands(total))
 	}
 	if l.InUse > 0 {
-		what += fmt.Sprintf(" and the role's other inline policies use %s", thousands(l.InUse))
+		what += fmt.Sprintf(" and the role's other inline policies use %s", Thousands(l.InUse))
 	}
 	return &rules.InputError{Field: "policy size", Msg: fmt.Sprintf(
 		"%s (white space not counted); IAM allows at most %s characters for all inline policies of a role together (RolePolicySizeQuota)",
-		what, thousands(l.RolePolicySize))}
+		what, Thousands(l.RolePolicySize))}
 }
 
 // CheckManaged refuses a managed policy document over the quota.
@@ -95,7 +95,7 @@ func (l Limits) CheckManaged(doc Document) error {
 	if n := doc.Size(); n > l.ManagedPolicySize {
 		return &rules.InputError{Field: "policy size", Msg: fmt.Sprintf(
 			"the managed policy is %s characters (white space not counted); IAM allows at most %s (PolicySizeQuota)",
-			thousands(n), thousands(l.ManagedPolicySize))}
+			Thousands(n), Thousands(l.ManagedPolicySize))}
 	}
 	return nil
 }
@@ -106,13 +106,13 @@ func (l Limits) CheckTrust(doc Document) error {
 	if n := doc.Size(); n > l.TrustPolicySize {
 		return &rules.InputError{Field: "trust policy", Msg: fmt.Sprintf(
 			"the trust policy is %s characters (white space not counted); IAM allows at most %s (AssumeRolePolicySizeQuota)",
-			thousands(n), thousands(l.TrustPolicySize))}
+			Thousands(n), Thousands(l.TrustPolicySize))}
 	}
 	return nil
 }
 
-// thousands writes n with comma separators, as IAM's documentation does.
-func thousands(n int) string {
+// Thousands writes n with comma separators, as IAM's documentation does.
+func Thousands(n int) string {
 	s := strconv.Itoa(n)
 	neg := n < 0
 	if neg {
@@ -184,7 +184,7 @@ func cut(empty Document, s Statement, max int) ([]Statement, error) {
 	default:
 		return nil, &rules.InputError{Field: "policy size", Msg: fmt.Sprintf(
 			"one statement is %s characters (white space not counted), more than the %s an inline policy may use here",
-			thousands(d.Size()), thousands(max))}
+			Thousands(d.Size()), Thousands(max))}
 	}
 	pa, err := cut(empty, a, max)
 	if err != nil {

@@ -236,7 +236,7 @@ func TestSplitAndLimits(t *testing.T) {
 		if !errors.As(err, &ie) {
 			t.Fatalf("got %v", err)
 		}
-		for _, s := range []string{"at most 3,000", "RolePolicySizeQuota", thousands(sent) + " characters"} {
+		for _, s := range []string{"at most 3,000", "RolePolicySizeQuota", Thousands(sent) + " characters"} {
 			if !strings.Contains(ie.Msg, s) {
 				t.Errorf("%q does not name %s", ie.Msg, s)
 			}
@@ -286,8 +286,8 @@ func TestLimits(t *testing.T) {
 		t.Errorf("CheckTrust: %v", err)
 	}
 	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 10240: "10,240", 1234567: "1,234,567", -6144: "-6,144"} {
-		if got := thousands(n); got != want {
-			t.Errorf("thousands(%d) = %s", n, got)
+		if got := Thousands(n); got != want {
+			t.Errorf("Thousands(%d) = %s", n, got)
 		}
 	}
 }
