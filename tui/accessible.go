@@ -256,14 +256,7 @@ func (a *accessible) execute(plan awsops.Plan, hooks runHooks, rollbackOf *awsop
 			case ev.Status == awsops.StepFailed:
 				a.say("✗ %s: %v", label, ev.Err)
 			case ev.Attempt > 1:
-				l := ""
-				if hooks.line != nil {
-					l = hooks.line(ev)
-				}
-				if l == "" {
-					l = fmt.Sprintf("retrying, try %d in %s: %v", ev.Attempt, ev.Wait, ev.Err)
-				}
-				say(l)
+				say(hooks.retryLine(ev))
 			}
 		}}
 	ctx := context.WithoutCancel(c.ctx())

@@ -263,7 +263,7 @@ func (e *execute) progress(ev awsops.Event) {
 		}
 		s.status = awsops.StepSending
 		if ev.Attempt > 1 {
-			s.note = e.retryLine(ev)
+			s.note = e.hooks.retryLine(ev)
 		}
 	case awsops.StepDone:
 		s.status, s.end, s.note = awsops.StepDone, now, ""
@@ -275,9 +275,11 @@ func (e *execute) progress(ev awsops.Event) {
 	}
 }
 
-func (e *execute) retryLine(ev awsops.Event) string {
-	if e.hooks.line != nil {
-		if l := e.hooks.line(ev); l != "" {
+// retryLine says what a retried step is waiting for: the flow's line, or
+// a plain retry line.
+func (h runHooks) retryLine(ev awsops.Event) string {
+	if h.line != nil {
+		if l := h.line(ev); l != "" {
 			return l
 		}
 	}
