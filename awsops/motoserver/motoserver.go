@@ -39,6 +39,15 @@ type Server struct {
 func Start(t testing.TB) *Server {
 	t.Helper()
 	s, err := start()
+	requireStarted(t, err)
+	t.Cleanup(s.Stop)
+	return s
+}
+
+// requireStarted ends t when moto_server did not start: skipped when it is
+// not on PATH, except in CI (CI=true), failed otherwise.
+func requireStarted(t testing.TB, err error) {
+	t.Helper()
 	if errors.Is(err, exec.ErrNotFound) {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("moto_server is not on PATH (CI=true, so not skipping): %v", err)
@@ -48,14 +57,12 @@ func Start(t testing.TB) *Server {
 	if err != nil {
 		t.Fatalf("start moto_server: %v", err)
 	}
-	t.Cleanup(s.Stop)
-	return s
 }
 
 // Shared starts one moto_server for a whole test package: the first call
 // starts it, later calls return the same server. Call the returned stop
-// function from TestMain after m.Run. A missing moto_server is reported by
-// the error wrapping exec.ErrNotFound, for the caller to skip with.
+// function from TestMain after m.Run. Without moto_server on PATH, get
+// skips the test (fails it in CI) as Start does.
 func Shared() (get func(t testing.TB) *Server, stop func()) {
 	var (
 		once sync.Once
@@ -65,15 +72,7 @@ func Shared() (get func(t testing.TB) *Server, stop func()) {
 	get = func(t testing.TB) *Server {
 		t.Helper()
 		once.Do(func() { srv, err = start() })
-		if errors.Is(err, exec.ErrNotFound) {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("moto_server is not on PATH (CI=true, so not skipping): %v", err)
-			}
-			t.Skipf("moto_server is not on PATH: %v", err)
-		}
-		if err != nil {
-			t.Fatalf("start moto_server: %v", err)
-		}
+		requireStarted(t, err)
 		return srv
 	}
 	stop = func() {
