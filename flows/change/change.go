@@ -209,7 +209,7 @@ func Prepare(ctx context.Context, r awsops.Reader, req Request) (*Prepared, erro
 
 	switch req.Target {
 	case TargetDefaultUser, TargetDefaultSpace:
-		d, err := find.DescribeDomain(ctx, r, regionOf(r), req.DomainID)
+		d, err := find.DescribeDomain(ctx, r, find.RegionOf(r), req.DomainID)
 		if err != nil {
 			return nil, err
 		}
@@ -218,7 +218,7 @@ func Prepare(ctx context.Context, r awsops.Reader, req Request) (*Prepared, erro
 			return nil, err
 		}
 	case TargetUser:
-		d, err := find.DescribeDomain(ctx, r, regionOf(r), req.DomainID)
+		d, err := find.DescribeDomain(ctx, r, find.RegionOf(r), req.DomainID)
 		if err != nil {
 			return nil, err
 		}
@@ -403,7 +403,7 @@ func (p *Prepared) prepareUser(ctx context.Context, r awsops.Reader, d awsops.Do
 // says which, before anything else.
 func (p *Prepared) prepareSpace(ctx context.Context, r awsops.Reader) error {
 	req := p.Request
-	d, err := find.DescribeDomain(ctx, r, regionOf(r), req.DomainID)
+	d, err := find.DescribeDomain(ctx, r, find.RegionOf(r), req.DomainID)
 	if err != nil {
 		return err
 	}
@@ -437,7 +437,7 @@ func (p *Prepared) prepareNotebook(ctx context.Context, r awsops.Reader) error {
 	name := p.Request.Name
 	nb, err := r.DescribeNotebookInstance(ctx, name)
 	if awsops.IsNotFound(err) {
-		return bad("notebook", "notebook instance %s does not exist in region %s (see sagerole find)", name, regionOf(r))
+		return bad("notebook", "notebook instance %s does not exist in region %s (see sagerole find)", name, find.RegionOf(r))
 	}
 	if err != nil {
 		return fmt.Errorf("reading notebook instance %s: %w", name, err)
@@ -546,11 +546,4 @@ func (p *Prepared) Plan(withImpact bool) awsops.Plan {
 	plan.Notes = append(plan.Notes, p.Notes...)
 	plan.Warnings = append(plan.Warnings, p.Warnings...)
 	return plan
-}
-
-func regionOf(r awsops.Reader) string {
-	if b, ok := r.(interface{ Region() string }); ok {
-		return b.Region()
-	}
-	return ""
 }

@@ -148,7 +148,7 @@ func Inventory(ctx context.Context, r awsops.Reader, opts Options) (*Tree, error
 	if err != nil {
 		return nil, fmt.Errorf("inventory: who am I: %w", err)
 	}
-	inv := &Tree{Account: id.Account, Region: regionOf(r), Domains: []DomainNode{}, Notebooks: []NotebookNode{},
+	inv := &Tree{Account: id.Account, Region: RegionOf(r), Domains: []DomainNode{}, Notebooks: []NotebookNode{},
 		Warnings: []string{}, Roles: map[string]RoleCheck{}}
 
 	var summaries []awsops.DomainSummary
@@ -446,8 +446,8 @@ func (inv *Tree) flagRoles() {
 	}
 }
 
-// regionOf is the backend's region when the reader knows it.
-func regionOf(r awsops.Reader) string {
+// RegionOf is the backend's region when the reader knows it.
+func RegionOf(r awsops.Reader) string {
 	if b, ok := r.(interface{ Region() string }); ok {
 		return b.Region()
 	}

@@ -91,7 +91,7 @@ func Domain(ctx context.Context, r awsops.Reader, id string) (*DomainResult, err
 	if err != nil {
 		return nil, fmt.Errorf("who am I: %w", err)
 	}
-	d, err := DescribeDomain(ctx, r, regionOf(r), id)
+	d, err := DescribeDomain(ctx, r, RegionOf(r), id)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +106,7 @@ func User(ctx context.Context, r awsops.Reader, domainID, name string, opts Opti
 	if err != nil {
 		return nil, fmt.Errorf("who am I: %w", err)
 	}
-	d, err := DescribeDomain(ctx, r, regionOf(r), domainID)
+	d, err := DescribeDomain(ctx, r, RegionOf(r), domainID)
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +182,7 @@ func Space(ctx context.Context, r awsops.Reader, domainID, name string) (*SpaceR
 	if err != nil {
 		return nil, fmt.Errorf("who am I: %w", err)
 	}
-	d, err := DescribeDomain(ctx, r, regionOf(r), domainID)
+	d, err := DescribeDomain(ctx, r, RegionOf(r), domainID)
 	if err != nil {
 		return nil, err
 	}
@@ -226,7 +226,7 @@ func Space(ctx context.Context, r awsops.Reader, domainID, name string) (*SpaceR
 // partialTree builds a one-domain tree from data and checks every role in
 // it, one at a time: a handful at most.
 func partialTree(ctx context.Context, r awsops.Reader, account string, data DomainData) *Tree {
-	t := &Tree{Account: account, Region: regionOf(r), Domains: []DomainNode{}, Notebooks: []NotebookNode{},
+	t := &Tree{Account: account, Region: RegionOf(r), Domains: []DomainNode{}, Notebooks: []NotebookNode{},
 		Warnings: []string{}, Roles: map[string]RoleCheck{}}
 	t.Domains = append(t.Domains, BuildDomain(data, func(s string) { t.Warnings = append(t.Warnings, s) }))
 	check := func(arn string) {

@@ -96,7 +96,7 @@ func Uses(ctx context.Context, r awsops.Reader, role string, opts Options) (*Rol
 	}
 	if opts.DomainID != "" {
 		// An unknown domain is bad input here, not a warning in a tree.
-		if _, err := DescribeDomain(ctx, r, regionOf(r), opts.DomainID); err != nil {
+		if _, err := DescribeDomain(ctx, r, RegionOf(r), opts.DomainID); err != nil {
 			return nil, err
 		}
 	}
