@@ -56,25 +56,32 @@ func (u *undoScreen) Title() string { return "Undo a change" }
 
 func (u *undoScreen) Init() tea.Cmd {
 	c, id := u.ctx, u.id
+	// The account is read here, on the UI goroutine, which is where the
+	// identity is written when it arrives: not in the command below.
+	history, backend, account := c.Opts.History, c.Opts.BackendName, c.Identity.Account
 	return tea.Batch(u.spin.start(), func() tea.Msg {
-		if c.Opts.History == nil {
+		if history == nil {
 			return journalMsg{to: id, err: fmt.Errorf("no journal is kept here")}
 		}
-		all, err := c.Opts.History.List()
+		all, err := history.List()
 		if err != nil {
 			return journalMsg{to: id, err: err}
 		}
-		// Only this account's runs, made through the same backend: an
-		// entry of another account (or of another sandbox file) cannot be
-		// undone here.
-		var mine []*awsops.Entry
-		for _, e := range all {
-			if e.Backend == c.Opts.BackendName && (c.Identity.Account == "" || e.Account == c.Identity.Account) {
-				mine = append(mine, e)
-			}
-		}
-		return journalMsg{to: id, entries: mine}
+		return journalMsg{to: id, entries: ownEntries(all, backend, account)}
 	})
+}
+
+// ownEntries are the runs made on this account through the same backend:
+// an entry of another account (or of another sandbox file) cannot be
+// undone here. An account not known yet ("") does not narrow the list.
+func ownEntries(all []*awsops.Entry, backend, account string) []*awsops.Entry {
+	var mine []*awsops.Entry
+	for _, e := range all {
+		if e.Backend == backend && (account == "" || e.Account == account) {
+			mine = append(mine, e)
+		}
+	}
+	return mine
 }
 
 // Resume lists the journal again: an undo just ran.
