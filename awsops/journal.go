@@ -169,7 +169,8 @@ func (j *Journal) List() ([]*Entry, error) {
 }
 
 // WriteFileAtomic writes data to a temporary file in path's directory,
-// syncs it and renames it over path.
+// syncs it and renames it over path, so that a reader (or a crash) sees the
+// old file or the new one, never half of one.
 func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
@@ -195,6 +196,12 @@ func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
+	}
+	// Make the rename itself durable; not every platform can sync a
+	// directory, and the file is already complete, so this is best effort.
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
 	}
 	return nil
 }

@@ -242,7 +242,7 @@ func (a *Account) saveLocked() error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(a.path, data)
+	return awsops.WriteFileAtomic(a.path, data, 0o600)
 }
 
 // CallerIdentity is sts:GetCallerIdentity: an assumed role.

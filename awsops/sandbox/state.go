@@ -8,8 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -323,44 +321,6 @@ func (s *state) encode() ([]byte, error) {
 		return nil, fmt.Errorf("encode sandbox state: %w", err)
 	}
 	return append(b, '\n'), nil
-}
-
-// writeAtomic replaces path with data so that a reader (or a crash) sees
-// the old file or the new one, never half of one: a temporary file in the
-// same directory, synced, then renamed over path.
-func writeAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	name := tmp.Name()
-	fail := func(err error) error {
-		tmp.Close()
-		os.Remove(name)
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(name)
-		return err
-	}
-	if err := os.Rename(name, path); err != nil {
-		os.Remove(name)
-		return err
-	}
-	// Make the rename itself durable; not every platform can sync a
-	// directory, and the file is already complete, so this is best effort.
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
-	return nil
 }
 
 // roleID is the role's unique ID: AROA and 17 characters derived from what
