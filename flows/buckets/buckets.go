@@ -145,7 +145,7 @@ func GrantOps(role awsops.Role, st RoleState, grants []policy.BucketGrant, readO
 	if err != nil {
 		return nil, nil, err
 	}
-	notes := fullAccessNotes(st.Attached, grants)
+	notes := fullAccessNotes(partition, st.Attached, grants)
 	if !changed {
 		return nil, append(notes, fmt.Sprintf("%s already grants %s: nothing to change", policy.BucketPolicyName, grantList(grants))), nil
 	}
@@ -161,10 +161,10 @@ func GrantOps(role awsops.Role, st RoleState, grants []policy.BucketGrant, readO
 // fullAccessNotes explains, for a role with AmazonSageMakerFullAccess, which
 // buckets it already covers and why the others were denied: the most
 // common AccessDenied data scientists meet.
-func fullAccessNotes(attached []awsops.AttachedPolicy, grants []policy.BucketGrant) []string {
+func fullAccessNotes(partition string, attached []awsops.AttachedPolicy, grants []policy.BucketGrant) []string {
 	full := false
 	for _, p := range attached {
-		full = full || p.ARN == policy.FullAccessARN
+		full = full || p.ARN == policy.FullAccessARNIn(partition)
 	}
 	if !full {
 		return nil

@@ -168,7 +168,7 @@ func Plan(ctx context.Context, acct flows.Account, in Input) (awsops.Plan, error
 
 	var inline []policy.NamedPolicy
 	if in.EffectiveScope() == ScopeFull {
-		plan.Steps = append(plan.Steps, awsops.AttachRolePolicyOp(in.Name, policy.FullAccessARN))
+		plan.Steps = append(plan.Steps, awsops.AttachRolePolicyOp(in.Name, policy.FullAccessARNIn(partition)))
 	} else {
 		s, err := in.scope(id.Account)
 		if err != nil {

@@ -91,3 +91,31 @@ func TestPlan(t *testing.T) {
 		})
 	}
 }
+
+// chinaCaller is the sandbox seen from the aws-cn partition.
+type chinaCaller struct{ *sandbox.Account }
+
+func (c chinaCaller) CallerIdentity(ctx context.Context) (awsops.Identity, error) {
+	id, err := c.Account.CallerIdentity(ctx)
+	id.ARN = strings.Replace(id.ARN, "arn:aws:", "arn:aws-cn:", 1)
+	return id, err
+}
+
+// AWS managed policies have their partition's ARN: attaching the aws one in
+// aws-cn would fail.
+func TestPlanUsesThePartitionsFullAccess(t *testing.T) {
+	acct, err := sandbox.New(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := createrole.Plan(context.Background(), chinaCaller{acct}, createrole.Input{Name: "cn-role"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Steps[1].Args[awsops.ArgPolicyARN]; got != "arn:aws-cn:iam::aws:policy/AmazonSageMakerFullAccess" {
+		t.Errorf("attached %q", got)
+	}
+	if got := p.Outputs["roleArn"]; !strings.HasPrefix(got, "arn:aws-cn:iam::") {
+		t.Errorf("role ARN %q", got)
+	}
+}

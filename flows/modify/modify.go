@@ -83,7 +83,7 @@ func ParseInlineSpec(spec string) (name, file string, err error) {
 // partition, and checks the shape of anything else.
 func policyARN(flag, v, partition string) (string, error) {
 	if strings.EqualFold(v, Full) {
-		return strings.Replace(policy.FullAccessARN, "arn:aws:", "arn:"+partition+":", 1), nil
+		return policy.FullAccessARNIn(partition), nil
 	}
 	if err := rules.PolicyARN(v); err != nil {
 		return "", &rules.InputError{Field: flag, Msg: fmt.Sprintf("--%s %q is not full or a managed policy ARN of the form arn:aws:iam::aws:policy/NAME", flag, v)}

@@ -138,3 +138,16 @@ func TestFullAccessCovers(t *testing.T) {
 		}
 	}
 }
+
+func TestFullAccessARNIn(t *testing.T) {
+	for partition, want := range map[string]string{
+		"":           FullAccessARN,
+		"aws":        FullAccessARN,
+		"aws-cn":     "arn:aws-cn:iam::aws:policy/AmazonSageMakerFullAccess",
+		"aws-us-gov": "arn:aws-us-gov:iam::aws:policy/AmazonSageMakerFullAccess",
+	} {
+		if got := FullAccessARNIn(partition); got != want {
+			t.Errorf("FullAccessARNIn(%q) = %q, want %q", partition, got, want)
+		}
+	}
+}

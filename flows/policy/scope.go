@@ -41,8 +41,19 @@ const (
 	BucketPolicyName = "sagerole-buckets" // the buckets added by add-buckets
 )
 
-// FullAccessARN is the AWS managed policy of the "full" scope.
+// FullAccessARN is the AWS managed policy of the "full" scope, in the aws
+// partition; FullAccessARNIn gives it in another.
 const FullAccessARN = "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"
+
+// FullAccessARNIn is AmazonSageMakerFullAccess in partition (aws, aws-cn,
+// aws-us-gov…; "" means aws): AWS managed policies live in each partition
+// under its own ARN prefix.
+func FullAccessARNIn(partition string) string {
+	if partition == "" {
+		partition = "aws"
+	}
+	return "arn:" + partition + ":iam::aws:policy/AmazonSageMakerFullAccess"
+}
 
 // resolved is a validated scope with its persona expanded and the
 // guardrails its parameters imply turned on.
