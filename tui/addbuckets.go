@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -61,7 +62,7 @@ func bucketPicker(r *bucketsRead, title string, picked *[]string, note func(name
 		if note != nil {
 			label += note(n)
 		}
-		opts[i] = huh.NewOption(label, n).Selected(contains(*picked, n))
+		opts[i] = huh.NewOption(label, n).Selected(slices.Contains(*picked, n))
 	}
 	return []huh.Field{huh.NewMultiSelect[string]().Key("buckets").Title(title).
 		Description("x or space picks, / filters").

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/huh/v2"
@@ -183,24 +184,24 @@ type scopeSettings struct {
 // fields are the inputs the chosen activities and guardrails need.
 func (st *scopeSettings) fields(c *ProgramContext, activities, guardrails []string) []huh.Field {
 	var fs []huh.Field
-	if contains(guardrails, policy.InstanceTypes) {
+	if slices.Contains(guardrails, policy.InstanceTypes) {
 		fs = append(fs, huh.NewInput().Key("instanceTypes").Title("Allowed instance types").
 			Placeholder("ml.m5.xlarge, ml.c5.*").Value(&st.instanceTypes).Validate(c.check(listCheck(rules.InstanceType))))
 	}
-	if contains(guardrails, policy.SourceIP) {
+	if slices.Contains(guardrails, policy.SourceIP) {
 		fs = append(fs, huh.NewInput().Key("sourceIPs").Title("Source IP ranges (CIDR)").
 			Placeholder("203.0.113.0/24").Value(&st.sourceIPs).Validate(c.check(listCheck(rules.CIDR))))
 	}
-	if contains(guardrails, policy.SourceVPCE) {
+	if slices.Contains(guardrails, policy.SourceVPCE) {
 		fs = append(fs, huh.NewInput().Key("sourceVPCEs").Title("VPC endpoint IDs").
 			Placeholder("vpce-1a2b3c4d").Value(&st.sourceVPCEs).Validate(c.check(listCheck(rules.VPCEndpointID))))
 	}
-	if contains(guardrails, policy.TagAccess) {
+	if slices.Contains(guardrails, policy.TagAccess) {
 		fs = append(fs,
 			huh.NewInput().Key("tagKey").Title("Resource tag key").Value(&st.tagKey),
 			huh.NewInput().Key("tagValue").Title("Resource tag value").Value(&st.tagValue))
 	}
-	if contains(activities, policy.DomainKMS) {
+	if slices.Contains(activities, policy.DomainKMS) {
 		fs = append(fs, huh.NewInput().Key("kmsKeys").Title("KMS key ARN of the domain").
 			Value(&st.kmsKeys).Validate(c.check(listCheck(rules.KMSKeyARN))))
 	}
@@ -211,19 +212,19 @@ func (st *scopeSettings) fields(c *ProgramContext, activities, guardrails []stri
 // guardrails need, and only those: a value typed for a guardrail the user
 // then unpicked must not bring it back (a value implies its guardrail).
 func (st *scopeSettings) apply(s *policy.Scope, activities, guardrails []string) {
-	if contains(guardrails, policy.InstanceTypes) {
+	if slices.Contains(guardrails, policy.InstanceTypes) {
 		s.InstanceTypes = splitList(st.instanceTypes)
 	}
-	if contains(guardrails, policy.SourceIP) {
+	if slices.Contains(guardrails, policy.SourceIP) {
 		s.SourceIPs = splitList(st.sourceIPs)
 	}
-	if contains(guardrails, policy.SourceVPCE) {
+	if slices.Contains(guardrails, policy.SourceVPCE) {
 		s.SourceVPCEs = splitList(st.sourceVPCEs)
 	}
-	if contains(guardrails, policy.TagAccess) {
+	if slices.Contains(guardrails, policy.TagAccess) {
 		s.ResourceTagKey, s.ResourceTagValue = strings.TrimSpace(st.tagKey), strings.TrimSpace(st.tagValue)
 	}
-	if contains(activities, policy.DomainKMS) {
+	if slices.Contains(activities, policy.DomainKMS) {
 		s.KMSKeys = splitList(st.kmsKeys)
 	}
 }
@@ -363,13 +364,4 @@ func parseGrants(s string) ([]policy.BucketGrant, error) {
 		out = append(out, g)
 	}
 	return out, nil
-}
-
-func contains(l []string, v string) bool {
-	for _, x := range l {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

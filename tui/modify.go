@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/huh/v2"
@@ -254,7 +255,7 @@ func (st *modifyState) changesForm(c *ProgramContext) *huh.Form {
 			huh.NewOption("add guardrails", modGuardrails))
 	}
 	for i, o := range opts {
-		opts[i] = o.Selected(contains(st.actions, o.Value))
+		opts[i] = o.Selected(slices.Contains(st.actions, o.Value))
 	}
 	return huh.NewForm(huh.NewGroup(
 		huh.NewMultiSelect[string]().Key("actions").Title("What to change in " + st.role.value()).

@@ -3,6 +3,8 @@ package tui
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -397,18 +399,7 @@ func orNone(s string) string {
 	return s
 }
 
-func sortedDocKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	for i := 1; i < len(keys); i++ {
-		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
-		}
-	}
-	return keys
-}
+func sortedDocKeys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }
 
 // wrapWords wraps prose at width, at spaces only (never at a hyphen: an
 // entry ID or a role name must stay whole to be copied), cutting a word
