@@ -162,7 +162,6 @@ func (x *Executor) Run(ctx context.Context, plan Plan) (*Entry, error) {
 		s.Started = x.now().UTC()
 		// The journal must hold what is replaced before the write is sent.
 		if err := x.save(e); err != nil {
-			s.Status = StepNotRun
 			return e, x.fail(e, i, fmt.Errorf("not sent, the journal could not record it: %w", err))
 		}
 		x.emit(Event{Step: i, Op: s.Op, Status: StepSending, Attempt: 1})
