@@ -20,41 +20,35 @@ type KeyMap struct {
 	Menu     key.Binding
 	Force    key.Binding
 
-	Filter      key.Binding
-	ClearFilter key.Binding
-	Change      key.Binding // find: change the selected identity's role
-	Modify      key.Binding // find: modify the selected identity's role
-	Uses        key.Binding // find: who else uses the selected role
-	Reload      key.Binding
-	Expand      key.Binding // find: all apps / details
+	Filter key.Binding
+	Change key.Binding // find: change the selected identity's role
+	Modify key.Binding // find: modify the selected identity's role
+	Uses   key.Binding // find: who else uses the selected role
 }
 
 // NewKeyMap returns the default bindings.
 func NewKeyMap() KeyMap {
 	return KeyMap{
-		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		PageUp:      key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup", "page up")),
-		PageDown:    key.NewBinding(key.WithKeys("pgdown", "f", " "), key.WithHelp("pgdn", "page down")),
-		Top:         key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g", "top")),
-		Bottom:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "bottom")),
-		Enter:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
-		Back:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		Quit:        key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
-		Interrupt:   key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
-		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
-		Run:         key.NewBinding(key.WithKeys("enter", "y"), key.WithHelp("enter/y", "run it")),
-		Rollback:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "roll back")),
-		Copy:        key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy ARN")),
-		Menu:        key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "menu")),
-		Force:       key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "undo anyway")),
-		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
-		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
-		Change:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "change role")),
-		Modify:      key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "modify role")),
-		Uses:        key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "who uses it")),
-		Reload:      key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "reload")),
-		Expand:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "details")),
+		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:    key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup", "page up")),
+		PageDown:  key.NewBinding(key.WithKeys("pgdown", "f", " "), key.WithHelp("pgdn", "page down")),
+		Top:       key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g", "top")),
+		Bottom:    key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "bottom")),
+		Enter:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
+		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		Interrupt: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
+		Run:       key.NewBinding(key.WithKeys("enter", "y"), key.WithHelp("enter/y", "run it")),
+		Rollback:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "roll back")),
+		Copy:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy ARN")),
+		Menu:      key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "menu")),
+		Force:     key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "undo anyway")),
+		Filter:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		Change:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "change role")),
+		Modify:    key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "modify role")),
+		Uses:      key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "who uses it")),
 	}
 }
 

@@ -9,10 +9,7 @@ import (
 // Styles are built once from the background (dark or light) and whether
 // colour is wanted; every screen renders through them.
 type Styles struct {
-	NoColor bool
-
 	Title       lipgloss.Style // a screen's title
-	Crumb       lipgloss.Style // where in a flow the user is
 	HeaderLabel lipgloss.Style
 	HeaderValue lipgloss.Style
 	Rule        lipgloss.Style
@@ -36,8 +33,6 @@ type Styles struct {
 	DocKey     lipgloss.Style // a JSON key in a document
 	Added      lipgloss.Style // a diff's + line
 	Removed    lipgloss.Style // a diff's - line
-	Pane       lipgloss.Style // the find screen's details pane
-	PaneTitle  lipgloss.Style
 	ColumnHead lipgloss.Style
 
 	Help help.Styles
@@ -48,11 +43,10 @@ type Styles struct {
 // reads: emphasis by bold, reverse and marks (✓ ✗ ⚠), never by colour
 // alone.
 func NewStyles(isDark, noColor bool) Styles {
-	s := Styles{NoColor: noColor}
+	var s Styles
 	plain := lipgloss.NewStyle()
 	s.Bold = plain.Bold(true)
 	s.Title = plain.Bold(true)
-	s.Crumb = plain
 	s.HeaderLabel = plain
 	s.HeaderValue = plain.Bold(true)
 	s.Rule = plain
@@ -63,8 +57,6 @@ func NewStyles(isDark, noColor bool) Styles {
 	s.Command = plain
 	s.DocKey = plain
 	s.Added, s.Removed = plain, plain
-	s.Pane = plain.Border(lipgloss.NormalBorder(), true, false, false, false)
-	s.PaneTitle = plain.Bold(true)
 	s.ColumnHead = plain.Underline(true)
 	s.BadgeSandbox = plain.Reverse(true).Padding(0, 1)
 	s.BadgeDryRun = plain.Reverse(true).Padding(0, 1)
@@ -91,7 +83,6 @@ func NewStyles(isDark, noColor bool) Styles {
 		black  = lipgloss.Color("#000000")
 	)
 	s.Title = s.Title.Foreground(accent)
-	s.Crumb = s.Crumb.Foreground(muted)
 	s.HeaderLabel = s.HeaderLabel.Foreground(muted)
 	s.Rule = s.Rule.Foreground(muted)
 	s.Muted = s.Muted.Foreground(muted)
@@ -106,8 +97,6 @@ func NewStyles(isDark, noColor bool) Styles {
 	s.DocKey = s.DocKey.Foreground(accent)
 	s.Added = s.Added.Foreground(green)
 	s.Removed = s.Removed.Foreground(red)
-	s.Pane = s.Pane.BorderForeground(muted)
-	s.PaneTitle = s.PaneTitle.Foreground(accent)
 	s.ColumnHead = s.ColumnHead.Foreground(muted)
 	s.BadgeSandbox = plain.Padding(0, 1).Bold(true).Foreground(black).Background(lipgloss.Color("#86EFAC"))
 	s.BadgeDryRun = plain.Padding(0, 1).Bold(true).Foreground(black).Background(lipgloss.Color("#FCD34D"))
