@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // State is the part of an account an Op touches, read just before it runs
@@ -129,6 +130,17 @@ func tagsFromState(s string) []Tag {
 	return t
 }
 
+// tagsByKey indexes a role's tags, as recorded in a State, by lower-case
+// key: IAM compares a role's tag keys case-insensitively, so TagRole
+// "team=x" overwrites "Team" and UntagRole "team" removes it.
+func tagsByKey(s string) map[string]Tag {
+	m := map[string]Tag{}
+	for _, t := range tagsFromState(s) {
+		m[strings.ToLower(t.Key)] = t
+	}
+	return m
+}
+
 // Inverse returns the Ops that undo op, given the state it replaced, in the
 // order they must run; or, when it cannot be undone, the reason. An empty
 // list with no reason means op changes nothing (e.g. attaching a policy that
@@ -173,19 +185,16 @@ func Inverse(op Op, before State) (undo []Op, reason string) {
 		}
 		return []Op{PutRolePolicyOp(a(ArgRoleName), a(ArgPolicyName), before[StDocument])}, ""
 	case APITagRole:
-		prev := map[string]string{}
-		for _, t := range tagsFromState(before[StTags]) {
-			prev[t.Key] = t.Value
-		}
+		prev := tagsByKey(before[StTags])
 		var restore []Tag
 		var remove []string
 		for _, t := range op.Tags {
-			if v, ok := prev[t.Key]; ok {
-				if v != t.Value {
-					restore = append(restore, Tag{Key: t.Key, Value: v})
-				}
-			} else {
+			p, ok := prev[strings.ToLower(t.Key)]
+			switch {
+			case !ok:
 				remove = append(remove, t.Key)
+			case p != t:
+				restore = append(restore, p)
 			}
 		}
 		if len(restore) > 0 {
@@ -196,14 +205,11 @@ func Inverse(op Op, before State) (undo []Op, reason string) {
 		}
 		return undo, ""
 	case APIUntagRole:
-		prev := map[string]string{}
-		for _, t := range tagsFromState(before[StTags]) {
-			prev[t.Key] = t.Value
-		}
+		prev := tagsByKey(before[StTags])
 		var restore []Tag
 		for _, k := range op.Keys {
-			if v, ok := prev[k]; ok {
-				restore = append(restore, Tag{Key: k, Value: v})
+			if p, ok := prev[strings.ToLower(k)]; ok {
+				restore = append(restore, p)
 			}
 		}
 		if len(restore) > 0 {
