@@ -104,9 +104,9 @@ func (a *accessible) run() error {
 		var err error
 		switch choice {
 		case 0:
-			err = a.flow(createRoleFlow(c, createRolePrefill{}))
+			err = a.flow(newCreateRole(c, createRolePrefill{}))
 		case 1:
-			err = a.flow(addBucketsFlow(c, ""))
+			err = a.flow(newAddBuckets(c, ""))
 		case 2:
 			err = a.find()
 		case 3:

@@ -209,10 +209,6 @@ type addBucketsState struct {
 }
 
 func newAddBuckets(c *ProgramContext, role string) *flow {
-	return addBucketsFlow(c, role)
-}
-
-func addBucketsFlow(c *ProgramContext, role string) *flow {
 	st := &addBucketsState{role: rolePick{choice: role}}
 	// A role given (from a result screen) is not asked for again.
 	given := role != ""

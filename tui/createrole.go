@@ -47,10 +47,6 @@ type createRoleState struct {
 }
 
 func newCreateRole(c *ProgramContext, pre createRolePrefill) *flow {
-	return createRoleFlow(c, pre)
-}
-
-func createRoleFlow(c *ProgramContext, pre createRolePrefill) *flow {
 	st := &createRoleState{name: pre.Name, path: "/", scope: scopeFull, buckets: pre.Buckets}
 	f := newFlow(c, "Create role")
 	f.loads = []load{st.accountBuckets.load(c)}
