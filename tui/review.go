@@ -217,26 +217,23 @@ func (r *review) lines() []string {
 	w := max(c.Width-1, 20)
 	var out []string
 	add := func(line string) { out = append(out, line) }
-	addWrapped := func(text, first, rest string, style func(...string) string) {
-		for i, l := range strings.Split(wrapWords(text, w-max(len(first), len(rest))), "\n") {
-			p := rest
-			if i == 0 {
-				p = first
+	// addWith wraps text with wrap to what the prefixes leave, the first
+	// line after first, the others after rest.
+	addWith := func(wrap func(string, int) string) func(text, first, rest string, style func(...string) string) {
+		return func(text, first, rest string, style func(...string) string) {
+			for i, l := range strings.Split(wrap(text, w-max(len(first), len(rest))), "\n") {
+				p := rest
+				if i == 0 {
+					p = first
+				}
+				add(p + style(l))
 			}
-			add(p + style(l))
 		}
 	}
+	addWrapped := addWith(wrapWords)
 	// Commands are cut at the width, not at hyphens: they read as one
 	// line that continues.
-	addCmd := func(text, first, rest string, style func(...string) string) {
-		for i, l := range strings.Split(wrapHard(text, w-max(len(first), len(rest))), "\n") {
-			p := rest
-			if i == 0 {
-				p = first
-			}
-			add(p + style(l))
-		}
-	}
+	addCmd := addWith(wrapHard)
 	plain := func(s ...string) string { return strings.Join(s, "") }
 
 	n := len(r.plan.Steps)
