@@ -45,7 +45,7 @@ func View(plan Plan, e *Entry, dryRun bool, opts CLIOptions) PlanView {
 			if ps.Documents == nil {
 				ps.Documents = map[string]json.RawMessage{}
 			}
-			ps.Documents[k] = rawDoc(op.Documents[k])
+			ps.Documents[k] = RawDoc(op.Documents[k])
 		}
 		if e != nil && i < len(e.Steps) {
 			s := e.Steps[i]
@@ -77,7 +77,9 @@ func undoText(s StepRecord, opts CLIOptions) string {
 	return strings.Join(lines, "\n")
 }
 
-func rawDoc(doc string) json.RawMessage {
+// RawDoc is a document as JSON for scripts' output, compact; a document
+// that is not JSON (which IAM would not hold) is given as a JSON string.
+func RawDoc(doc string) json.RawMessage {
 	var buf bytes.Buffer
 	if json.Compact(&buf, []byte(doc)) == nil {
 		return buf.Bytes()

@@ -1,7 +1,6 @@
 package modify
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -58,17 +57,6 @@ type Details struct {
 	Warnings         []string                `json:"warnings"`
 }
 
-// rawDoc is a document as JSON for the output, compact; a document that is
-// not JSON (which IAM would not hold) is given as a string.
-func rawDoc(doc string) json.RawMessage {
-	var buf bytes.Buffer
-	if json.Compact(&buf, []byte(doc)) == nil {
-		return buf.Bytes()
-	}
-	b, _ := json.Marshal(doc)
-	return b
-}
-
 // Show reads a role, its policies and who runs as it.
 func Show(ctx context.Context, acct flows.Account, roleArg string, opts Options) (*Details, error) {
 	role, err := flows.ResolveRole(ctx, acct, roleArg)
@@ -90,7 +78,7 @@ func Show(ctx context.Context, acct flows.Account, roleArg string, opts Options)
 	d := &Details{
 		Role: RoleInfo{Name: role.Name, Path: role.Path, ARN: role.ARN, RoleID: role.RoleID, Description: role.Description,
 			CreateDate: role.CreateDate, Tags: role.Tags},
-		TrustPolicy:      rawDoc(role.TrustPolicy),
+		TrustPolicy:      awsops.RawDoc(role.TrustPolicy),
 		AttachedPolicies: attached,
 		InlinePolicies:   []InlinePolicy{},
 		Usage: Usage{AttachedPolicies: len(attached), AttachedPoliciesQuota: quotas.AttachedPoliciesPerRole,
@@ -106,7 +94,7 @@ func Show(ctx context.Context, acct flows.Account, roleArg string, opts Options)
 	}
 	d.TrustsSageMaker = find.TrustsSageMaker(role.TrustPolicy)
 	for _, n := range slices.Sorted(maps.Keys(inline)) {
-		d.InlinePolicies = append(d.InlinePolicies, InlinePolicy{Name: n, Size: rules.PolicySize(inline[n]), Document: rawDoc(inline[n])})
+		d.InlinePolicies = append(d.InlinePolicies, InlinePolicy{Name: n, Size: rules.PolicySize(inline[n]), Document: awsops.RawDoc(inline[n])})
 	}
 	d.Warnings = append(d.Warnings, roleWarnings(role, false)...)
 	uses, warnings := blastRadius(ctx, opts, role)
