@@ -62,8 +62,7 @@ func (s *scopeFlags) register(f *pflag.FlagSet, withBuckets bool) {
 func (s *scopeFlags) grants() []policy.BucketGrant {
 	out := make([]policy.BucketGrant, len(s.buckets))
 	for i, b := range s.buckets {
-		name, prefix, _ := strings.Cut(b, "/")
-		out[i] = policy.BucketGrant{Bucket: name, Prefix: prefix}
+		out[i] = policy.ParseGrant(b)
 	}
 	return out
 }

@@ -352,8 +352,7 @@ func checkGrants(s string) error {
 func parseGrants(s string) ([]policy.BucketGrant, error) {
 	var out []policy.BucketGrant
 	for _, v := range splitList(s) {
-		name, prefix, _ := strings.Cut(v, "/")
-		g := policy.BucketGrant{Bucket: name, Prefix: prefix}
+		g := policy.ParseGrant(v)
 		if err := g.Validate(); err != nil {
 			return nil, err
 		}

@@ -91,11 +91,6 @@ func policyARN(flag, v, partition string) (string, error) {
 	return v, nil
 }
 
-func bucketGrant(v string) policy.BucketGrant {
-	name, prefix, _ := strings.Cut(v, "/")
-	return policy.BucketGrant{Bucket: name, Prefix: prefix}
-}
-
 // checkPermissionsPolicy refuses what rules.PolicyDocument lets through
 // but IAM refuses in a role's inline policy: a Principal, which belongs in
 // a trust policy (the usual mistake: the wrong file).
@@ -174,7 +169,7 @@ func (in Input) Validate() error {
 		names[strings.ToLower(n)] = "delete-inline"
 	}
 	for _, b := range in.AddBuckets {
-		if err := bucketGrant(b).Validate(); err != nil {
+		if err := policy.ParseGrant(b).Validate(); err != nil {
 			return err
 		}
 	}
@@ -458,7 +453,7 @@ func planBuckets(ctx context.Context, acct flows.Account, in Input, role awsops.
 	grants := make([]policy.BucketGrant, len(in.AddBuckets))
 	var missing []string
 	for i, b := range in.AddBuckets {
-		grants[i] = bucketGrant(b)
+		grants[i] = policy.ParseGrant(b)
 		_, err := acct.BucketRegion(ctx, grants[i].Bucket)
 		switch {
 		case awsops.IsNotFound(err):

@@ -14,6 +14,12 @@ type BucketGrant struct {
 	Prefix string // optional; "data/train" grants arn:aws:s3:::BUCKET/data/train/*
 }
 
+// ParseGrant reads BUCKET or BUCKET/PREFIX, as --bucket takes it.
+func ParseGrant(s string) BucketGrant {
+	bucket, prefix, _ := strings.Cut(s, "/")
+	return BucketGrant{Bucket: bucket, Prefix: prefix}
+}
+
 // Validate checks the bucket name and the prefix (slashes around the
 // prefix are ignored: "/data/" is "data").
 func (g BucketGrant) Validate() error {
