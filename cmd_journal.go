@@ -172,13 +172,8 @@ func (a *app) latestUndoable(j *awsops.Journal, account string) (*awsops.Entry, 
 		return nil, err
 	}
 	for _, e := range entries {
-		if e.UndoOf != "" || e.UndoneBy != "" || e.Backend != a.backendName || (account != "" && e.Account != account) {
-			continue
-		}
-		for _, s := range e.Steps {
-			if s.Status == awsops.StepDone || s.Status == awsops.StepSending {
-				return e, nil
-			}
+		if e.UndoOf == "" && e.Backend == a.backendName && (account == "" || e.Account == account) && e.Undoable() {
+			return e, nil
 		}
 	}
 	return nil, usagef("nothing to undo: the journal has no change on this account that is not undone yet (see sagerole journal)")

@@ -340,3 +340,22 @@ func TestJournalListNewestFirstAndAtomic(t *testing.T) {
 		t.Errorf("journal file is not JSON: %v", err)
 	}
 }
+
+func TestEntryUndoable(t *testing.T) {
+	step := func(s awsops.StepStatus) awsops.StepRecord { return awsops.StepRecord{Status: s} }
+	tests := []struct {
+		name string
+		e    awsops.Entry
+		want bool
+	}{
+		{"a done step", awsops.Entry{Steps: []awsops.StepRecord{step(awsops.StepDone), step(awsops.StepFailed)}}, true},
+		{"interrupted while sending: may have changed something", awsops.Entry{Steps: []awsops.StepRecord{step(awsops.StepSending)}}, true},
+		{"failed at the first step", awsops.Entry{Steps: []awsops.StepRecord{step(awsops.StepFailed), step(awsops.StepNotRun)}}, false},
+		{"already undone", awsops.Entry{UndoneBy: "x", Steps: []awsops.StepRecord{step(awsops.StepDone)}}, false},
+	}
+	for _, tt := range tests {
+		if got := tt.e.Undoable(); got != tt.want {
+			t.Errorf("%s: Undoable() = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

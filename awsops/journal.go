@@ -85,6 +85,20 @@ func (e *Entry) Status() string {
 	return status
 }
 
+// Undoable reports whether the run may have changed something (a step was
+// done, or was being sent when the run stopped) and is not undone yet.
+func (e *Entry) Undoable() bool {
+	if e.UndoneBy != "" {
+		return false
+	}
+	for _, s := range e.Steps {
+		if s.Status == StepDone || s.Status == StepSending {
+			return true
+		}
+	}
+	return false
+}
+
 // Journal stores entries as one JSON file each under Dir.
 type Journal struct {
 	Dir string

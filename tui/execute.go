@@ -288,15 +288,7 @@ func (h runHooks) retryLine(ev awsops.Event) string {
 
 // canRollback: something was done, it was journaled, and it is not undone.
 func (e *execute) canRollback() bool {
-	if e.entry == nil || e.entry.ID == "" || e.entry.UndoneBy != "" || e.rollbackOf != nil {
-		return false
-	}
-	for _, s := range e.entry.Steps {
-		if s.Status == awsops.StepDone {
-			return true
-		}
-	}
-	return false
+	return e.entry != nil && e.entry.ID != "" && e.rollbackOf == nil && e.entry.Undoable()
 }
 
 func (e *execute) Help() keyHelp {
