@@ -17,6 +17,9 @@ type IAMReader interface {
 	// ListRolePolicies lists the names of a role's inline policies.
 	ListRolePolicies(ctx context.Context, role string) ([]string, error)
 	GetRolePolicy(ctx context.Context, role, policyName string) (string, error)
+	// ListInstanceProfilesForRole lists the names of the instance profiles
+	// that hold the role: iam:DeleteRole refuses a role that is in one.
+	ListInstanceProfilesForRole(ctx context.Context, role string) ([]string, error)
 	// GetPolicyDocument returns the default version document of a managed policy.
 	GetPolicyDocument(ctx context.Context, policyARN string) (string, error)
 	// Quotas returns the account's IAM limits for roles.

@@ -118,6 +118,23 @@ func (b *Backend) ListRolePolicies(ctx context.Context, role string) ([]string, 
 	return names, nil
 }
 
+// ListInstanceProfilesForRole is iam:ListInstanceProfilesForRole over
+// every page: the names of the instance profiles that hold the role.
+func (b *Backend) ListInstanceProfilesForRole(ctx context.Context, role string) ([]string, error) {
+	var names []string
+	p := iam.NewListInstanceProfilesForRolePaginator(b.iam, &iam.ListInstanceProfilesForRoleInput{RoleName: aws.String(role)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, wrap("iam:ListInstanceProfilesForRole", err)
+		}
+		for _, ip := range page.InstanceProfiles {
+			names = append(names, aws.ToString(ip.InstanceProfileName))
+		}
+	}
+	return names, nil
+}
+
 // GetRolePolicy is iam:GetRolePolicy; the document comes back decoded.
 func (b *Backend) GetRolePolicy(ctx context.Context, role, policyName string) (string, error) {
 	out, err := b.iam.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(role), PolicyName: aws.String(policyName)})
