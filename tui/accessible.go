@@ -15,6 +15,8 @@ import (
 	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/awsops/rules"
 	"github.com/sagerole/sagerole/flows/find"
+	"github.com/sagerole/sagerole/flows/modify"
+	"github.com/sagerole/sagerole/flows/undo"
 )
 
 // errInputEnded: stdin ended in the middle of a flow. Nothing was sent.
@@ -234,11 +236,11 @@ func (a *accessible) review(rv *review) error {
 		a.say("Nothing was changed.")
 		return nil
 	}
-	return a.execute(plan, rv.hooks, nil)
+	return a.execute(plan, rv.hooks, rv.undoes)
 }
 
-// execute runs a plan (or rolls back an entry) and says each step as it
-// goes, then what exists, or what ran and what did not.
+// execute runs a plan (rollbackOf: the undo of that entry) and says each
+// step as it goes, then what exists, or what ran and what did not.
 func (a *accessible) execute(plan awsops.Plan, hooks runHooks, rollbackOf *awsops.Entry) error {
 	c := a.ctx
 	say := func(s string) { a.say("  %s", s) }
@@ -253,20 +255,16 @@ func (a *accessible) execute(plan awsops.Plan, hooks runHooks, rollbackOf *awsop
 			switch {
 			case ev.Status == awsops.StepDone:
 				a.say("✓ %s", label)
-			case ev.Status == awsops.StepFailed:
+			case ev.Status == awsops.StepApplied:
+				a.say("✓ %s (its answer was lost; read back, it took effect)", label)
+			case ev.Status == awsops.StepFailed, ev.Status == awsops.StepNotApplied, ev.Status == awsops.StepUnknown:
 				a.say("✗ %s: %v", label, ev.Err)
 			case ev.Attempt > 1:
 				say(hooks.retryLine(ev))
 			}
 		}}
 	ctx := context.WithoutCancel(c.ctx())
-	var e *awsops.Entry
-	var err error
-	if rollbackOf != nil {
-		e, err = x.Rollback(ctx, rollbackOf)
-	} else {
-		e, err = x.Run(ctx, plan)
-	}
+	e, err := x.Run(ctx, plan)
 	var runErr *awsops.RunError
 	if errors.As(err, &runErr) {
 		a.say("%s", strings.TrimRight(runErr.Summary(), "\n"))
@@ -278,7 +276,8 @@ func (a *accessible) execute(plan awsops.Plan, hooks runHooks, rollbackOf *awsop
 			return ferr
 		}
 		if back && !a.in.ended() {
-			return a.execute(awsops.UndoPlan(e), runHooks{}, e)
+			// The roll back is an undo like any other: reviewed first.
+			return a.undoEntry(e)
 		}
 		return nil
 	}
@@ -374,34 +373,78 @@ func (a *accessible) undo() error {
 	if a.in.ended() {
 		return errInputEnded
 	}
-	e := mine[pick]
+	return a.undoEntry(mine[pick])
+}
+
+// undoEntry works the undo of e out as sagerole undo does (unknown
+// outcomes read back first; drift, blast radius, broadening and narrowing
+// reviewed), asks before overriding a refusal, and reviews the plan.
+func (a *accessible) undoEntry(e *awsops.Entry) error {
+	c := a.ctx
+	b, ctx := c.Opts.Backend, c.ctx()
 	if e.UndoneBy != "" {
 		a.say("Entry %s was already undone by %s; undo that entry to redo it.", e.ID, e.UndoneBy)
 		return nil
 	}
-	drift, err := awsops.DetectDrift(c.ctx(), c.Opts.Backend, e)
+	found, err := undo.Settle(ctx, b, c.Opts.Journal, e)
+	for _, f := range found {
+		a.say("%s", f)
+	}
 	if err != nil {
 		return err
 	}
-	if len(drift) > 0 {
-		a.say("Since entry %s ran, something else changed what it touched:", e.ID)
-		for _, d := range drift {
-			a.say("  step %d %s %s, %s: left %s, now %s", d.Step, d.API, d.Target, d.Field, short(d.Recorded), short(d.Current))
+	if !e.Undoable() {
+		a.say("Entry %s changed nothing: no step of it took effect, so there is nothing to undo.", e.ID)
+		return nil
+	}
+	res, err := undo.Review(ctx, b, e, undo.Options{Uses: modify.AccountUses(b)})
+	if err != nil {
+		return err
+	}
+	if err := res.Check(); err != nil {
+		if err := undo.WriteDrift(a.out, e, res.Undo.Drift); err != nil {
+			return err
+		}
+		a.say("%v", err)
+		if len(res.Undo.Blocked) > 0 {
+			return nil
 		}
 		force := false
-		if err := a.form(huh.NewConfirm().Title("Undo it anyway, overwriting those changes?").Value(&force)); err != nil {
+		if err := a.form(huh.NewConfirm().Title("Undo it anyway?").Value(&force)); err != nil {
 			return err
 		}
 		if !force || a.in.ended() {
 			a.say("Nothing was changed.")
 			return nil
 		}
+		if res, err = undo.Review(ctx, b, e, undo.Options{Uses: modify.AccountUses(b), Force: true}); err != nil {
+			return err
+		}
+		if err := res.Check(); err != nil {
+			a.say("%v", err)
+			return nil
+		}
 	}
-	plan := awsops.UndoPlan(e)
-	if len(plan.Steps) == 0 {
-		a.say("Nothing of entry %s can be undone: %s.", e.ID, strings.Join(append(plan.Warnings, "no step of it changed anything"), "; "))
+	if len(res.Plan.Steps) == 0 {
+		why := strings.Join(append(res.Undo.Skipped, res.Plan.Warnings...), "; ")
+		if len(res.Undo.Skipped) == 0 {
+			a.say("Nothing of entry %s can be undone: %s.", e.ID, why)
+			return nil
+		}
+		a.say("Nothing to send: the account already is as it was before entry %s (%s).", e.ID, why)
+		if c.Opts.Journal != nil {
+			x := &awsops.Executor{Backend: b, Journal: c.Opts.Journal, Account: c.Identity.Account, BackendName: c.Opts.BackendName, Now: c.Opts.RunNow}
+			if _, err := x.Run(context.WithoutCancel(ctx), res.Plan); err != nil {
+				return err
+			}
+			a.say("Entry %s is marked undone.", e.ID)
+		}
 		return nil
 	}
-	rv := newReview(c, "Undo", plan)
+	if err := undo.WriteReview(a.out, res); err != nil {
+		return err
+	}
+	rv := newReview(c, "Undo", res.Plan)
+	rv.undoes = e
 	return a.review(rv)
 }

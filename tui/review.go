@@ -41,6 +41,8 @@ type review struct {
 	blast []string
 	next  []nextAction
 	hooks runHooks
+	// undoes is the entry an undo plan reverts: its run says so.
+	undoes *awsops.Entry
 
 	before    []awsops.State // what each step replaces; nil until read
 	beforeErr error
@@ -189,7 +191,9 @@ func (r *review) Update(msg tea.Msg) (Child, tea.Cmd) {
 		case key.Matches(msg, k.Menu) && r.ctx.DryRun():
 			return r, home
 		case key.Matches(msg, k.Run) && !r.ctx.DryRun() && len(r.plan.Steps) > 0:
-			return r, replace(r.id, newExecute(r.ctx, r.name, r.plan, r.next, r.hooks))
+			ex := newExecute(r.ctx, r.name, r.plan, r.next, r.hooks)
+			ex.rollbackOf = r.undoes
+			return r, replace(r.id, ex)
 		case key.Matches(msg, k.Top):
 			r.vp.GotoTop()
 			return r, nil
