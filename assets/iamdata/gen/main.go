@@ -198,7 +198,9 @@ func service(data, prefix, name string) (iamdata.Service, error) {
 		// keep that order (required ones are not always first).
 		s.Actions = append(s.Actions, out)
 	}
-	slices.SortFunc(s.Actions, func(a, b iamdata.Action) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+	slices.SortFunc(s.Actions, func(a, b iamdata.Action) int {
+		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+	})
 
 	var rts map[string]rawResourceType
 	if err := optionalJSON(filepath.Join(data, "resourceTypes", prefix+".json"), &rts); err != nil {
@@ -216,7 +218,9 @@ func service(data, prefix, name string) (iamdata.Service, error) {
 	for _, k := range keys {
 		s.ConditionKeys = append(s.ConditionKeys, iamdata.ConditionKey{Key: k.Key, Type: k.Type, Deprecated: deprecation(k.Description)})
 	}
-	slices.SortFunc(s.ConditionKeys, func(a, b iamdata.ConditionKey) int { return strings.Compare(strings.ToLower(a.Key), strings.ToLower(b.Key)) })
+	slices.SortFunc(s.ConditionKeys, func(a, b iamdata.ConditionKey) int {
+		return strings.Compare(strings.ToLower(a.Key), strings.ToLower(b.Key))
+	})
 	return s, nil
 }
 
@@ -303,7 +307,9 @@ process.stdout.write(JSON.stringify(m.getAllGlobalConditionKeys().map(n => m.get
 		}
 		out = append(out, iamdata.GlobalKey{Key: key, Type: k.Type, Category: k.Category, PerAction: perAction[strings.ToLower(key)]})
 	}
-	slices.SortFunc(out, func(a, b iamdata.GlobalKey) int { return strings.Compare(strings.ToLower(a.Key), strings.ToLower(b.Key)) })
+	slices.SortFunc(out, func(a, b iamdata.GlobalKey) int {
+		return strings.Compare(strings.ToLower(a.Key), strings.ToLower(b.Key))
+	})
 	return out, nil
 }
 
