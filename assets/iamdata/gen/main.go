@@ -313,18 +313,9 @@ process.stdout.write(JSON.stringify(m.getAllGlobalConditionKeys().map(n => m.get
 	return out, nil
 }
 
-// encode writes the file as indented JSON: gzip takes the indentation
-// away again, and a gunzipped copy can be read and diffed.
-func encode(f iamdata.File) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", " ")
-	if err := enc.Encode(f); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
+// encode is iamdata.Marshal: JSON Lines, one service a line, so a
+// gunzipped copy can be read and diffed.
+func encode(f iamdata.File) ([]byte, error) { return iamdata.Marshal(f) }
 
 // compare fails when the committed file's data is not data. It compares
 // the JSON, not the gzip bytes, which another Go release may write
@@ -346,7 +337,6 @@ func compare(path string, data []byte) error {
 		fmt.Printf("%s matches %s@%s\n", path, iamdata.PackageName, version)
 		return nil
 	}
-	var old iamdata.File
-	_ = json.Unmarshal(have, &old) // for the message only
+	old, _, _ := iamdata.Split(have) // for the message only
 	return fmt.Errorf("%s differs from %s@%s (the file says %s): run go generate ./assets and commit the result", path, iamdata.PackageName, version, old.Version)
 }

@@ -14,7 +14,7 @@ var services = []string{
 	"sagemaker-geospatial", "s3-object-lambda", "application-autoscaling",
 	"aws-marketplace", "cloudformation", "lambda", "secretsmanager", "sns",
 	"tag", "redshift", "robomaker", "servicecatalog", "cognito-idp",
-	"groundtruthlabeling", "fsx", "sqs",
+	"groundtruthlabeling", "fsx", "sqs", "s3express",
 	// Role Manager's ML activities and the SageMaker features they reach.
 	"emr-serverless", "emr-containers", "elasticmapreduce", "events",
 	"scheduler", "codebuild", "codepipeline", "states", "sso", "identitystore",
