@@ -247,7 +247,11 @@ func (r *Reference) Expand(pattern string) []Action {
 		if !globMatch(svcPat, prefix) {
 			continue
 		}
-		for _, a := range r.service(prefix).actions {
+		s := r.service(prefix)
+		if out == nil && namePat == "*" {
+			out = make([]Action, 0, len(s.actions))
+		}
+		for _, a := range s.actions {
 			if namePat == "*" || globMatch(namePat, strings.ToLower(a.Name)) {
 				out = append(out, *a)
 			}
