@@ -194,7 +194,8 @@ func (c *checker) action(w at, el, p string) resolved {
 			} else {
 				hint = "; check its spelling in the Service Authorization Reference."
 			}
-			c.add(w, Error, "unknown-action", el, p, "%s is not an action of %s%s", p, svc, strings.TrimSuffix(hint, "."))
+			info, _ := c.ref.Service(svc)
+			c.add(w, Error, "unknown-action", el, p, "%s is not an action of %s%s", p, info.Name, hint)
 		}
 		return r
 	}

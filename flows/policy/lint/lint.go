@@ -18,6 +18,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"slices"
 	"strconv"
@@ -199,6 +200,8 @@ func syntaxError(text string, err error) *SyntaxError {
 		e.Line, e.Column = lineCol(text, int(se.Offset)-1)
 	case errors.As(err, &te):
 		e.Line, e.Column = lineCol(text, int(te.Offset)-1)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		e.Line, e.Column = lineCol(text, len(text))
 	default:
 		if m := statementErrRE.FindStringSubmatch(err.Error()); m != nil {
 			n, _ := strconv.Atoi(m[1])
