@@ -17,7 +17,7 @@ func largestScope() policy.Scope {
 		InstanceTypes:  []string{"ml.m5.xlarge", "ml.c5.*", "ml.g5.2xlarge"},
 		SourceIPs:      []string{"203.0.113.0/24", "198.51.100.0/24"},
 		ResourceTagKey: "team", ResourceTagValue: "research",
-		Partition:      "aws", Account: "111122223333", Region: "us-east-1"}
+		Partition: "aws", Account: "111122223333", Region: "us-east-1"}
 	for _, a := range policy.Activities() {
 		s.Activities = append(s.Activities, a.Name)
 	}
