@@ -216,7 +216,7 @@ func service(data, prefix, name string) (iamdata.Service, error) {
 		return s, err
 	}
 	for _, k := range keys {
-		s.ConditionKeys = append(s.ConditionKeys, iamdata.ConditionKey{Key: k.Key, Type: k.Type, Deprecated: deprecation(k.Description)})
+		s.ConditionKeys = append(s.ConditionKeys, iamdata.ConditionKey{Key: normalKey(k.Key), Type: k.Type, Deprecated: deprecation(k.Description)})
 	}
 	slices.SortFunc(s.ConditionKeys, func(a, b iamdata.ConditionKey) int {
 		return strings.Compare(strings.ToLower(a.Key), strings.ToLower(b.Key))
@@ -233,13 +233,28 @@ func optionalJSON(path string, v any) error {
 	return readJSON(path, v)
 }
 
+// sorted returns the condition keys l, each in the one form (see
+// normalKey), sorted and each once.
 func sorted(l []string) []string {
 	if len(l) == 0 {
 		return nil
 	}
-	l = slices.Clone(l)
-	slices.Sort(l)
-	return slices.Compact(l)
+	out := make([]string, len(l))
+	for i, k := range l {
+		out[i] = normalKey(k)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// normalKey writes a key's variable part as the reference mostly does:
+// a few services (Secrets Manager, Systems Manager) and the global keys
+// write secretsmanager:ResourceTag/tag-key for secretsmanager:ResourceTag/${TagKey}.
+func normalKey(k string) string {
+	if base, ok := strings.CutSuffix(k, "/tag-key"); ok {
+		return base + "/${TagKey}"
+	}
+	return k
 }
 
 // deprecatedRE finds where a description says that the thing itself is
@@ -299,12 +314,7 @@ process.stdout.write(JSON.stringify(m.getAllGlobalConditionKeys().map(n => m.get
 	}
 	var out []iamdata.GlobalKey
 	for _, k := range raw {
-		key := k.Key
-		// The package writes aws:PrincipalTag/tag-key; the services write
-		// aws:RequestTag/${TagKey}. Keep one form.
-		if i := strings.IndexByte(key, '/'); i >= 0 {
-			key = key[:i+1] + "${TagKey}"
-		}
+		key := normalKey(k.Key) // the package writes aws:PrincipalTag/tag-key
 		out = append(out, iamdata.GlobalKey{Key: key, Type: k.Type, Category: k.Category, PerAction: perAction[strings.ToLower(key)]})
 	}
 	slices.SortFunc(out, func(a, b iamdata.GlobalKey) int {

@@ -190,6 +190,8 @@ func TestConditionKey(t *testing.T) {
 		{"sagemaker:NetworkIsolation", true, "sagemaker:NetworkIsolation", Bool, false, false, false},
 		{"iam:PassedToService", true, "iam:PassedToService", String, false, false, false},
 		{"s3:prefix", true, "s3:prefix", String, false, false, false},
+		// The package writes it secretsmanager:ResourceTag/tag-key; the generator keeps one form.
+		{"secretsmanager:ResourceTag/SageMaker", true, "secretsmanager:ResourceTag/${TagKey}", String, false, false, false},
 		{"aws:ResourceTag/", false, "", "", false, false, false},
 		{"aws:NoSuchKey", false, "", "", false, false, false},
 		{"s3:nope", false, "", "", false, false, false},

@@ -144,6 +144,10 @@ func (c *checker) actions(w at, s policy.Statement) []resolved {
 	ended := map[string]bool{}
 	for _, p := range list {
 		r := c.action(w, el, p)
+		if svc, _, _ := strings.Cut(p, ":"); strings.ContainsAny(svc, "*?") {
+			out = append(out, r)
+			continue // "*" or "*:Get*" is not about RoboMaker
+		}
 		for _, a := range r.actions {
 			svc := a.ServiceInfo()
 			if svc.Ended != "" && !ended[svc.Prefix] {
@@ -237,6 +241,22 @@ func distance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// named returns the actions called name that patterns of service svc
+// (not "*" or "*:…") stand for: what the statement names on purpose.
+func named(acts []resolved, svc, name string) bool {
+	for _, r := range acts {
+		if p, _, _ := strings.Cut(r.pattern, ":"); !strings.EqualFold(p, svc) {
+			continue
+		}
+		for _, a := range r.actions {
+			if strings.EqualFold(a.Name, name) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // union is every distinct action the patterns stand for.

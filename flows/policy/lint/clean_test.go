@@ -45,6 +45,10 @@ var cleanCorpus = []struct{ name, text string }{
 	{"tag-based access on the actions that carry the tag", doc(
 		`{"Effect":"Deny","Action":["sagemaker:DescribeTrainingJob","sagemaker:StopTrainingJob"],"Resource":"*","Condition":{"StringNotEquals":{"aws:ResourceTag/team":"research"}}}`,
 		`{"Effect":"Allow","Action":"sagemaker:AddTags","Resource":"*","Condition":{"StringLike":{"sagemaker:TaggingAction":"Create*"},"ForAllValues:StringEquals":{"aws:TagKeys":["team","project"]}}}`)},
+	{"AdministratorAccess: * on * names no ended service and no PassRole on purpose", doc(
+		`{"Effect":"Allow","Action":"*","Resource":"*"}`)},
+	{"a service's own tag key, written tag-key by the reference", doc(
+		`{"Effect":"Allow","Action":["secretsmanager:DescribeSecret","secretsmanager:GetSecretValue"],"Resource":"*","Condition":{"StringEquals":{"secretsmanager:ResourceTag/SageMaker":"true"}}}`)},
 	{"NotAction, checked for existence only", doc(
 		`{"Effect":"Deny","NotAction":["iam:*","sts:GetCallerIdentity"],"Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"us-east-1"}}}`)},
 }

@@ -131,6 +131,7 @@ func (c *checker) conditions(w at, s policy.Statement, all []iamref.Action) {
 		name   string // as the policy writes it, for the message
 		absent bool   // every operator on the key holds without it
 		known  bool   // every operator is one IAM knows
+		ifEx   bool   // every operator on the key is …IfExists
 	}
 	var uses []*use
 	byKey := map[string]*use{}
@@ -154,11 +155,12 @@ func (c *checker) conditions(w at, s policy.Statement, all []iamref.Action) {
 			id := strings.ToLower(name)
 			u, seen := byKey[id]
 			if !seen {
-				u = &use{name: name, absent: true, known: true}
+				u = &use{name: name, absent: true, known: true, ifEx: true}
 				byKey[id] = u
 				uses = append(uses, u)
 			}
 			u.known = u.known && problem == ""
+			u.ifEx = u.ifEx && o.ifExists
 			u.absent = u.absent && problem == "" && o.holdsWhenAbsent(keys[name])
 		}
 	}
@@ -166,7 +168,7 @@ func (c *checker) conditions(w at, s policy.Statement, all []iamref.Action) {
 		return
 	}
 	for _, u := range uses {
-		c.support(w, s.Effect, u.name, u.known && u.absent, all)
+		c.support(w, s.Effect, u.name, u.known && u.absent, u.known && u.ifEx, all)
 	}
 }
 
@@ -200,7 +202,7 @@ func (c *checker) key(w at, name string) (iamref.Key, bool) {
 // support checks that the key is in the request of every action of the
 // statement: where it is not, the condition meets a missing key, and holds
 // says what the key's operators make of that.
-func (c *checker) support(w at, effect, name string, holds bool, all []iamref.Action) {
+func (c *checker) support(w at, effect, name string, holds, ifExists bool, all []iamref.Action) {
 	var missing []iamref.Action
 	for _, a := range all {
 		if !a.Supports(name) {
@@ -220,6 +222,11 @@ func (c *checker) support(w at, effect, name string, holds bool, all []iamref.Ac
 			outcome = "denies them whatever the request holds"
 		}
 		c.add(w, Error, "unsupported-key", "Condition", name, "Condition key %s is not in the requests of %s, so this Deny %s; keep only actions that carry the key in this statement, or use a key they all carry.", name, which, outcome)
+		return
+	}
+	if ifExists {
+		// …IfExists says it: a request without the key is let through.
+		c.add(w, Suggestion, "unsupported-key", "Condition", name, "Condition key %s is not in the requests of %s, so IfExists lets them through unchecked; if that is not meant, move them to a statement of their own.", name, which)
 		return
 	}
 	outcome := "never allows them"

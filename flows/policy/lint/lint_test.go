@@ -108,6 +108,17 @@ var badCorpus = []struct {
 		doc(`{"Effect":"Allow","Action":"s3:GetObject"}`,
 			`{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`),
 		[]want{{"missing-resource", Error, 1, ""}, {"principal-in-identity", Error, 2, ""}}},
+	{"CreateGrant without GrantIsForAWSResource", Auto,
+		doc(`{"Effect":"Allow","Action":["kms:CreateGrant","kms:DescribeKey"],"Resource":"arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"}`),
+		[]want{{"grant-unconditioned", Suggestion, 1, ""}}},
+	{"an IfExists Allow on a key most of its actions lack, as AmazonSageMakerFullAccess writes it", Auto,
+		doc(`{"Effect":"Allow","Action":"sagemaker:*","Resource":"arn:aws:sagemaker:*:*:flow-definition/*","Condition":{"StringEqualsIfExists":{"sagemaker:WorkteamType":["private-crowd","vendor-crowd"]}}}`),
+		[]want{{"unsupported-key", Suggestion, 1, "sagemaker:WorkteamType"}}},
+	{"ARNs are case-sensitive: stateMachine, not statemachine", Auto,
+		doc(`{"Effect":"Allow","Action":["states:StartExecution","states:DescribeExecution"],"Resource":["arn:aws:states:*:*:statemachine:*sagemaker*","arn:aws:states:*:*:execution:*sagemaker*:*"]}`),
+		// (the first ARN can still be an execution of a state machine named
+		// "statemachine", so DescribeExecution uses it)
+		[]want{{"resource-mismatch", Error, 1, "states:StartExecution"}}},
 	{"PassRole on *", Auto,
 		doc(`{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":"sagemaker.amazonaws.com"}}}`),
 		[]want{{"pass-role-wildcard", Warning, 1, ""}}},

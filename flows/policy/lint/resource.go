@@ -46,13 +46,11 @@ func (c *checker) resources(w at, s policy.Statement, acts []resolved, all []iam
 		}
 		arns = append(arns, r)
 	}
-	if s.Effect == "Allow" && star {
-		for _, a := range all {
-			if strings.EqualFold(a.FullName(), "iam:PassRole") {
-				c.add(w, Warning, "pass-role-wildcard", "Resource", "*", "iam:PassRole on \"*\" lets this role pass any role, an administrator's too, to a service it can start; name the role ARNs it may pass and add an iam:PassedToService condition.")
-				break
-			}
-		}
+	if s.Effect == "Allow" && star && named(acts, "iam", "PassRole") {
+		c.add(w, Warning, "pass-role-wildcard", "Resource", "*", "iam:PassRole on \"*\" lets this role pass any role, an administrator's too, to a service it can start; name the role ARNs it may pass and add an iam:PassedToService condition.")
+	}
+	if s.Effect == "Allow" && named(acts, "kms", "CreateGrant") && !hasKey(s.Condition, "kms:GrantIsForAWSResource") {
+		c.add(w, Suggestion, "grant-unconditioned", "Action", "kms:CreateGrant", "kms:CreateGrant without a kms:GrantIsForAWSResource condition lets the role grant use of the keys to any principal; add \"Bool\": {\"kms:GrantIsForAWSResource\": \"true\"} if the grants are for AWS services such as SageMaker.")
 	}
 	if star || invalid && len(arns) == 0 {
 		return // every action acts on "*" (the ARNs beside it add nothing), or there is nothing to compare
@@ -99,6 +97,18 @@ func (c *checker) actionResources(w at, effect string, a iamref.Action, arns []s
 		}
 	}
 	c.add(w, Error, "resource-mismatch", "Action", name, "%s acts on %s, and no Resource of this statement is one, so the statement %s it nothing; add such an ARN or move the action to a statement that has one.", name, describeTypes(a), verb(effect))
+}
+
+// hasKey reports whether some operator of the condition tests key.
+func hasKey(c policy.Condition, key string) bool {
+	for _, keys := range c {
+		for k := range keys {
+			if strings.EqualFold(k, key) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // anyActs reports whether some action acts on some of the ARNs.
