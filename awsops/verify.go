@@ -218,14 +218,13 @@ func statesEqual(a, b State) bool {
 	return true
 }
 
-func unionOf(a, b State) map[string]bool {
-	out := map[string]bool{}
-	for k := range a {
-		out[k] = true
+// unionOf is a and b together; where both have a key, b's value.
+func unionOf(a, b State) State {
+	out := maps.Clone(a)
+	if out == nil {
+		out = State{}
 	}
-	for k := range b {
-		out[k] = true
-	}
+	maps.Copy(out, b)
 	return out
 }
 

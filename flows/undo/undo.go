@@ -296,23 +296,14 @@ func diffs(name string, before, after roleDocs, prefix bool) []modify.Diff {
 	}
 	add("trust-policy", modify.DiffDocuments(label("trust-policy"), before.trust, after.trust))
 	add("attached-policies", modify.DiffLists(label("attached-policies"), slices.Sorted(maps.Keys(before.attached)), slices.Sorted(maps.Keys(after.attached))))
-	for _, n := range slices.Sorted(maps.Keys(unionKeys(before.inline, after.inline))) {
+	both := maps.Clone(before.inline)
+	maps.Copy(both, after.inline)
+	for _, n := range slices.Sorted(maps.Keys(both)) {
 		if modify.Pretty(before.inline[n]) != modify.Pretty(after.inline[n]) {
 			add("inline/"+n, modify.DiffDocuments(label("inline/"+n), before.inline[n], after.inline[n]))
 		}
 	}
 	add("tags", modify.DiffLists(label("tags"), tagLines(before.tags), tagLines(after.tags)))
-	return out
-}
-
-func unionKeys[V any](a, b map[string]V) map[string]bool {
-	out := map[string]bool{}
-	for k := range a {
-		out[k] = true
-	}
-	for k := range b {
-		out[k] = true
-	}
 	return out
 }
 
@@ -360,30 +351,4 @@ func accessChanges(name string, before, after roleDocs) []string {
 		}
 	}
 	return out
-}
-
-// Settle reads back the steps of e whose outcome is not known (the run
-// ended while they were being sent, or an earlier read back failed),
-// records what it found in j (nil: not recorded, as in a dry run), and
-// says it, one sentence per step that changed.
-func Settle(ctx context.Context, r awsops.Reader, j *awsops.Journal, e *awsops.Entry) ([]string, error) {
-	prev := make([]awsops.StepStatus, len(e.Steps))
-	for i, s := range e.Steps {
-		prev[i] = s.Status
-	}
-	if !awsops.Settle(ctx, r, e) {
-		return nil, nil
-	}
-	var out []string
-	for i, s := range e.Steps {
-		if s.Status != prev[i] {
-			out = append(out, fmt.Sprintf("Step %d of entry %s (%s %s): %s.", i+1, e.ID, s.Op.API, s.Op.Target, s.Outcome))
-		}
-	}
-	if j != nil {
-		if err := j.Save(e); err != nil {
-			return out, fmt.Errorf("recording what was read back: %w", err)
-		}
-	}
-	return out, nil
 }
