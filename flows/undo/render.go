@@ -36,8 +36,7 @@ func orNone(s string) string {
 
 // WriteReview writes what a person must see before an undo runs: for each
 // role it changes, the diff of every document and who runs as it (as the
-// modify review writes them), then why it is refused, or what forcing it
-// overrides. The plan itself (steps, CLI, notes, warnings) follows it.
+// modify review writes them), then what forcing it overrides. The plan itself (steps, CLI, notes, warnings) follows it.
 func WriteReview(w io.Writer, r *Result) error {
 	var b strings.Builder
 	e := r.Undo.Entry
@@ -54,14 +53,11 @@ func WriteReview(w io.Writer, r *Result) error {
 			return err
 		}
 	}
-	for _, s := range r.Undo.Blocked {
-		fmt.Fprintf(&b, "cannot undo: %s\n", s)
-	}
-	for _, s := range r.Refusals {
-		if r.Force {
+	// A refusal is the command's error, said once; what forcing overrides
+	// is said here.
+	if r.Force && len(r.Undo.Blocked) == 0 {
+		for _, s := range r.Refusals {
 			fmt.Fprintf(&b, "undoing anyway (--force): %s\n", s)
-		} else {
-			fmt.Fprintf(&b, "refused: %s\n", s)
 		}
 	}
 	_, err := io.WriteString(w, b.String())
