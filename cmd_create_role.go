@@ -29,6 +29,7 @@ type scopeFlags struct {
 	sourceVPCEs   []string
 	tagKey        string
 	tagValue      string
+	passRoles     []string
 }
 
 func names(cs []policy.Choice) string {
@@ -56,6 +57,7 @@ func (s *scopeFlags) register(f *pflag.FlagSet, withBuckets bool) {
 	f.StringArrayVar(&s.sourceVPCEs, "source-vpce", nil, "VPC endpoint ID API calls must come through, for source-vpce (repeatable)")
 	f.StringVar(&s.tagKey, "tag-key", "", "resource tag key for tag-access")
 	f.StringVar(&s.tagValue, "tag-value", "", "resource tag value for tag-access")
+	f.StringArrayVar(&s.passRoles, "pass-role", nil, "another role (name or ARN) the notebook and automl activities may pass to SageMaker, besides the role itself (repeatable)")
 }
 
 // grants parses BUCKET or BUCKET/PREFIX values.
@@ -70,7 +72,8 @@ func (s *scopeFlags) grants() []policy.BucketGrant {
 func (s *scopeFlags) scope() policy.Scope {
 	return policy.Scope{Persona: s.persona, Activities: s.activities, ECRRepos: s.ecrRepos, LogGroups: s.logGroups,
 		VPC: s.vpc, KMSKeys: s.kmsKeys, Guardrails: s.guardrails, InstanceTypes: s.instanceTypes,
-		SourceIPs: s.sourceIPs, SourceVPCEs: s.sourceVPCEs, ResourceTagKey: s.tagKey, ResourceTagValue: s.tagValue}
+		SourceIPs: s.sourceIPs, SourceVPCEs: s.sourceVPCEs, ResourceTagKey: s.tagKey, ResourceTagValue: s.tagValue,
+		PassRoles: s.passRoles}
 }
 
 func parseTags(tags []string) ([]awsops.Tag, error) {

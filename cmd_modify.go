@@ -127,6 +127,7 @@ reverts it.`,
 	f.StringArrayVar(&s.InstanceTypes, "instance-type", nil, "for guardrail instance-types: allowed instance type (repeatable)")
 	f.StringArrayVar(&s.SourceIPs, "source-ip", nil, "for guardrail source-ip: CIDR block (repeatable)")
 	f.StringArrayVar(&s.SourceVPCEs, "source-vpce", nil, "for guardrail source-vpce: VPC endpoint ID (repeatable)")
+	f.StringArrayVar(&s.PassRoles, "pass-role", nil, "with --add-activity notebook or automl: another role (name or ARN) it may pass to SageMaker (repeatable)")
 	f.StringVar(&s.ResourceTagKey, "tag-key", "", "for guardrail tag-access: resource tag key")
 	f.StringVar(&s.ResourceTagValue, "tag-value", "", "for guardrail tag-access: resource tag value")
 	f.BoolVar(&in.FixTrust, "fix-trust", false, "add the "+policy.SageMakerService+" statement to the trust policy, keeping every other statement")

@@ -39,6 +39,7 @@ func narrowed(s Scope) Scope {
 	s.ECRRepos = []string{"trainer", "arn:aws:ecr:eu-west-1:210987654321:repository/team/shared-image"}
 	s.LogGroups = true
 	s.Account, s.Region = testAccount, testRegion
+	s.RoleARN = "arn:aws:iam::" + testAccount + ":role/service-role/ml-role"
 	return s
 }
 
@@ -109,7 +110,7 @@ func goldenCases() []goldenCase {
 	}
 	cases = append(cases,
 		scopeCase("option-vpc", Scope{VPC: true}),
-		scopeCase("option-kms", Scope{KMSKeys: []string{testKey, "arn:aws:kms:us-east-1:123456789012:alias/ml-data"}}),
+		scopeCase("option-kms", Scope{KMSKeys: []string{testKey, "arn:aws:kms:us-east-1:123456789012:key/0987dcba-09fe-87dc-65ba-ab0987654321"}}),
 		scopeCase("option-buckets", Scope{Activities: []string{Training}, Buckets: []BucketGrant{{Bucket: "ml-input"}, {Bucket: "ml-output"}}}),
 		scopeCase("option-prefix", Scope{Activities: []string{Training}, Buckets: []BucketGrant{{Bucket: "ml-data", Prefix: "/projects/churn/"}}}),
 		scopeCase("option-read-only", Scope{Activities: []string{Training, Notebook}, Buckets: []BucketGrant{{Bucket: "ml-input"}}, ReadOnly: true}),

@@ -31,9 +31,22 @@ type Scope struct {
 	ResourceTagKey   string
 	ResourceTagValue string
 
+	// RoleARN is the role these policies go on: the activities that pass
+	// a role to SageMaker (notebook, automl) pass this one. Empty (a
+	// document printed with no role in mind) writes RolePlaceholder.
+	RoleARN string
+	// PassRoles are other roles (ARNs) those activities may pass too.
+	// Names (in the role's account, path /) or ARNs.
+	PassRoles []string
+
 	// Where the ARNs point; empty means any ("*"), and partition "aws".
 	Partition, Account, Region string
 }
+
+// RolePlaceholder is the role name written for the role's own ARN when a
+// document is generated for no particular role (sagerole policy): a
+// PassRole on it passes nothing until it names the real role.
+const RolePlaceholder = "ROLE-NAME"
 
 // Names of the inline policies sagerole writes.
 const (
@@ -142,6 +155,21 @@ func (s Scope) validateValues() error {
 			return err
 		}
 	}
+	if s.RoleARN != "" {
+		if err := rules.RoleARN(s.RoleARN); err != nil {
+			return err
+		}
+	}
+	for _, r := range s.PassRoles {
+		if rules.IsARN(r) {
+			if rules.RoleARN(r) == nil {
+				continue
+			}
+		} else if rules.RoleName(r) == nil {
+			continue
+		}
+		return &rules.InputError{Field: "pass-role", Msg: fmt.Sprintf("--pass-role %q is neither a role name nor a role ARN of the form arn:aws:iam::123456789012:role/NAME", r)}
+	}
 	for _, t := range s.InstanceTypes {
 		if err := rules.InstanceType(t); err != nil {
 			return err
@@ -206,11 +234,13 @@ func (r resolved) vars() *vars {
 			"S3Objects": {"*"}, "S3Buckets": {"*"}, "EcrRepos": {"*"}, "LogGroups": {"*"},
 			"KmsKeys": r.KMSKeys, "InstanceTypes": r.InstanceTypes,
 			"SourceIps": r.SourceIPs, "SourceVpces": r.SourceVPCEs,
+			"PassRoles": r.passRoles(part, account),
 		},
 		used: map[string]bool{},
 	}
 	if len(r.Buckets) > 0 {
-		v.lists["S3Objects"], v.lists["S3Buckets"] = bucketARNs(part, r.Buckets)
+		v.lists["S3Objects"], _ = bucketARNs(part, r.Buckets)
+		v.buckets, v.partition = r.Buckets, part
 	}
 	if len(r.ECRRepos) > 0 {
 		var arns []string
@@ -228,6 +258,23 @@ func (r resolved) vars() *vars {
 		v.lists["LogGroups"] = []string{fmt.Sprintf("arn:%s:logs:%s:%s:log-group:/aws/sagemaker/*", part, region, account)}
 	}
 	return v
+}
+
+// passRoles are the roles PassRole may pass: the role's own, then the
+// ones named, each once.
+func (r resolved) passRoles(partition, account string) []string {
+	own := r.RoleARN
+	if own == "" {
+		own = fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, account, RolePlaceholder)
+	}
+	out := []string{own}
+	for _, p := range r.PassRoles {
+		if !rules.IsARN(p) {
+			p = fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, account, p)
+		}
+		out = append(out, p)
+	}
+	return sortedSet(out)
 }
 
 // Build returns the scope's permissions as one merged document, before it
@@ -317,6 +364,8 @@ func (r resolved) checkOptionsUsed(v *vars) error {
 		return &rules.InputError{Field: "ECR repository", Msg: "ECR repositories narrow the image access of activities, but none of the chosen activities pulls images; add one such as training"}
 	case len(r.KMSKeys) > 0 && !r.kmsOption() && !v.used["KmsKeys"]:
 		return &rules.InputError{Field: "KMS key", Msg: "KMS keys apply to activities that read or write data and to domain-kms, but none of the chosen activities is one; add one such as training"}
+	case len(r.PassRoles) > 0 && !v.used["PassRoles"]:
+		return &rules.InputError{Field: "pass-role", Msg: "roles to pass apply to activities that pass a role to SageMaker, but none of the chosen activities does; add notebook or automl"}
 	case r.LogGroups && !v.used["LogGroups"]:
 		return &rules.InputError{Field: "log groups", Msg: "log groups narrow the CloudWatch Logs access of activities, but none of the chosen activities writes logs; add one such as training"}
 	}

@@ -166,7 +166,7 @@ func TestSplitAndLimits(t *testing.T) {
 	size := doc.Size()
 
 	t.Run("fits in one", func(t *testing.T) {
-		ps, err := Assemble(everything(), DefaultLimits())
+		ps, err := Assemble(narrowed(Scope{Persona: DataScientist, Guardrails: []string{NetworkIsolation, VPCOnly}}), DefaultLimits())
 		if err != nil {
 			t.Fatal(err)
 		}
