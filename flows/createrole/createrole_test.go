@@ -2,6 +2,7 @@ package createrole_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -43,6 +44,7 @@ func TestPlan(t *testing.T) {
 		in    createrole.Input
 		quota awsops.Quotas
 		want  []string
+		split bool   // want CreateRole, then sagerole-scope, -2, -3… each within the quota
 		err   string // substring of an input error
 	}{
 		{name: "full", in: createrole.Input{Name: "r1"},
@@ -53,7 +55,7 @@ func TestPlan(t *testing.T) {
 			want: []string{"iam:CreateRole ", "iam:PutRolePolicy sagerole-scope"}},
 		{name: "scope split across inline policies under a small per-policy size", in: createrole.Input{Name: "r4", Custom: everything},
 			quota: awsops.Quotas{RolePolicySize: 10240, PolicySize: 2048, TrustPolicySize: 2048},
-			want:  []string{"iam:CreateRole ", "iam:PutRolePolicy sagerole-scope", "iam:PutRolePolicy sagerole-scope-2", "iam:PutRolePolicy sagerole-scope-3"}},
+			split: true},
 		{name: "refused past the role's inline total, naming the limit", in: createrole.Input{Name: "r5", Custom: everything},
 			quota: awsops.Quotas{RolePolicySize: 3000, PolicySize: 6144, TrustPolicySize: 2048}, err: "3,000"},
 		{name: "existing name points to modify", in: createrole.Input{Name: "LambdaBasic"}, err: "sagerole modify LambdaBasic"},
@@ -75,6 +77,20 @@ func TestPlan(t *testing.T) {
 			}
 			if err != nil {
 				t.Fatal(err)
+			}
+			if tt.split {
+				tt.want = []string{"iam:CreateRole ", "iam:PutRolePolicy sagerole-scope"}
+				for i := 2; i < len(p.Steps); i++ {
+					tt.want = append(tt.want, fmt.Sprintf("iam:PutRolePolicy sagerole-scope-%d", i))
+				}
+				if len(tt.want) < 4 {
+					t.Errorf("split into %d policies, want at least 2", len(tt.want)-1)
+				}
+				for _, s := range p.Steps[1:] {
+					if n := rules.PolicySize(s.Documents[awsops.DocPolicy]); n > tt.quota.PolicySize {
+						t.Errorf("%s is %d characters, over %d", s.Args[awsops.ArgPolicyName], n, tt.quota.PolicySize)
+					}
+				}
 			}
 			if got := apis(p); strings.Join(got, "|") != strings.Join(tt.want, "|") {
 				t.Errorf("steps\n got %q\nwant %q", got, tt.want)

@@ -55,7 +55,7 @@ func Activities() []Choice {
 		{Name: Tuning, Description: "run hyperparameter tuning jobs (CreateHyperParameterTuningJob)"},
 		{Name: Hosting, Description: "host models (CreateModel): read model artifacts from S3, pull ECR images"},
 		{Name: AutoML, Description: "run AutoML jobs (CreateAutoMLJob): create models and endpoints, pass this role to SageMaker"},
-		{Name: Notebook, Description: "work from a notebook instance (CreateNotebookInstance): run and stop jobs, host models, ECR push, CodeCommit, pass this role"},
+		{Name: Notebook, Description: "work from a notebook instance (CreateNotebookInstance): notebook instances, jobs, models and endpoints in this account, ECR push, CodeCommit, pass this role"},
 		{Name: Images, Description: "build SageMaker images (CreateImage/UpdateImage): pull from ECR"},
 		{Name: DomainKMS, Description: "use a domain encrypted with a customer managed KMS key (CreateDomain KmsKeyId); needs --kms-key"},
 	}
