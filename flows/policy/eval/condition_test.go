@@ -109,6 +109,10 @@ func TestOtherOperators(t *testing.T) {
 		{"IpAddress through a VPC endpoint", `{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}`, nil, nil, false},
 		{"NotIpAddress through a VPC endpoint", `{"NotIpAddress":{"aws:SourceIp":"203.0.113.0/24"}}`, nil, nil, true},
 		{"NotIpAddress outside", `{"NotIpAddress":{"aws:SourceIp":"203.0.113.0/24"}}`, one("aws:SourceIp", "198.51.100.7"), nil, true},
+		// An IPv6 caller is outside IPv4-only ranges, a single address
+		// included: why the guide asks to add IPv6 ranges.
+		{"NotIpAddress IPv4 list, IPv6 caller", `{"NotIpAddress":{"aws:SourceIp":["203.0.113.0/24","198.51.100.1"]}}`, one("aws:SourceIp", "2001:db8::1"), nil, true},
+		{"IpAddress IPv4 list, IPv6 caller", `{"IpAddress":{"aws:SourceIp":["203.0.113.0/24","198.51.100.1"]}}`, one("aws:SourceIp", "2001:db8::1"), nil, false},
 		{"ArnEquals", `{"ArnEquals":{"aws:SourceArn":"arn:aws:sns:us-east-1:123456789012:topic"}}`, one("aws:SourceArn", "arn:aws:sns:us-east-1:123456789012:topic"), nil, true},
 		{"ArnLike: * stays within its part", `{"ArnLike":{"aws:SourceArn":"arn:aws:someservice:*:111122223333:finance/*"}}`,
 			one("aws:SourceArn", "arn:aws:someservice:us-east-2:999999999999:store/abc:111122223333:finance/document.txt"), nil, false},
