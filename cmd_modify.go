@@ -127,6 +127,8 @@ reverts it.`,
 	f.BoolVar(&s.VPC, "vpc", false, "with --add-activity: the ec2 network-interface actions jobs in a VPC need")
 	f.StringArrayVar(&s.KMSKeys, "kms-key", nil, "with --add-activity: KMS key ARN (domain-kms needs one) (repeatable)")
 	f.StringArrayVar(&s.InstanceTypes, "instance-type", nil, "for guardrail instance-types: allowed instance type (repeatable)")
+	f.StringArrayVar(&s.Subnets, "subnet", nil, "for guardrail vpc-only: the only subnet jobs may use (repeatable)")
+	f.StringArrayVar(&s.SecurityGroups, "security-group", nil, "for guardrail vpc-only: the only security group jobs may use (repeatable)")
 	f.StringArrayVar(&s.SourceIPs, "source-ip", nil, "for guardrail source-ip: CIDR block (repeatable)")
 	f.StringArrayVar(&s.SourceVPCEs, "source-vpce", nil, "for guardrail source-vpce: VPC endpoint ID (repeatable)")
 	f.StringArrayVar(&s.PassRoles, "pass-role", nil, "with --add-activity notebook or automl: another role (name or ARN) it may pass to SageMaker (repeatable)")

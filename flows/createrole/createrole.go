@@ -43,7 +43,7 @@ func (in Input) customNamed() bool {
 	c := in.Custom
 	return c.Persona != "" || len(c.Activities) > 0 || len(c.Guardrails) > 0 || len(c.ECRRepos) > 0 || c.LogGroups ||
 		c.VPC || len(c.KMSKeys) > 0 || len(c.InstanceTypes) > 0 || len(c.SourceIPs) > 0 || len(c.SourceVPCEs) > 0 || c.ResourceTagKey != "" ||
-		len(c.PassRoles) > 0
+		len(c.PassRoles) > 0 || len(c.Subnets) > 0 || len(c.SecurityGroups) > 0
 }
 
 // EffectiveScope is Scope with its default applied.
@@ -185,6 +185,11 @@ func Plan(ctx context.Context, acct flows.Account, in Input) (awsops.Plan, error
 			return awsops.Plan{}, err
 		}
 		inline = append(inline, scope...)
+		summary, err := policy.Summarize(s)
+		if err != nil {
+			return awsops.Plan{}, err
+		}
+		plan.Notes = append(plan.Notes, summary...)
 	}
 	if len(in.Buckets) > 0 {
 		doc, err := policy.S3Policy(partition, in.Buckets, in.ReadOnly)

@@ -62,7 +62,7 @@ func (in Input) scopeNamed() bool {
 	s := in.Scope
 	return len(s.Activities) > 0 || len(s.Guardrails) > 0 || len(s.ECRRepos) > 0 || s.LogGroups || s.VPC ||
 		len(s.KMSKeys) > 0 || len(s.InstanceTypes) > 0 || len(s.SourceIPs) > 0 || len(s.SourceVPCEs) > 0 ||
-		s.ResourceTagKey != "" || s.ResourceTagValue != "" || len(s.PassRoles) > 0
+		s.ResourceTagKey != "" || s.ResourceTagValue != "" || len(s.PassRoles) > 0 || len(s.Subnets) > 0 || len(s.SecurityGroups) > 0
 }
 
 // Changes reports whether the input asks for any change.
@@ -357,6 +357,9 @@ func Plan(ctx context.Context, acct flows.Account, in Input, opts Options) (*Res
 			return nil, err
 		}
 		in.Scope.PassRoles = passRoles
+		var warnings []string
+		in.Scope.Allowed, warnings = allowedPatterns(ctx, acct, in, partition, attached, after)
+		p.Warnings = append(p.Warnings, warnings...)
 		if err := planScope(acct.Region(), in, role, partition, inline, flows.LimitsOf(quotas), res, after); err != nil {
 			return nil, err
 		}
@@ -512,6 +515,11 @@ func planScope(region string, in Input, role awsops.Role, partition string,
 	if err != nil {
 		return err
 	}
+	summary, err := policy.Summarize(s)
+	if err != nil {
+		return err
+	}
+	res.Plan.Notes = append(res.Plan.Notes, summary...)
 	docs := []policy.Document{}
 	for _, name := range slices.Sorted(maps.Keys(inline)) {
 		if !flows.IsFamily(name, policy.ScopePolicyName) {
