@@ -188,6 +188,9 @@ succeeds without sending anything.`,
 			if e.UndoneBy != "" {
 				return usagef("entry %s was already undone by %s; undo that entry to redo it", e.ID, e.UndoneBy)
 			}
+			if err := j.CheckRedo(e); err != nil {
+				return usagef("%v", err)
+			}
 			record := j
 			if a.g.dryRun {
 				record = nil // a dry run changes nothing, the journal included

@@ -373,3 +373,42 @@ func checkFaultedStep(t *testing.T, e journalEntry, step int, mode faultMode, er
 		t.Errorf("the message says nothing changed, though step %d took effect:\n%s", step+1, errOut)
 	}
 }
+
+// TestHungEndpointDeadline: the endpoint takes a write and never answers;
+// the run's deadline ends the wait. The write is read back on a context of
+// its own (the run's has expired), journaled applied with the reason, and
+// undo restores the role.
+func TestHungEndpointDeadline(t *testing.T) {
+	isolate(t)
+	srv := moto(t)
+	srv.Reset(t)
+	motoserver.Env(t)
+	d := newDirect(t, srv.URL())
+	p := newFaultProxy(t, srv.URL())
+	global := []string{"--endpoint-url", p.URL(), "--region", "us-east-1"}
+	args, role := matrixPlans[1].setup(t, d, t.TempDir())
+	before := d.role(t, role)
+	p.arm(2, hangAfter)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var out, errb strings.Builder
+	code := run(ctx, append(slices.Clone(global), append([]string{"--yes"}, args...)...), strings.NewReader(""), &out, &errb)
+	p.disarm()
+	es := journalEntries(t, global)
+	if code == 0 || len(es) == 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errb.String())
+	}
+	s := es[0].Steps[1]
+	if s.Status != "applied" || !strings.Contains(s.Outcome, "no answer came in time") {
+		t.Errorf("step 2 is %s (%q); want applied, no answer in time", s.Status, s.Outcome)
+	}
+	if !strings.Contains(errb.String(), "took effect, but the run stopped there") {
+		t.Errorf("the run does not say the step took effect:\n%s", errb.String())
+	}
+	if code, uout, uerr := runCLI(t, append(slices.Clone(global), "--yes", "undo")...); code != 0 {
+		t.Fatalf("undo: exit %d\n%s\n%s", code, uout, uerr)
+	}
+	if now := d.role(t, role); !reflect.DeepEqual(now, before) {
+		t.Errorf("after undo:\n%s", diffJSON(before, now))
+	}
+}

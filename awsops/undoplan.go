@@ -286,3 +286,18 @@ func IsRefused(err error) bool {
 	var r *RefusedError
 	return errors.As(err, &r)
 }
+
+// CheckRedo refuses to undo an undo that another run superseded: e undid
+// part of an entry, and a later undo finished it. Undoing e would put part
+// of that entry back while the journal says it is undone; the later undo is
+// the one to undo.
+func (j *Journal) CheckRedo(e *Entry) error {
+	if e.UndoOf == "" {
+		return nil
+	}
+	target, err := j.Load(e.UndoOf)
+	if err != nil || target.UndoneBy == "" || target.UndoneBy == e.ID {
+		return nil
+	}
+	return &RefusedError{Msg: fmt.Sprintf("entry %s undid part of %s, and %s finished that undo; to redo %s, undo %s", e.ID, e.UndoOf, target.UndoneBy, e.UndoOf, target.UndoneBy)}
+}

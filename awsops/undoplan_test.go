@@ -262,3 +262,27 @@ func TestUndoDriftAndNotApplied(t *testing.T) {
 		t.Errorf("plan %v, want the inline policy put back", apis(u.Plan.Steps))
 	}
 }
+
+// An undo that stopped half way, then finished by another: undoing the
+// first would put part of the entry back behind the journal's back.
+func TestRedoOfASupersededUndoIsRefused(t *testing.T) {
+	acct := newSandbox(t, sandbox.Options{})
+	j := &awsops.Journal{Dir: t.TempDir()}
+	e := run(t, acct, j, createdRolePlan("redo-role"))
+	acct.SetFault(awsops.APIDetachRolePolicy, sandbox.Fault{Code: "ServiceFailure", Message: "injected", Times: 1})
+	x := &awsops.Executor{Backend: acct, Journal: j}
+	partial, _ := x.Rollback(context.Background(), e)
+	finished, err := x.Rollback(context.Background(), e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	partial, _ = j.Load(partial.ID)
+	err = j.CheckRedo(partial)
+	var refused *awsops.RefusedError
+	if !errors.As(err, &refused) || !strings.Contains(err.Error(), "undo "+finished.ID) {
+		t.Errorf("want a refusal pointing at %s, got %v", finished.ID, err)
+	}
+	if err := j.CheckRedo(finished); err != nil {
+		t.Errorf("the undo that finished may be undone: %v", err)
+	}
+}

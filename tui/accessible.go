@@ -386,6 +386,12 @@ func (a *accessible) undoEntry(e *awsops.Entry) error {
 		a.say("Entry %s was already undone by %s; undo that entry to redo it.", e.ID, e.UndoneBy)
 		return nil
 	}
+	if h := c.Opts.History; h != nil {
+		if err := h.CheckRedo(e); err != nil {
+			a.say("%v.", err)
+			return nil
+		}
+	}
 	found, err := undo.Settle(ctx, b, c.Opts.Journal, e)
 	for _, f := range found {
 		a.say("%s", f)

@@ -193,6 +193,12 @@ func (u *undoScreen) check(force bool) tea.Cmd {
 		u.msg = fmt.Sprintf("Already undone by %s; undo that entry to redo it.", e.UndoneBy)
 		return nil
 	}
+	if c := u.ctx.Opts.History; c != nil {
+		if err := c.CheckRedo(e); err != nil {
+			u.msg = err.Error() + "."
+			return nil
+		}
+	}
 	if !e.Undoable() {
 		u.msg = "This run changed nothing: no step of it took effect, so there is nothing to undo."
 		return nil
