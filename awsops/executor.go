@@ -244,7 +244,7 @@ func (x *Executor) Run(ctx context.Context, plan Plan) (*Entry, error) {
 // goes on unless it was interrupted; anything else stops the run.
 func (x *Executor) lost(ctx context.Context, e *Entry, i int, err error) error {
 	s := &e.Steps[i]
-	s.Error = err.Error()
+	s.Error = errText(err)
 	s.Finished = x.now().UTC()
 	if errors.Is(err, ErrNotSent) {
 		s.Status = StepFailed
@@ -276,7 +276,7 @@ func causeOf(err error) string {
 	case errors.As(err, &e) && e.Code != "":
 		return "AWS answered " + e.Code
 	}
-	return fmt.Sprintf("the answer never came (%v)", err)
+	return fmt.Sprintf("the answer never came (%s)", errText(err))
 }
 
 // markUndone records that entry id was undone by the run undoneBy (partly:
@@ -326,7 +326,7 @@ func (x *Executor) send(ctx context.Context, i int, s *StepRecord) error {
 func (x *Executor) fail(e *Entry, i int, err error) error {
 	s := &e.Steps[i]
 	s.Status = StepFailed
-	s.Error = err.Error()
+	s.Error = errText(err)
 	s.Finished = x.now().UTC()
 	if serr := x.save(e); serr != nil {
 		err = errors.Join(err, fmt.Errorf("the journal could not record the failure: %w", serr))

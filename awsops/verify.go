@@ -254,7 +254,7 @@ func settle(ctx context.Context, r Reader, s *StepRecord, cause string, refused 
 	switch {
 	case err != nil:
 		s.Status = StepUnknown
-		s.Outcome = fmt.Sprintf("%s, and what it changes could not be read back (%v): it may or may not have taken effect", cause, err)
+		s.Outcome = fmt.Sprintf("%s, and what it changes could not be read back (%s): it may or may not have taken effect", cause, errText(err))
 	case applied:
 		s.Status, s.After = StepApplied, now
 		s.Outcome = cause + "; read back, the change is in effect"
@@ -266,6 +266,11 @@ func settle(ctx context.Context, r Reader, s *StepRecord, cause string, refused 
 		s.Outcome = cause + "; read back, the change is not in effect"
 	}
 }
+
+// errText is an error as the journal and the user see it: every error
+// text of a step (its error, its outcome) goes through here, so that one
+// place decides what of it may be shown.
+func errText(err error) string { return err.Error() }
 
 // refusedByAWS reports whether err is an answer from AWS (an error code),
 // as opposed to an answer that never came.
