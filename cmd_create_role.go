@@ -99,6 +99,7 @@ func (a *app) createRoleCommand() *cobra.Command {
 		description string
 		path        string
 		tags        []string
+		exportAs    string
 	)
 	cmd := &cobra.Command{
 		Use:   "create-role NAME",
@@ -122,6 +123,9 @@ adds the S3 policy for buckets FullAccess does not cover.`,
 			if err := in.Validate(); err != nil {
 				return err
 			}
+			if cmd.Flags().Changed("export") {
+				return a.exportPlan(cmd, in, exportAs)
+			}
 			ctx := cmd.Context()
 			b, err := a.open(ctx)
 			if err != nil {
@@ -143,6 +147,7 @@ adds the S3 policy for buckets FullAccess does not cover.`,
 	f.StringVar(&description, "description", "", "role description")
 	f.StringVar(&path, "path", "/", "role path, / or of the form /a/b/")
 	f.StringArrayVar(&tags, "tag", nil, "role tag KEY=VALUE (repeatable)")
+	f.StringVar(&exportAs, "export", "", "with --dry-run: write the role as code instead, cloudformation or terraform, without any AWS call")
 	sf.register(f, true)
 	return cmd
 }
