@@ -63,9 +63,9 @@ func (m Manager) owner() string {
 
 func (m Manager) reverts() string {
 	if m.Stack != "" {
-		return "a change made outside the stack is reverted (or breaks the stack) at its next update"
+		return "the stack will revert this change at its next update (or the update breaks)"
 	}
-	return "the next terraform apply reverts a change made outside it"
+	return "the next terraform apply will revert this change"
 }
 
 // RoleWarning is the warning for a change to an IaC-managed role: who owns
@@ -77,8 +77,12 @@ func RoleWarning(role string, m Manager) string {
 }
 
 // AssignmentWarning is the warning for changing the role of an IaC-managed
-// domain or user profile (what), in domain domainID, to roleARN.
+// domain or user profile (what), in domain domainID, to roleARN; for a
+// notebook instance (domainID "") there is no assignment fragment to offer.
 func AssignmentWarning(what, domainID, roleARN string, m Manager) string {
+	if domainID == "" {
+		return fmt.Sprintf("%s is managed by %s: %s; change its role in the code instead (to %s)", what, m.owner(), m.reverts(), roleARN)
+	}
 	return fmt.Sprintf("%s is managed by %s: %s; change its code instead (ExecutionRole to %s) — sagerole export --domain %s --format %s writes the domain's role assignments as a fragment to merge into it",
 		what, m.owner(), m.reverts(), roleARN, domainID, m.Format())
 }
