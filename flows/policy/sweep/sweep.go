@@ -4,9 +4,11 @@
 package sweep
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/sagerole/sagerole/awsops/rules"
 	"github.com/sagerole/sagerole/flows/policy"
 )
 
@@ -116,4 +118,15 @@ func Scopes() map[string]policy.Scope {
 		out["FullAccess role, guardrail "+g] = s
 	}
 	return out
+}
+
+// Meaningless reports whether err is the refusal of a scope that makes no
+// sense: a guardrail that would restrict nothing, an option that narrows
+// nothing. Every other error of a sweep scope is a fault.
+func Meaningless(err error) bool {
+	var ie *rules.InputError
+	if !errors.As(err, &ie) {
+		return false
+	}
+	return strings.Contains(ie.Msg, "would restrict nothing") || strings.Contains(ie.Msg, "none of the chosen activities")
 }
