@@ -83,9 +83,19 @@ func accountSpecific(r Role) []string {
 	for _, d := range docs {
 		walk(d)
 	}
-	if len(found) == 0 {
-		return nil
+	var out []string
+	if len(found) > 0 {
+		slices.Sort(found)
+		out = append(out, fmt.Sprintf("the policies name resources of account %s that other accounts do not have: %s; give each account its own (a parameter, or a key alias condition) before rolling this out", r.Account, strings.Join(found, ", ")))
 	}
-	slices.Sort(found)
-	return []string{fmt.Sprintf("the policies name resources of account %s that other accounts do not have: %s; give each account its own (a parameter, or a key alias condition) before rolling this out", r.Account, strings.Join(found, ", "))}
+	var own []string
+	for _, arn := range append(append([]string(nil), r.Managed...), r.Boundary) {
+		if strings.Contains(arn, ":iam::"+r.Account+":policy/") {
+			own = append(own, policyName(arn))
+		}
+	}
+	if len(own) > 0 {
+		out = append(out, fmt.Sprintf("customer managed policies %s are this account's: each target account needs a policy of that name and path (deploy it first, or in the same StackSet)", strings.Join(own, ", ")))
+	}
+	return out
 }
