@@ -27,7 +27,7 @@ func TestWizardNeedsTerminal(t *testing.T) {
 func TestWizardAccessibleCLI(t *testing.T) {
 	dir := isolate(t)
 	state := filepath.Join(dir, "account.json")
-	answers := "1\ncli-role\n\n\n\n1\n0\n\n\ny\n"
+	answers := "1\ncli-role\n\n\n\n1\n0\n\n\n\ny\n"
 	var out, errb bytes.Buffer
 	code := run(context.Background(), []string{"--sandbox-state", state, "--accessible"}, strings.NewReader(answers), &out, &errb)
 	if code != exitOK {
@@ -48,7 +48,7 @@ func TestWizardAccessibleCLI(t *testing.T) {
 	// In a dry run the plan is shown and nothing is sent.
 	out.Reset()
 	code = run(context.Background(), []string{"--sandbox-state", state, "--dry-run", "--accessible"},
-		strings.NewReader("1\ndry-role\n\n\n\n1\n0\n\n\n"), &out, &errb)
+		strings.NewReader("1\ndry-role\n\n\n\n1\n0\n\n\n\n"), &out, &errb)
 	if code != exitOK || !strings.Contains(out.String(), "dry run: nothing was sent") {
 		t.Fatalf("exit %d\n%s", code, out.String())
 	}

@@ -126,7 +126,7 @@ func TestWizardEndToEndInTmux(t *testing.T) {
 	s.press("Down", "Down", "Down", "Down", "x") // research-datasets
 	s.press("Down", "Down", "Down", "x")         // team-raw-data
 	s.waitFor("✓ team-raw-data")
-	s.press("Enter", "Enter", "Enter")
+	s.press("Enter", "Enter", "Enter", "Enter")
 	s.waitFor("Run these 3 steps")
 	s.press("y")
 	s.waitFor("3 steps done")

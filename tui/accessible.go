@@ -101,27 +101,27 @@ func (a *accessible) run() error {
 			a.say("The input ended: quitting.")
 			return nil
 		}
-		var err error
-		switch choice {
-		case 0:
-			err = a.flow(newCreateRole(c, createRolePrefill{}))
-		case 1:
-			err = a.flow(newAddBuckets(c, ""))
-		case 2:
-			err = a.find()
-		case 3:
-			err = a.flow(newChange(c, changePrefill{}))
-		case 4:
-			err = a.flow(newModify(c, ""))
-		case 5:
-			err = a.undo()
-		default:
+		it := items[choice]
+		if it.open == nil {
 			return nil
 		}
-		if err != nil {
+		if err := a.item(it); err != nil {
 			return err
 		}
 	}
+}
+
+// item runs a menu item: its own plain version when it has one (find,
+// undo), otherwise its flow's questions as prompts.
+func (a *accessible) item(it menuItem) error {
+	if it.plain != nil {
+		return it.plain(a)
+	}
+	f, ok := it.open(a.ctx).(*flow)
+	if !ok {
+		return fmt.Errorf("%s has no line-by-line version", it.title)
+	}
+	return a.flow(f)
 }
 
 func modeWords(mode string) string {
@@ -165,7 +165,11 @@ func (a *accessible) flow(f *flow) error {
 					l(c.ctx())()
 				}
 			}
-			if err := a.run1(s.form()); err != nil {
+			form := s.form
+			if s.screen != nil {
+				form = s.plain
+			}
+			if err := a.run1(form(newKit(c))); err != nil {
 				return err
 			}
 			if a.in.ended() {
@@ -181,10 +185,11 @@ func (a *accessible) flow(f *flow) error {
 		if !errors.As(err, &ie) || a.in.ended() || tries > 5 {
 			return err
 		}
-		// Bad input: the same sentence as the command line, then the
-		// question that asked for it again.
+		// Bad input: the wizard's sentence (the fact, and what to do here),
+		// then the question that asked for it again.
 		tries++
-		a.say("✗ %s", err)
+		text, _ := f.sentence(err)
+		a.say("✗ %s", text)
 		i = f.nextShown(0, 1)
 		for j, s := range f.steps {
 			if slices.Contains(s.fields, ie.Field) {
@@ -200,8 +205,20 @@ func (a *accessible) flow(f *flow) error {
 func (a *accessible) review(rv *review) error {
 	c := a.ctx
 	plan := rv.plan
-	if err := awsops.WriteText(a.out, awsops.View(plan, nil, c.DryRun(), c.Opts.CLI)); err != nil {
+	v := awsops.View(plan, nil, c.DryRun(), c.Opts.CLI)
+	// How each step would be undone, read from the account as the review
+	// screen reads it.
+	before, berr := snapshots(c.ctx(), c.Opts.Backend, plan.Steps)
+	for i := range v.Steps {
+		if berr == nil {
+			v.Steps[i].Undo = strings.Join(undoLines(plan.Steps[i], before[i], c.Opts.CLI), "\n")
+		}
+	}
+	if err := awsops.WriteText(a.out, v); err != nil {
 		return err
+	}
+	if berr != nil {
+		a.say("⚠ %v", berr)
 	}
 	if len(rv.impact) > 0 || len(rv.blast) > 0 {
 		a.say("\nImpact:")
@@ -398,8 +415,8 @@ func (a *accessible) undo() error {
 		}
 	}
 	plan := awsops.UndoPlan(e)
-	if len(plan.Steps) == 0 {
-		a.say("Nothing of entry %s can be undone: %s.", e.ID, strings.Join(append(plan.Warnings, "no step of it changed anything"), "; "))
+	if why := nothingToUndo(plan); why != "" {
+		a.say("Entry %s: %s", e.ID, why)
 		return nil
 	}
 	rv := newReview(c, "Undo", plan)

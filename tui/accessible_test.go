@@ -41,6 +41,7 @@ func TestAccessibleCreateRole(t *testing.T) {
 		"5", "0",           // research-datasets, done
 		"",  // other buckets: none
 		"n", // read-only: no
+		"",  // create missing buckets: keeps No
 		"y", // run it
 	}, "\n") + "\n"
 	out, acct, err := accessibleRun(t, answers)
@@ -49,8 +50,18 @@ func TestAccessibleCreateRole(t *testing.T) {
 	}
 	for _, want := range []string{
 		rules.RoleName("bad name").Error(),
+		// Each field's rule and default, said with its question.
+		"Role name — 1 to 64 letters, digits and + = , . @ _ -",
+		"Path — / or /a/b/; empty keeps /",
+		"Tags (optional) — KEY=VALUE, comma-separated",
+		"What may the role do? — empty keeps 1",
+		"Create typed buckets that do not exist? — empty keeps No",
 		"Plan for create-role acc-role",
 		"$ aws iam create-role --role-name acc-role",
+		// How each step would be undone, before it runs.
+		"undo: aws iam delete-role --role-name acc-role",
+		"undo: aws iam detach-role-policy --role-name acc-role --policy-arn arn:aws:iam::aws:policy/AmazonSageMakerFullAccess",
+		"undo: aws iam delete-role-policy --role-name acc-role --policy-name sagerole-buckets",
 		"✓ 3. iam:PutRolePolicy acc-role · sagerole-buckets",
 		"role ARN: arn:aws:iam::111122223333:role/acc-role",
 		"The input ended: quitting.",
@@ -109,14 +120,16 @@ func TestAccessibleInputEnds(t *testing.T) {
 func TestAccessibleFindAndUndo(t *testing.T) {
 	answers := strings.Join([]string{
 		"3", "1", // find: the whole account
-		"1", "undo-me", "", "", "", "1", "0", "", "n", "y", // create a role
+		"1", "undo-me", "", "", "", "1", "0", "", "n", "n", "y", // create a role
 		"6", "1", "y", // undo it
 	}, "\n") + "\n"
 	out, acct, err := accessibleRun(t, answers)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	for _, want := range []string{"user alice", "domain default", "Plan for undo", "Done."} {
+	for _, want := range []string{"user alice", "domain default", "Plan for undo", "Done.",
+		// The undo's own steps say how they would be undone in turn.
+		"undo: aws iam attach-role-policy --role-name undo-me --policy-arn arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

@@ -127,6 +127,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, r.Resume()
 		}
 		return m, nil
+	case backToMsg:
+		if m.busy() {
+			return m, nil
+		}
+		for i, s := range m.stack {
+			if s.ID() == msg.to {
+				m.stack = m.stack[:i+1]
+				return m.route(returnedMsg{outputs: msg.outputs})
+			}
+		}
+		return m, nil
 	case homeMsg:
 		if m.busy() {
 			return m, nil

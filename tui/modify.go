@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 
@@ -22,10 +23,37 @@ const (
 	modDetach     = "detach:"
 	modDelete     = "delete:"
 	modEdit       = "edit:"
+	modNewInline  = "new-inline"
 	modBuckets    = "buckets"
 	modActivities = "activities"
 	modGuardrails = "guardrails"
 )
+
+// newInlineTemplate is where a new inline policy starts: one statement to
+// fill in, valid as it stands.
+const newInlineTemplate = `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": [
+        "s3:GetObject"
+      ],
+      "Resource": [
+        "arn:aws:s3:::BUCKET/*"
+      ]
+    }
+  ]
+}`
+
+// modifyPrefill starts the modify flow with what is known: the role, the
+// changes already picked (fix-trust, from the change flow), and the flow
+// to go back to once it has run.
+type modifyPrefill struct {
+	role    string
+	actions []string
+	back    *returnTo
+}
 
 // modifyState holds the answers of the modify flow.
 type modifyState struct {
@@ -34,6 +62,8 @@ type modifyState struct {
 
 	attachARN    string
 	edits        map[string]*string // inline policy name → its document as edited
+	newName      string             // a new inline policy's name
+	newDoc       string             // and its document
 	buckets      []string
 	otherBuckets string
 	activities   []string
@@ -42,6 +72,7 @@ type modifyState struct {
 
 	roles          rolesRead
 	accountBuckets bucketsRead
+	granted        roleBuckets // what the role already has, marked in the picker
 	// details is the role as it is, read once the role is picked.
 	details    *modify.Details
 	detailsFor string
@@ -59,10 +90,15 @@ func (st *modifyState) has(prefix string) bool {
 }
 
 func newModify(c *ProgramContext, role string) *flow {
+	return newModifyWith(c, modifyPrefill{role: role})
+}
+
+func newModifyWith(c *ProgramContext, pre modifyPrefill) *flow {
+	role := pre.role
 	if rules.IsARN(role) {
 		role = rules.RoleNameFromARN(role)
 	}
-	st := &modifyState{role: rolePick{choice: role}, edits: map[string]*string{}}
+	st := &modifyState{role: rolePick{choice: role}, actions: pre.actions, edits: map[string]*string{}, newDoc: newInlineTemplate}
 	// A role given (from find, or a result) is not asked for again.
 	given := role != ""
 	f := newFlow(c, "Modify role")
@@ -95,61 +131,84 @@ func newModify(c *ProgramContext, role string) *flow {
 				}
 			},
 			intro: func() string { return st.summary(c) },
-			form:  func() *huh.Form { return st.changesForm(c) },
+			form:  func(k *kit) *huh.Form { return st.changesForm(k) },
 		},
 		{
 			name:   "Attach",
 			fields: []string{"attach"},
 			skip:   func() bool { return !st.has(modAttach) },
-			live:   map[string]func(string) error{"attachARN": rules.PolicyARN},
-			form: func() *huh.Form {
-				return huh.NewForm(huh.NewGroup(huh.NewInput().Key("attachARN").Title("Managed policy ARN to attach").
-					Placeholder("arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess").Value(&st.attachARN).Validate(c.check(rules.PolicyARN))))
+			form: func(k *kit) *huh.Form {
+				return k.form(k.input("attachARN", "Managed policy ARN to attach", "arn:aws:iam::ACCOUNT:policy/NAME, or arn:aws:iam::aws:policy/NAME for AWS's own",
+					&st.attachARN, rules.PolicyARN).Placeholder("arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"))
+			},
+		},
+		{
+			name:   "New policy",
+			fields: []string{"policy name"},
+			skip:   func() bool { return !st.has(modNewInline) },
+			form: func(k *kit) *huh.Form {
+				return k.form(k.input("newName", "Name of the new inline policy", "1 to 128 letters, digits and + = , . @ _ -; not one the role has",
+					&st.newName, st.newNameCheck))
 			},
 		},
 		{
 			name:   "Edit policy",
 			fields: []string{"put-inline", "policy", "policy size"},
-			skip:   func() bool { return !st.has(modEdit) },
-			form:   func() *huh.Form { return st.editForm(c) },
+			skip:   func() bool { return !st.has(modEdit) && !st.has(modNewInline) },
+			screen: func() stepScreen {
+				return newPolicyEditor(c, st.editDocs(), checkInline, policyLint)
+			},
+			plain: func(k *kit) *huh.Form { return st.filesForm(k) },
 		},
 		{
 			name:    "Buckets",
 			fields:  []string{"add-bucket", "bucket", "prefix"},
 			skip:    func() bool { return !st.has(modBuckets) },
-			ready:   func() bool { return st.accountBuckets.done },
-			waiting: "Listing the account's S3 buckets",
-			live:    map[string]func(string) error{"otherBuckets": checkGrants},
-			form:    func() *huh.Form { return st.bucketForm(c) },
+			ready:   func() bool { return st.accountBuckets.done && st.granted.ready(st.role.value()) },
+			waiting: "Reading the account's S3 buckets and what the role has",
+			fetch:   func() load { return st.granted.fetch(c, st.role.value()) },
+			form:    func(k *kit) *huh.Form { return st.bucketForm(k) },
 		},
 		{
 			name:   "Activities",
 			fields: []string{"add-activity", "activity"},
 			skip:   func() bool { return !st.has(modActivities) },
-			form: func() *huh.Form {
-				return huh.NewForm(huh.NewGroup(huh.NewMultiSelect[string]().Key("activities").Title("Activities to add").
-					Description("merged into the role's sagerole-scope policy").
-					Options(choiceOptions(c, policy.Activities())...).Value(&st.activities).
-					Height(len(policy.Activities()) + 2)))
+			form: func(k *kit) *huh.Form {
+				return k.form(k.pickMany("activities", "Activities to add", "merged into the role's sagerole-scope policy",
+					choiceOptions(c, policy.Activities()), &st.activities).Height(len(policy.Activities()) + 2))
 			},
+		},
+		{
+			name:   "Options",
+			fields: []string{"ECR repository", "KMS key", "log groups", "vpc"},
+			skip:   func() bool { return !st.has(modActivities) },
+			form:   func(k *kit) *huh.Form { return k.form(st.settings.optionFields(k, st.activities)...) },
 		},
 		{
 			name:   "Guardrails",
 			fields: []string{"guardrail"},
 			skip:   func() bool { return !st.has(modGuardrails) },
-			form: func() *huh.Form {
-				return huh.NewForm(huh.NewGroup(huh.NewMultiSelect[string]().Key("guardrails").Title("Guardrails to add").
-					Options(choiceOptions(c, policy.Guardrails())...).Value(&st.guardrails).
-					Height(len(policy.Guardrails()) + 2)))
+			form: func(k *kit) *huh.Form {
+				return k.form(k.pickMany("guardrails", "Guardrails to add", "Deny statements that hold whatever else the role allows",
+					choiceOptions(c, policy.Guardrails()), &st.guardrails).Height(len(policy.Guardrails()) + 2))
 			},
 		},
 		{
 			name:   "Settings",
-			fields: []string{"instance type", "source IP", "VPC endpoint", "tag", "KMS key"},
-			skip:   func() bool { return len(st.settingFields(c)) == 0 },
-			form:   func() *huh.Form { return huh.NewForm(huh.NewGroup(st.settingFields(c)...)) },
+			fields: []string{"instance type", "source IP", "VPC endpoint", "tag"},
+			skip:   func() bool { return len(st.settings.fields(newKit(c), st.addedGuardrails())) == 0 },
+			form:   func(k *kit) *huh.Form { return k.form(st.settings.fields(k, st.addedGuardrails())...) },
 		},
 	}...)
+	f.remedy = func(ie *rules.InputError) (string, *offer) {
+		switch ie.Flag {
+		case "--create-missing":
+			return "create it first with “Add S3 buckets to a role” (it offers to create typed buckets), or pick another", nil
+		case "--detach":
+			return "pick one to detach in the same run", nil
+		}
+		return "", nil
+	}
 	f.plan = func(ctx context.Context) (*review, error) {
 		if len(st.actions) == 0 {
 			return nil, &rules.InputError{Field: "change", Msg: "no change picked: pick at least one in the list (x or space)"}
@@ -172,34 +231,88 @@ func newModify(c *ProgramContext, role string) *flow {
 		}
 		plan.Notes = notes
 		rv := newReview(c, "Modify role", plan)
-		rv.impact = []string{radius}
-		for _, u := range res.UsedBy {
-			line := modify.UseLabel(u)
-			if len(u.RunningApps) > 0 {
-				line += ": running " + strings.Join(u.RunningApps, ", ") + " keep the old permissions until restarted"
-			}
-			rv.impact = append(rv.impact, line)
-		}
+		rv.impact = modifyImpact(res.Role.Name, res.UsedBy, radius)
 		name := res.Role.Name
 		rv.next = []nextAction{
 			{key: "o", label: "modify it again", short: "modify again", open: func(c *ProgramContext) Child { return newModify(c, name) }},
 			{key: "f", label: "find who runs as it", short: "find", open: func(c *ProgramContext) Child { return newFind(c) }},
+		}
+		if pre.back != nil {
+			rv.next = append([]nextAction{{key: "u", label: pre.back.label, short: "back", back: pre.back}}, rv.next...)
 		}
 		return rv, nil
 	}
 	return f
 }
 
-// settingFields are the values the added activities and guardrails need.
-func (st *modifyState) settingFields(c *ProgramContext) []huh.Field {
-	var acts, guards []string
-	if st.has(modActivities) {
-		acts = st.activities
+// modifyImpact is who runs as the role, one line each: a count, then the
+// identities (each once), with the apps that keep the old permissions.
+func modifyImpact(role string, uses []modify.Use, radius string) []string {
+	if len(uses) == 0 {
+		return []string{radius}
 	}
+	out := []string{fmt.Sprintf("%d %s as %s and get this change:", len(uses), plural(len(uses), "identity runs", "identities run"), role)}
+	for _, u := range uses {
+		line := "  " + modify.UseLabel(u)
+		if len(u.RunningApps) > 0 {
+			line += ": running " + strings.Join(u.RunningApps, ", ") + " keep the old permissions until restarted"
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// addedGuardrails are the guardrails being added ("" when none is).
+func (st *modifyState) addedGuardrails() []string {
 	if st.has(modGuardrails) {
-		guards = st.guardrails
+		return st.guardrails
 	}
-	return st.settings.fields(c, acts, guards)
+	return nil
+}
+
+// newNameCheck refuses a policy name IAM would refuse, or one the role
+// already has (edit that one instead).
+func (st *modifyState) newNameCheck(name string) error {
+	if err := rules.PolicyName(name); err != nil {
+		return err
+	}
+	if st.details != nil {
+		for _, p := range st.details.InlinePolicies {
+			if strings.EqualFold(p.Name, name) {
+				return &rules.InputError{Field: "policy name", Msg: fmt.Sprintf("role %s already has an inline policy %s: pick “edit inline policy %s” instead, or another name", st.role.value(), p.Name, p.Name)}
+			}
+		}
+	}
+	return nil
+}
+
+// editDocs are the documents the editor edits: every inline policy picked
+// for editing, as it is (or as edited so far), then the new one.
+func (st *modifyState) editDocs() []policyDoc {
+	var docs []policyDoc
+	for _, a := range st.actions {
+		name, ok := strings.CutPrefix(a, modEdit)
+		if !ok {
+			continue
+		}
+		cur := ""
+		for _, p := range st.details.InlinePolicies {
+			if p.Name == name {
+				cur = strings.Join(prettyJSON(string(p.Document)), "\n")
+			}
+		}
+		doc, ok := st.edits[name]
+		if !ok {
+			d := cur
+			doc = &d
+			st.edits[name] = doc
+		}
+		docs = append(docs, policyDoc{name: name, text: doc, original: cur})
+	}
+	if st.has(modNewInline) {
+		docs = append(docs, policyDoc{name: strings.TrimSpace(st.newName), text: &st.newDoc, original: newInlineTemplate})
+	}
+	return docs
 }
 
 // summary is the role as it is: the intro of the changes step.
@@ -227,7 +340,7 @@ func (st *modifyState) summary(c *ProgramContext) string {
 }
 
 // changesForm asks what to change in the role.
-func (st *modifyState) changesForm(c *ProgramContext) *huh.Form {
+func (st *modifyState) changesForm(k *kit) *huh.Form {
 	d := st.details
 	var opts []huh.Option[string]
 	if st.detailsErr == nil {
@@ -249,6 +362,7 @@ func (st *modifyState) changesForm(c *ProgramContext) *huh.Form {
 			opts = append(opts, huh.NewOption("edit inline policy "+p.Name, modEdit+p.Name))
 			opts = append(opts, huh.NewOption("delete inline policy "+p.Name, modDelete+p.Name))
 		}
+		opts = append(opts, huh.NewOption("create a new inline policy", modNewInline))
 		opts = append(opts,
 			huh.NewOption("add S3 buckets", modBuckets),
 			huh.NewOption("add ML activities", modActivities),
@@ -257,47 +371,54 @@ func (st *modifyState) changesForm(c *ProgramContext) *huh.Form {
 	for i, o := range opts {
 		opts[i] = o.Selected(slices.Contains(st.actions, o.Value))
 	}
-	return huh.NewForm(huh.NewGroup(
-		huh.NewMultiSelect[string]().Key("actions").Title("What to change in " + st.role.value()).
-			Description("x or space picks; each change is shown as a diff before anything is sent").
-			Options(opts...).Value(&st.actions).Height(min(len(opts)+2, 10)),
-	))
+	return k.form(k.pickMany("actions", "What to change in "+st.role.value(),
+		"x or space picks; each change is shown as a diff before anything is sent", opts, &st.actions).
+		Height(min(len(opts)+2, 13)))
 }
 
-// editForm has a text area per inline policy being edited, with its
-// document as it is.
-func (st *modifyState) editForm(c *ProgramContext) *huh.Form {
+// checkInline is the modify flow's refusal of an inline policy document.
+func checkInline(name, doc string) error {
+	return modify.CheckPermissionsPolicy("inline policy "+name, doc)
+}
+
+// filesForm is the editor in accessible mode: each document is read from a
+// file, as the command line's --put-inline NAME=FILE does, and checked as
+// the editor checks it.
+func (st *modifyState) filesForm(k *kit) *huh.Form {
 	var fields []huh.Field
-	for _, a := range st.actions {
-		name, ok := strings.CutPrefix(a, modEdit)
-		if !ok {
-			continue
+	for _, d := range st.editDocs() {
+		path := new(string)
+		desc := "a JSON file; empty keeps the document as it is"
+		if d.original == newInlineTemplate {
+			desc = "a JSON file with the new policy"
 		}
-		doc, ok := st.edits[name]
-		if !ok {
-			cur := ""
-			for _, p := range st.details.InlinePolicies {
-				if p.Name == name {
-					cur = strings.Join(prettyJSON(string(p.Document)), "\n")
-				}
+		check := func(p string) error {
+			if p == "" && d.original != newInlineTemplate {
+				return nil
 			}
-			doc = &cur
-			st.edits[name] = doc
+			b, err := os.ReadFile(strings.TrimSpace(p))
+			if err != nil {
+				return inputErr("put-inline", fmt.Sprintf("the file for inline policy %s cannot be read: %v", d.name, err))
+			}
+			if f, bad := jsonError(string(b)); bad {
+				return inputErr("put-inline", fmt.Sprintf("the file for inline policy %s is not a policy: %s", d.name, f))
+			}
+			if err := checkInline(d.name, string(b)); err != nil {
+				return err
+			}
+			*d.text = string(b)
+			return nil
 		}
-		what := "inline policy " + name
-		fields = append(fields, huh.NewText().Key("edit:"+name).Title("Inline policy "+name).
-			Description("edit the JSON; the review shows the diff").Lines(10).CharLimit(20000).Value(doc).
-			Validate(c.check(func(s string) error { return rules.PolicyDocument(what, s) })))
+		fields = append(fields, k.input("file:"+d.name, "File with inline policy "+d.name, desc, path, check))
 	}
-	return huh.NewForm(huh.NewGroup(fields...))
+	return k.form(fields...)
 }
 
-func (st *modifyState) bucketForm(c *ProgramContext) *huh.Form {
-	fields := bucketPicker(&st.accountBuckets, "Buckets to add (read-write)", &st.buckets, nil)
-	fields = append(fields, huh.NewInput().Key("otherBuckets").Title("Other buckets (optional)").
-		Description("BUCKET or BUCKET/PREFIX, comma-separated").Value(&st.otherBuckets).
-		Validate(c.check(checkGrants)))
-	return huh.NewForm(huh.NewGroup(fields...))
+func (st *modifyState) bucketForm(k *kit) *huh.Form {
+	fields := bucketPicker(k, &st.accountBuckets, "Buckets to add (read-write)", &st.buckets, st.granted.note)
+	fields = append(fields, k.input("otherBuckets", "Other buckets (optional)", "BUCKET or BUCKET/PREFIX, comma-separated",
+		&st.otherBuckets, checkGrants))
+	return k.form(fields...)
 }
 
 // input is the flow's input from the answers.
@@ -318,8 +439,10 @@ func (st *modifyState) input() (modify.Input, error) {
 		case strings.HasPrefix(a, modEdit):
 			name := strings.TrimPrefix(a, modEdit)
 			if doc := st.edits[name]; doc != nil {
-				in.PutInline = append(in.PutInline, modify.Inline{Name: name, File: "the wizard's editor", Document: *doc})
+				in.PutInline = append(in.PutInline, modify.Inline{Name: name, Document: *doc})
 			}
+		case a == modNewInline:
+			in.PutInline = append(in.PutInline, modify.Inline{Name: strings.TrimSpace(st.newName), Document: st.newDoc})
 		case a == modBuckets:
 			in.AddBuckets = append(append(in.AddBuckets, st.buckets...), splitList(st.otherBuckets)...)
 		}
@@ -330,7 +453,7 @@ func (st *modifyState) input() (modify.Input, error) {
 	if st.has(modGuardrails) {
 		in.Scope.Guardrails = st.guardrails
 	}
-	st.settings.apply(&in.Scope, in.Scope.Activities, in.Scope.Guardrails)
+	st.settings.apply(&in.Scope, in.Scope.Guardrails, st.has(modActivities))
 	return in, in.Validate()
 }
 

@@ -17,7 +17,7 @@ func TestModifyFlow(t *testing.T) {
 	h.press("down", "down", "down", "enter") // sagemaker/DataScientistRestricted
 	h.golden("changes", "What to change in DataScientistRestricted", "team-raw-data-read")
 	h.press("x")                                                         // attach FullAccess
-	h.press("down", "down", "down", "down", "down", "down", "down", "x") // add S3 buckets
+	h.press("down", "down", "down", "down", "down", "down", "down", "down", "x") // add S3 buckets
 	h.waitFor("✓ attach AmazonSageMakerFullAccess", "✓ add S3 buckets")
 	h.press("enter")
 	h.golden("buckets", "Buckets to add (read-write)")
@@ -71,7 +71,7 @@ func TestModifyEditAndAttach(t *testing.T) {
 	h.golden("attach-arn", "Managed policy ARN to attach")
 	h.typeText("arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess")
 	h.press("enter")
-	h.golden("edit", "Inline policy studio-apps", "sagemaker:CreatePresignedDomainUrl")
-	h.press("enter")
+	h.golden("edit", "Inline policy studio-apps", "sagemaker:DescribeDomain", "✓ valid JSON")
+	h.press("ctrl+s")
 	h.golden("review", "modify DataScientistRestricted: 1 step", "AmazonS3ReadOnlyAccess")
 }

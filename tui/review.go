@@ -22,6 +22,9 @@ type nextAction struct {
 	label string
 	short string // for the help bar; label when empty
 	open  func(c *ProgramContext) Child
+	// back, instead of open, goes back to the flow this one was opened
+	// from, with what the run made.
+	back *returnTo
 }
 
 // review is the plan review: every step with its aws CLI equivalent, the
@@ -302,7 +305,8 @@ func (r *review) lines() []string {
 
 	add(s.Bold.Render("Impact"))
 	for _, l := range r.impact {
-		addWrapped("• "+l, "  ", "    ", plain)
+		lead := leadingSpace(l)
+		addWrapped("• "+strings.TrimLeft(l, " "), "  "+lead, "    "+lead, plain)
 	}
 	switch {
 	case !r.usesDone:
@@ -324,6 +328,24 @@ func (r *review) lines() []string {
 	for _, wn := range r.plan.Warnings {
 		add("")
 		addWrapped("⚠ "+wn, "", "  ", s.Warn.Render)
+	}
+	return out
+}
+
+// undoLines say how a step would be undone, given what it replaces: the
+// inverse's commands, or why there is none. The review screen and
+// accessible mode say the same.
+func undoLines(op awsops.Op, before awsops.State, cli awsops.CLIOptions) []string {
+	undo, why := awsops.Inverse(op, before)
+	switch {
+	case why != "":
+		return []string{"cannot be undone: " + why}
+	case len(undo) == 0:
+		return []string{"nothing to undo, the step changes nothing"}
+	}
+	out := make([]string, len(undo))
+	for i, u := range undo {
+		out[i] = u.CLI(cli)
 	}
 	return out
 }

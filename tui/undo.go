@@ -169,10 +169,8 @@ func (u *undoScreen) check() tea.Cmd {
 		u.msg = fmt.Sprintf("Already undone by %s; undo that entry to redo it.", e.UndoneBy)
 		return nil
 	}
-	plan := awsops.UndoPlan(e)
-	if len(plan.Steps) == 0 {
-		why := append(plan.Warnings, "no step of it changed anything")
-		u.msg = "Nothing of it can be undone: " + strings.Join(why, "; ") + "."
+	if why := nothingToUndo(awsops.UndoPlan(e)); why != "" {
+		u.msg = why
 		return nil
 	}
 	u.checking = true
