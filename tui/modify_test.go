@@ -16,7 +16,7 @@ func TestModifyFlow(t *testing.T) {
 	h.golden("roles", "Which role?")
 	h.press("down", "down", "down", "enter") // sagemaker/DataScientistRestricted
 	h.golden("changes", "What to change in DataScientistRestricted", "team-raw-data-read")
-	h.press("x")                                                         // attach FullAccess
+	h.press("x")                                                                 // attach FullAccess
 	h.press("down", "down", "down", "down", "down", "down", "down", "down", "x") // add S3 buckets
 	h.waitFor("✓ attach AmazonSageMakerFullAccess", "✓ add S3 buckets")
 	h.press("enter")

@@ -47,7 +47,7 @@ type (
 		from  int
 		child Child
 	}
-	popMsg  struct{ from int }
+	popMsg struct{ from int }
 	// backToMsg closes every screen above the one of ID to, and gives it
 	// outputs: a flow opened from inside another (to create the role it
 	// assigns) comes back to it with what its run made.

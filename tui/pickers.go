@@ -317,4 +317,3 @@ func trustCheck(rr *rolesRead) func(string) error {
 		return change.NoTrust(r.Name)
 	}
 }
-
