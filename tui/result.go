@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sagerole/sagerole/awsops"
 )
@@ -166,7 +167,8 @@ func (r *result) View() string {
 		out = append(out, "", s.Bold.Render("What exists now"))
 		for _, k := range sortedDocKeys(outs) {
 			label := "  " + outputLabel(k) + "  "
-			lines := strings.Split(wrapHard(outs[k], w-len(label)), "\n")
+			// An ARN is one word: cut at the width, never at a hyphen.
+			lines := strings.Split(ansi.Hardwrap(outs[k], max(w-len(label), 10), true), "\n")
 			out = append(out, label+lines[0])
 			for _, l := range lines[1:] {
 				out = append(out, strings.Repeat(" ", len(label))+l)

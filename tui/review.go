@@ -51,6 +51,8 @@ type review struct {
 	usesDone  bool
 	usesErr   error
 
+	copied bool // the commands were put on the clipboard
+
 	vp   viewport.Model
 	spin spin
 }
@@ -165,10 +167,23 @@ func (r *review) resize() {
 func (r *review) Help() keyHelp {
 	k := r.ctx.Keys
 	scroll := key.NewBinding(key.WithKeys("down"), key.WithHelp("↑↓/pgdn", "scroll"))
+	copyCmds := key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy the commands"))
+	nav := []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}
 	if r.ctx.DryRun() {
-		return keyHelp{short: []key.Binding{scroll, k.Back, k.Menu, k.Quit}}
+		return keyHelp{short: []key.Binding{scroll, copyCmds, k.Back, k.Menu, k.Quit},
+			full: [][]key.Binding{nav, {copyCmds, k.Back, k.Menu}, {k.Quit, k.Help}}}
 	}
-	return keyHelp{short: []key.Binding{k.Run, scroll, k.Back, k.Quit}}
+	return keyHelp{short: []key.Binding{k.Run, scroll, copyCmds, k.Back, k.Quit},
+		full: [][]key.Binding{nav, {k.Run, copyCmds, k.Back}, {k.Quit, k.Help}}}
+}
+
+// commands are the plan's aws commands, one a line, unwrapped.
+func (r *review) commands() string {
+	lines := make([]string, len(r.plan.Steps))
+	for i, op := range r.plan.Steps {
+		lines[i] = op.CLI(r.ctx.Opts.CLI)
+	}
+	return commandsOf(lines)
 }
 
 func (r *review) Update(msg tea.Msg) (Child, tea.Cmd) {
@@ -193,6 +208,9 @@ func (r *review) Update(msg tea.Msg) (Child, tea.Cmd) {
 			return r, home
 		case key.Matches(msg, k.Run) && !r.ctx.DryRun() && len(r.plan.Steps) > 0:
 			return r, replace(r.id, newExecute(r.ctx, r.name, r.plan, r.next, r.hooks))
+		case msg.String() == "c" && len(r.plan.Steps) > 0:
+			r.copied = true
+			return r, tea.SetClipboard(r.commands())
 		case key.Matches(msg, k.Top):
 			r.vp.GotoTop()
 			return r, nil
@@ -234,9 +252,12 @@ func (r *review) lines() []string {
 		}
 	}
 	addWrapped := addWith(wrapWords)
-	// Commands are cut at the width, not at hyphens: they read as one
-	// line that continues.
-	addCmd := addWith(wrapHard)
+	// Commands are laid out so that they run as copied from the screen.
+	addCmd := func(cmd, first, rest string, style func(...string) string) {
+		for _, l := range wrapCommand(cmd, w, first, rest) {
+			add(style(l))
+		}
+	}
 	plain := func(s ...string) string { return strings.Join(s, "") }
 
 	n := len(r.plan.Steps)
@@ -255,9 +276,14 @@ func (r *review) lines() []string {
 		if op.Note != "" {
 			addWrapped("note: "+op.Note, "   ", "   ", s.Warn.Render)
 		}
-		addCmd("$ "+op.CLI(c.Opts.CLI), "   ", "     ", s.Command.Render)
+		addCmd(op.CLI(c.Opts.CLI), "   $ ", "     ", s.Command.Render)
 		for _, line := range r.replaced(op, before) {
 			addWrapped(line, "   ", "     ", plain)
+		}
+		if op.API == awsops.APIDeleteRolePolicy && before[awsops.StExists] == "true" {
+			for _, l := range prettyJSON(before[awsops.StDocument]) {
+				add("     " + s.Removed.Render("- "+l))
+			}
 		}
 		for _, k := range sortedDocKeys(op.Documents) {
 			doc := op.Documents[k]
@@ -288,11 +314,11 @@ func (r *review) lines() []string {
 				addWrapped("undo: nothing to undo, the step changes nothing", "   ", "         ", s.Muted.Render)
 			default:
 				for j, u := range undo {
-					first := "   undo: "
+					first := "   undo: $ "
 					if j > 0 {
-						first = "         "
+						first = "         $ "
 					}
-					addCmd("$ "+u.CLI(c.Opts.CLI), first, "           ", s.Muted.Render)
+					addCmd(u.CLI(c.Opts.CLI), first, "           ", s.Muted.Render)
 				}
 			}
 		}
@@ -463,12 +489,6 @@ func wrapWords(text string, width int) string {
 	return strings.Join(out, "\n")
 }
 
-// wrapHard cuts text at width exactly: commands and documents, where a
-// break at a hyphen would look like a space that is not there.
-func wrapHard(text string, width int) string {
-	return ansi.Hardwrap(text, max(width, 10), true)
-}
-
 func (r *review) View() string {
 	c := r.ctx
 	s := c.Styles
@@ -495,6 +515,9 @@ func (r *review) View() string {
 	scroll := ""
 	if !(r.vp.AtTop() && r.vp.AtBottom()) {
 		scroll = s.Muted.Render(fmt.Sprintf(" %3.0f%%", r.vp.ScrollPercent()*100))
+	}
+	if r.copied {
+		scroll = s.OK.Render(" ✓ commands copied (OSC 52), one a line") + scroll
 	}
 	return r.vp.View() + "\n" + s.Rule.Render(strings.Repeat("─", max(c.Width-visibleWidth(scroll), 0))) + scroll + "\n" + foot
 }

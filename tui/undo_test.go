@@ -2,6 +2,8 @@ package tui
 
 import (
 	"context"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/sagerole/sagerole/awsops"
@@ -46,7 +48,28 @@ func TestUndoFlow(t *testing.T) {
 		t.Errorf("old-role still exists: %v", err)
 	}
 	h.press("u")
-	h.golden("journal-after", "3 runs", "undone")
+	f := h.golden("journal-after", "3 runs", "undone")
+	// The cursor is not on the undo just made (enter there would redo
+	// it): it is on the run sagerole undo would take, as the command line
+	// skips undo entries.
+	if !regexp.MustCompile(`(?m)^›.*done\s+create-role new-role`).MatchString(f) {
+		t.Errorf("the cursor is not on create-role new-role:\n%s", f)
+	}
+}
+
+// A long command and a role ARN are cut in the middle, where they do not
+// differ, not at the end, where the role's name is.
+func TestUndoListCutsTheMiddle(t *testing.T) {
+	h := newHarness(t)
+	h.waitFor("account 111122223333")
+	arn := "arn:aws:iam::111122223333:role/sagemaker/DataScientistRestricted"
+	runPlan(t, h, awsops.Plan{Command: "change --domain d-research1 --user alice --role " + arn,
+		Steps: []awsops.Op{awsops.UpdateUserProfileRoleOp("d-research1", "alice", arn)}})
+	h.press("6")
+	f := h.waitFor("1 run on sandbox")
+	if !strings.Contains(f, "DataScientistRestricted") || !strings.Contains(f, "change --domain") || !strings.Contains(f, "…") {
+		t.Errorf("the command is not cut in its middle:\n%s", f)
+	}
 }
 
 // Something else changed what the run touched since: undo shows the
