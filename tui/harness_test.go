@@ -94,7 +94,7 @@ func newHarness(t *testing.T, cfgs ...setup) *harness {
 	}
 	dir := t.TempDir()
 	j := &awsops.Journal{Dir: filepath.Join(dir, "journal")}
-	opts := Options{BackendName: "sandbox", Mode: ModeSandbox, Journal: j, History: j,
+	opts := Options{BackendName: "sandbox", Mode: ModeSandbox, Sandbox: true, Journal: j, History: j,
 		NoColor: true, Static: true, Now: fixedClock(), RunNow: fixedClock(), Sleep: instantSleep}
 	acct, err := sandbox.New(cfg.sandbox)
 	if err != nil {
