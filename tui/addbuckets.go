@@ -46,7 +46,7 @@ func newAddBuckets(c *ProgramContext, role string) *flow {
 	)
 	f.remedy = func(ie *rules.InputError) (string, *offer) {
 		if ie.Flag == "--create-missing" {
-			return "answer Yes to “Create typed buckets that do not exist?” to create them in " + c.Opts.Backend.Region(), nil
+			return "answer Yes to “Create typed buckets that do not exist?” to have it made in " + c.Opts.Backend.Region(), nil
 		}
 		return "", nil
 	}

@@ -204,7 +204,7 @@ func newChange(c *ProgramContext, pre changePrefill) *flow {
 							if yes {
 								return nil
 							}
-							return fmt.Errorf("AWS changes notebook instance %s's role only while it is Stopped: answer Yes to stop it and start it again, or esc to pick another target", nb.Name)
+							return fmt.Errorf("answer Yes to stop and restart it, or esc: AWS changes its role only when Stopped")
 						}))
 				}
 				return k.form(fields...)

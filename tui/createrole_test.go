@@ -84,6 +84,12 @@ func TestCreateRoleCustomScope(t *testing.T) {
 	h.waitFor("✓ instance-types")
 	h.press("enter")
 	h.golden("settings", "Allowed instance types")
+	// Empty is refused here, when the field is left, not after the buckets.
+	h.press("enter")
+	h.waitFor("guardrail instance-types needs at least one allowed instance type")
+	if f := h.frame(); strings.Contains(f, "S3 buckets") || strings.Contains(f, "--instance-type") {
+		t.Errorf("an empty instance type list was let through, or refused with a flag:\n%s", f)
+	}
 	h.typeText("m5.xlarge")
 	h.golden("bad-instance-type", `instance type "m5.xlarge"`)
 	for range len("m5.xlarge") {
