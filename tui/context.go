@@ -9,9 +9,11 @@ import (
 	"context"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sagerole/sagerole/awsops"
+	"github.com/sagerole/sagerole/flows/policy/iamref"
 )
 
 // Modes, as main names them. The badge shows one of these.
@@ -89,6 +91,17 @@ type ProgramContext struct {
 	IdentityErr error
 
 	nextID int
+	// ref is the IAM reference, read once when a screen first needs it.
+	refOnce sync.Once
+	ref     *iamref.Reference
+	refErr  error
+}
+
+// iamRef is the IAM reference the policy validator checks against, read
+// once per session.
+func (c *ProgramContext) iamRef() (*iamref.Reference, error) {
+	c.refOnce.Do(func() { c.ref, c.refErr = iamref.Load() })
+	return c.ref, c.refErr
 }
 
 func newProgramContext(opts Options) *ProgramContext {

@@ -12,6 +12,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/sagerole/sagerole/awsops/rules"
+	"github.com/sagerole/sagerole/flows/policy/lint"
 )
 
 // finding is one thing wrong (or worth knowing) in a document being
@@ -21,6 +22,9 @@ type finding struct {
 	line, col int
 	severity  string // "error" blocks saving; "warning" and "note" do not
 	msg       string
+	// lint is set on the validator's findings: an error of its own can be
+	// overruled (ctrl+f keeps the document anyway, as --force does).
+	lint bool
 }
 
 func (f finding) String() string {
@@ -31,8 +35,8 @@ func (f finding) String() string {
 }
 
 // linter finds what is wrong in a policy document as it is typed: the
-// hook the policy validator plugs into. A document that is not JSON never
-// reaches it (the editor reports the syntax error itself).
+// hook the policy validator plugs into (policyLint). A document that is
+// not JSON never reaches it (the editor reports the syntax error itself).
 type linter func(doc string) []finding
 
 // policyDoc is one document the editor edits: its name, and the text it
@@ -60,9 +64,12 @@ type policyEditor struct {
 
 	findings []finding
 	refused  string // why ctrl+s did not keep the document
-	outcome  stepOutcome
-	width    int
-	height   int
+	// forced is set when a document was kept despite the validator's
+	// errors: the plan must put it as it is.
+	forced  bool
+	outcome stepOutcome
+	width   int
+	height  int
 }
 
 func newPolicyEditor(c *ProgramContext, docs []policyDoc, check func(name, doc string) error, lint linter) *policyEditor {
@@ -107,16 +114,17 @@ func (e *policyEditor) layout() {
 }
 
 var editorKeys = struct {
-	save, back, revert, toErr key.Binding
+	save, force, back, revert, toErr key.Binding
 }{
 	save:   key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "keep it")),
+	force:  key.NewBinding(key.WithKeys("ctrl+f"), key.WithHelp("ctrl+f", "keep it anyway")),
 	back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 	revert: key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "revert")),
 	toErr:  key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", "go to the error")),
 }
 
 func (e *policyEditor) Help() []key.Binding {
-	return []key.Binding{editorKeys.save, editorKeys.toErr, editorKeys.revert}
+	return []key.Binding{editorKeys.save, editorKeys.toErr, editorKeys.revert, editorKeys.force}
 }
 
 func (e *policyEditor) Update(msg tea.Msg) (stepScreen, tea.Cmd) {
@@ -132,7 +140,9 @@ func (e *policyEditor) Update(msg tea.Msg) (stepScreen, tea.Cmd) {
 			e.outcome = stepBack
 			return e, nil
 		case key.Matches(m, editorKeys.save):
-			return e, e.save()
+			return e, e.save(false)
+		case key.Matches(m, editorKeys.force):
+			return e, e.save(true)
 		case key.Matches(m, editorKeys.revert):
 			*e.docs[e.i].text = e.docs[e.i].original
 			e.load()
@@ -153,15 +163,24 @@ func (e *policyEditor) Update(msg tea.Msg) (stepScreen, tea.Cmd) {
 }
 
 // save keeps the document and goes to the next, or ends the step; a
-// document with an error is not kept.
-func (e *policyEditor) save() tea.Cmd {
+// document with an error is not kept, unless force and the errors are
+// only the validator's (JSON that does not parse, or that IAM refuses, is
+// never kept).
+func (e *policyEditor) save(force bool) tea.Cmd {
 	*e.docs[e.i].text = e.ta.Value()
 	e.review()
 	for _, f := range e.findings {
-		if f.severity == "error" {
+		if f.severity != "error" {
+			continue
+		}
+		if !f.lint || !force {
 			e.refused = "Not kept: " + f.String()
+			if f.lint {
+				e.refused += " (ctrl+f keeps it anyway)"
+			}
 			return nil
 		}
+		e.forced = true
 	}
 	if e.i < len(e.docs)-1 {
 		e.i++
@@ -265,7 +284,7 @@ func (e *policyEditor) View() string {
 		pane = append(pane, s.Error.Render("✗ "+e.refused))
 	}
 	if len(e.findings) == 0 {
-		pane = append(pane, s.OK.Render("✓ valid JSON, and a permissions policy IAM accepts")+s.Muted.Render("  ctrl+s keeps it"))
+		pane = append(pane, s.OK.Render("✓ valid JSON, accepted by IAM, nothing found by the validator")+s.Muted.Render("  ctrl+s keeps it"))
 	}
 	for _, f := range e.findings {
 		mark, style := "⚠", s.Warn
@@ -286,7 +305,36 @@ func (e *policyEditor) View() string {
 	return b.String()
 }
 
-// policyLint is the editor's linter, the hook of the policy validator
-// (flows/policy/lint): until it is plugged in, the editor has the JSON
-// syntax and the flow's own check of the document, and nothing more.
-func policyLint(doc string) []finding { return nil }
+// policyLint is the editor's linter: the policy validator
+// (flows/policy/lint) against the IAM reference, read once per session,
+// on a permissions policy.
+func policyLint(c *ProgramContext) linter {
+	ref, err := c.iamRef()
+	if err != nil {
+		return func(string) []finding {
+			return []finding{{severity: "warning", msg: "the policy validator is not available: " + err.Error()}}
+		}
+	}
+	return func(doc string) []finding {
+		fs, err := lint.Text(ref, doc, lint.Options{Kind: lint.Identity})
+		var se *lint.SyntaxError
+		switch {
+		case errors.As(err, &se):
+			return []finding{{line: se.Line, col: se.Column, severity: "error", msg: se.Msg}}
+		case err != nil:
+			return []finding{{severity: "error", msg: err.Error()}}
+		}
+		out := make([]finding, len(fs))
+		for i, f := range fs {
+			sev := "note"
+			switch f.Level {
+			case lint.Error:
+				sev = "error"
+			case lint.Warning:
+				sev = "warning"
+			}
+			out[i] = finding{line: f.Line, col: f.Column, severity: sev, lint: true, msg: f.Message + " [" + f.Code + "]"}
+		}
+		return out
+	}
+}

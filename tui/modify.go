@@ -64,6 +64,7 @@ type modifyState struct {
 	edits        map[string]*string // inline policy name → its document as edited
 	newName      string             // a new inline policy's name
 	newDoc       string             // and its document
+	editor       *policyEditor      // the editor, to know whether a document was kept anyway
 	buckets      []string
 	otherBuckets string
 	activities   []string
@@ -156,7 +157,8 @@ func newModifyWith(c *ProgramContext, pre modifyPrefill) *flow {
 			fields: []string{"put-inline", "policy", "policy size"},
 			skip:   func() bool { return !st.has(modEdit) && !st.has(modNewInline) },
 			screen: func() stepScreen {
-				return newPolicyEditor(c, st.editDocs(), checkInline, policyLint)
+				st.editor = newPolicyEditor(c, st.editDocs(), checkInline, policyLint(c))
+				return st.editor
 			},
 			plain: func(k *kit) *huh.Form { return st.filesForm(k) },
 		},
@@ -217,7 +219,8 @@ func newModifyWith(c *ProgramContext, pre modifyPrefill) *flow {
 		if err != nil {
 			return nil, err
 		}
-		res, err := modify.Plan(ctx, b, in, modify.Options{Uses: modify.AccountUses(b)})
+		ref, _ := c.iamRef()
+		res, err := modify.Plan(ctx, b, in, modify.Options{Uses: modify.AccountUses(b), Reference: ref})
 		if err != nil {
 			return nil, err
 		}
@@ -454,6 +457,8 @@ func (st *modifyState) input() (modify.Input, error) {
 		in.Scope.Guardrails = st.guardrails
 	}
 	st.settings.apply(&in.Scope, in.Scope.Guardrails, st.has(modActivities))
+	// Kept in the editor despite the validator's errors: put as it is.
+	in.Force = st.editor != nil && st.editor.forced
 	return in, in.Validate()
 }
 
