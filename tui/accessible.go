@@ -206,6 +206,7 @@ func (a *accessible) review(rv *review) error {
 	c := a.ctx
 	plan := rv.plan
 	v := awsops.View(plan, nil, c.DryRun(), c.Opts.CLI)
+	v.Notes, v.Warnings = wizardList(v.Notes), wizardList(v.Warnings)
 	// How each step would be undone, read from the account as the review
 	// screen reads it.
 	before, berr := snapshots(c.ctx(), c.Opts.Backend, plan.Steps)

@@ -347,11 +347,11 @@ func (r *review) lines() []string {
 	if len(r.impact) == 0 && len(r.blast) == 0 {
 		add("  • nothing already in use is changed")
 	}
-	for _, n := range r.plan.Notes {
+	for _, n := range wizardList(r.plan.Notes) {
 		add("")
 		addWrapped("note: "+n, "", "  ", plain)
 	}
-	for _, wn := range r.plan.Warnings {
+	for _, wn := range wizardList(r.plan.Warnings) {
 		add("")
 		addWrapped("⚠ "+wn, "", "  ", s.Warn.Render)
 	}

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -9,6 +10,7 @@ import (
 
 	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/awsops/sandbox"
+	"github.com/sagerole/sagerole/flows/createrole"
 	"github.com/sagerole/sagerole/flows/policy"
 )
 
@@ -93,6 +95,40 @@ func TestReviewDeleteRolePolicyShowsTheDocument(t *testing.T) {
 	for _, want := range []string{`- {`, `-   "Version": "2012-10-17",`, `"sagemaker:CreatePresignedDomainUrl"`} {
 		if !strings.Contains(text[at:], want) {
 			t.Errorf("the deleted document lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+// The review's notes name the wizard's controls, not the command line's
+// flags: a broad custom scope says where to narrow it in the wizard.
+func TestReviewNotesNameNoFlags(t *testing.T) {
+	acct, err := sandbox.New(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := createrole.Plan(context.Background(), acct, createrole.Input{Name: "broad", Scope: createrole.ScopeCustom,
+		Custom: policy.Scope{Activities: []string{policy.Training}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(plan.Notes, " "), "--") {
+		t.Fatalf("the plan's notes name no flag; the test proves nothing: %q", plan.Notes)
+	}
+	_, lines := reviewOf(t, plan, 80)
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		if strings.Contains(l, "$ aws ") {
+			// A command, with aws's own flags as they must be: skip it
+			// whole, as the shell reads it.
+			block := l
+			for strings.HasSuffix(lines[i], `\`) || strings.Count(block, "'")%2 == 1 {
+				i++
+				block += "\n" + lines[i]
+			}
+			continue
+		}
+		if regexp.MustCompile(`(^|[\s(])--[a-z]`).MatchString(l) {
+			t.Errorf("a review line names a flag: %q", l)
 		}
 	}
 }
