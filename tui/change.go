@@ -378,6 +378,9 @@ func (st *changeState) targetWords() string {
 				if sp.Name == st.name && sp.Sharing == awsops.SharingPrivate && sp.Owner != "" {
 					return "user " + sp.Owner + " (owner of private space " + sp.Name + ")"
 				}
+				if sp.Name == st.name && sp.Sharing != awsops.SharingPrivate {
+					return "the shared spaces of " + st.domainID + " (the domain's default space role)"
+				}
 			}
 		}
 		return "space " + st.name

@@ -247,6 +247,10 @@ func jsonError(doc string) (finding, bool) {
 	msg := err.Error()
 	if errors.As(err, &se) {
 		msg = se.Error()
+		// The usual slip: JSON takes no comma before a closing bracket.
+		if before := strings.TrimRight(doc[:max(offset-1, 0)], " \t\r\n"); offset > 0 && strings.ContainsAny(doc[offset-1:offset], "]}") && strings.HasSuffix(before, ",") {
+			msg += " (a comma before it?)"
+		}
 	}
 	return finding{line: line, col: col, severity: "error", msg: "JSON: " + msg}, true
 }

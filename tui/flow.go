@@ -232,7 +232,8 @@ func (f *flow) sizeForm() tea.Cmd {
 	}
 	h := max(f.ctx.BodyHeight-used, 5)
 	if f.screen != nil {
-		f.screen.Size(f.ctx.Width, h)
+		// A screen of its own says its errors itself: it has the body.
+		f.screen.Size(f.ctx.Width, f.ctx.BodyHeight)
 	}
 	if f.form == nil {
 		return nil

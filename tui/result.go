@@ -227,7 +227,9 @@ func nothingToUndo(undo awsops.Plan) string {
 	case len(undo.Steps) > 0:
 		return ""
 	case len(undo.Warnings) > 0:
-		return "It cannot be undone: " + strings.Join(undo.Warnings, "; ") + "."
+		// Each warning says which step cannot be undone, and why.
+		w := strings.Join(undo.Warnings, "; ")
+		return strings.ToUpper(w[:1]) + w[1:] + "."
 	}
 	return "Nothing to undo: no step of it changed anything."
 }

@@ -88,3 +88,24 @@ func TestUndoDrift(t *testing.T) {
 	h.press("F")
 	h.golden("forced-review", "undoing anyway: 1 later change will be overwritten")
 }
+
+// A run whose only step has no inverse (a domain's first default space
+// role) says why it cannot be undone, and not that it changed nothing;
+// its result offers no undo.
+func TestUndoNothingToUndoSaysWhy(t *testing.T) {
+	h := newHarness(t)
+	h.waitFor("account 111122223333")
+	arn := "arn:aws:iam::111122223333:role/service-role/AmazonSageMaker-ExecutionRole-20240918T143027"
+	e := runPlan(t, h, awsops.Plan{Command: "change --domain d-mlplatform --default-space --role " + arn,
+		Steps: []awsops.Op{awsops.UpdateDomainRolesOp("d-mlplatform", awsops.DomainRoles{DefaultSpaceRole: &arn})}})
+	if line := revertLine(e); strings.Contains(line, "To revert it") || !strings.Contains(line, "no default space role") {
+		t.Errorf("result line = %q", line)
+	}
+	h.press("6")
+	h.waitFor("1 run on sandbox")
+	h.press("enter")
+	f := h.waitFor("cannot be undone")
+	if strings.Contains(f, "no step of it changed anything") {
+		t.Errorf("the undo says the run changed nothing:\n%s", f)
+	}
+}
