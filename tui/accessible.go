@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"charm.land/huh/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/awsops/rules"
@@ -168,6 +169,12 @@ func (a *accessible) flow(f *flow) error {
 			form := s.form
 			if s.screen != nil {
 				form = s.plain
+			}
+			if s.intro != nil {
+				// Plain words: no styles, no lines cut to a screen's width.
+				if text := strings.Join(strings.Fields(ansi.Strip(s.intro())), " "); text != "" {
+					a.say("%s", text)
+				}
 			}
 			if err := a.run1(form(newKit(c))); err != nil {
 				return err

@@ -138,3 +138,30 @@ func TestAccessibleFindAndUndo(t *testing.T) {
 		t.Errorf("undo-me still exists: %v\n%s", err, out)
 	}
 }
+
+// change in accessible mode: the pickers say each identity's role, a
+// private space says whose role it really is before the role is asked,
+// and no choice opens a flow inside the flow (it cannot, line by line).
+func TestAccessibleChangeSpace(t *testing.T) {
+	out, acct, err := accessibleRun(t, strings.Join([]string{"4", "2", "2", "1", "4", "y"}, "\n")+"\n")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, want := range []string{
+		"1. alice-lab · private → alice's role: service-role/AmazonSageMaker-ExecutionRole-Research",
+		"Space alice-lab is private: it runs as its owner alice's role, so this changes user alice's role",
+		"New execution role for user alice (owner of private space alice-lab)",
+		"service-role/AmazonSageMaker-ExecutionRole-Research  ← current",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "create a new role") || strings.Contains(out, "\x1b[") {
+		t.Errorf("a nested flow is offered, or escape codes are written:\n%q", out)
+	}
+	u, err := acct.DescribeUserProfile(context.Background(), "d-research1", "alice")
+	if err != nil || u.ExecutionRole != "arn:aws:iam::111122223333:role/sagemaker/DataScientistRestricted" {
+		t.Errorf("alice = %+v, %v", u, err)
+	}
+}

@@ -409,6 +409,11 @@ func (st *modifyState) filesForm(k *kit) *huh.Form {
 			if err := checkInline(d.name, string(b)); err != nil {
 				return err
 			}
+			for _, f := range policyLint(k.c)(string(b)) {
+				if f.severity == "error" {
+					return inputErr("put-inline", fmt.Sprintf("the policy validator refuses the file for inline policy %s: %s", d.name, f))
+				}
+			}
 			*d.text = string(b)
 			return nil
 		}

@@ -253,7 +253,8 @@ func rolePicker(k *kit, rr *rolesRead, q roleQuestion, p *rolePick) huh.Field {
 		// Given (from another screen) but not in the list: typed.
 		p.typed, p.choice = p.choice, typeRole
 	}
-	if q.create {
+	// Accessible mode runs one flow at a time: no flow inside another.
+	if q.create && !k.c.Opts.Accessible {
 		opts = append(opts, huh.NewOption("create a new role…", createRole))
 	}
 	opts = append(opts, huh.NewOption("another role: type its name or ARN…", typeRole))
@@ -267,7 +268,11 @@ func rolePicker(k *kit, rr *rolesRead, q roleQuestion, p *rolePick) huh.Field {
 			return inner(v)
 		}
 	}
-	return k.pick("role", q.title, "Roles SageMaker can assume come first; / filters", opts, &p.choice, check).
+	desc := "Roles SageMaker can assume come first; / filters"
+	if k.c.Opts.Accessible {
+		desc = "roles SageMaker can assume come first"
+	}
+	return k.pick("role", q.title, desc, opts, &p.choice, check).
 		Height(min(len(opts)+3, 13))
 }
 
