@@ -197,3 +197,18 @@ func TestChangeNotebookRestart(t *testing.T) {
 		t.Errorf("churn-prediction = %+v, %v", nb, err)
 	}
 }
+
+// A typed ARN at the wrong path is refused with the wizard's way out, not
+// "pass that ARN, or just --role".
+func TestChangeTypedARNWrongPath(t *testing.T) {
+	h := newHarness(t)
+	toRoleStep(h)
+	h.press("G", "enter") // another role: type its name or ARN…
+	h.waitFor("Role name or ARN")
+	h.typeText("arn:aws:iam::111122223333:role/DataScientistRestricted")
+	h.press("enter")
+	f := h.golden("refused", "the role named DataScientistRestricted is", "pick it from the list, or type that ARN")
+	if strings.Contains(f, "--role") {
+		t.Errorf("the wizard names a flag:\n%s", f)
+	}
+}
