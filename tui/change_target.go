@@ -168,13 +168,13 @@ func (st *changeState) whoField(c *ProgramContext, k *kit) huh.Field {
 				if s.Sharing == awsops.SharingPrivate {
 					how = "private → " + s.Owner + "'s role"
 				}
-				opts = append(opts, huh.NewOption(fit(fmt.Sprintf("%s · %s: %s", s.Name, how, roleWords(s.Role))), s.Name))
+				opts = append(opts, huh.NewOption(fit(fmt.Sprintf("%s · %s: %s%s", s.Name, how, roleWords(s.Role), st.roleFlag(s.Role))), s.Name))
 			}
 		} else {
 			us := append([]find.UserNode(nil), n.Users...)
 			sort.Slice(us, func(i, j int) bool { return us[i].Name < us[j].Name })
 			for _, u := range us {
-				opts = append(opts, huh.NewOption(fit(fmt.Sprintf("%s · %s: %s", u.Name, find.SourceText(u.Source), roleWords(u.Role))), u.Name))
+				opts = append(opts, huh.NewOption(fit(fmt.Sprintf("%s · %s: %s%s", u.Name, find.SourceText(u.Source), roleWords(u.Role), st.roleFlag(u.Role))), u.Name))
 			}
 		}
 	} else if st.kind() == change.TargetSpace {
@@ -197,4 +197,22 @@ func roleWords(arn string) string {
 		return "(none)"
 	}
 	return find.ShortRole(arn)
+}
+
+// roleFlag marks, from the account's roles as listed, a role that is not
+// there (at that ARN) or that SageMaker cannot assume: the identities that
+// most need a change.
+func (st *changeState) roleFlag(arn string) string {
+	if arn == "" || !st.roles.done || st.roles.err != nil {
+		return ""
+	}
+	for _, r := range st.roles.roles {
+		if r.ARN == arn {
+			if !find.TrustsSageMaker(r.TrustPolicy) {
+				return "  ⚠ no SageMaker trust"
+			}
+			return ""
+		}
+	}
+	return "  ⚠ no such role"
 }

@@ -212,3 +212,23 @@ func TestChangeTypedARNWrongPath(t *testing.T) {
 		t.Errorf("the wizard names a flag:\n%s", f)
 	}
 }
+
+// The user picker marks the identities whose role is missing or cannot be
+// assumed by SageMaker: those most in need of a change.
+func TestChangeWhoMarksBadRoles(t *testing.T) {
+	h := newHarness(t)
+	h.press("4")
+	h.waitFor("What runs as the role you want to change?")
+	h.press("enter")
+	h.waitFor("Which domain?")
+	h.press("enter") // ml-platform
+	f := h.waitFor("Which user profile in d-mlplatform?")
+	for _, want := range []string{"dave · own role: LambdaBasic  ⚠ no SageMaker trust", "⚠ no such role"} {
+		if !strings.Contains(f, want) {
+			t.Errorf("the picker lacks %q:\n%s", want, f)
+		}
+	}
+	if strings.Contains(f, "frank · domain default: service-role/AmazonSageMaker-ExecutionRole-20240918T143027  ⚠") {
+		t.Errorf("a good role is marked:\n%s", f)
+	}
+}
