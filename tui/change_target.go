@@ -168,13 +168,13 @@ func (st *changeState) whoField(c *ProgramContext, k *kit) huh.Field {
 				if s.Sharing == awsops.SharingPrivate {
 					how = "private → " + s.Owner + "'s role"
 				}
-				opts = append(opts, huh.NewOption(fit(fmt.Sprintf("%s · %s: %s%s", s.Name, how, roleWords(s.Role), st.roleFlag(s.Role))), s.Name))
+				opts = append(opts, huh.NewOption(fit(fmt.Sprintf("%s%s · %s: %s", s.Name, st.roleFlag(s.Role), how, roleWords(s.Role))), s.Name))
 			}
 		} else {
 			us := append([]find.UserNode(nil), n.Users...)
 			sort.Slice(us, func(i, j int) bool { return us[i].Name < us[j].Name })
 			for _, u := range us {
-				opts = append(opts, huh.NewOption(fit(fmt.Sprintf("%s · %s: %s%s", u.Name, find.SourceText(u.Source), roleWords(u.Role), st.roleFlag(u.Role))), u.Name))
+				opts = append(opts, huh.NewOption(fit(fmt.Sprintf("%s%s · %s: %s", u.Name, st.roleFlag(u.Role), find.SourceText(u.Source), roleWords(u.Role))), u.Name))
 			}
 		}
 	} else if st.kind() == change.TargetSpace {
@@ -201,7 +201,8 @@ func roleWords(arn string) string {
 
 // roleFlag marks, from the account's roles as listed, a role that is not
 // there (at that ARN) or that SageMaker cannot assume: the identities that
-// most need a change.
+// most need a change. It comes right after the name, where a narrow
+// screen does not cut it.
 func (st *changeState) roleFlag(arn string) string {
 	if arn == "" || !st.roles.done || st.roles.err != nil {
 		return ""
