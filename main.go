@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -181,14 +182,17 @@ func (a *app) open(ctx context.Context) (awsops.Backend, error) {
 	var b awsops.Backend
 	switch {
 	case a.g.sandboxState != "":
-		acct, err := sandbox.Open(a.g.sandboxState, sandbox.Options{Region: a.g.region})
+		// What the sandbox creates is stamped with the real clock, as the
+		// journal is: a role made today must not say it was made on the
+		// seed's day.
+		acct, err := sandbox.Open(a.g.sandboxState, sandbox.Options{Region: a.g.region, Now: time.Now})
 		if err != nil {
 			return nil, err
 		}
 		abs, _ := filepath.Abs(a.g.sandboxState)
 		b, a.backendName = acct, "sandbox:"+abs
 	case a.g.sandbox:
-		acct, err := sandbox.New(sandbox.Options{Region: a.g.region})
+		acct, err := sandbox.New(sandbox.Options{Region: a.g.region, Now: time.Now})
 		if err != nil {
 			return nil, err
 		}
