@@ -17,6 +17,7 @@ import (
 
 	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/awsops/awsapi"
+	"github.com/sagerole/sagerole/awsops/redact"
 	"github.com/sagerole/sagerole/awsops/rules"
 	"github.com/sagerole/sagerole/awsops/sandbox"
 )
@@ -94,26 +95,30 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 // report prints err the way its kind deserves and returns the exit status.
+// Everything it prints is redacted: an AWS error may quote credentials.
 func (a *app) report(err error) int {
 	var runErr *awsops.RunError
 	var cfgErr *awsops.ConfigError
 	var useErr *usageError
 	var awsErr *awsops.Error
+	say := func(format string, args ...any) {
+		fmt.Fprint(a.stderr, redact.String(fmt.Sprintf(format, args...)))
+	}
 	switch {
 	case errors.As(err, &useErr), errors.As(err, &cfgErr), rules.IsInput(err):
-		fmt.Fprintf(a.stderr, "sagerole: %v\n", err)
+		say("sagerole: %v\n", err)
 		return exitBadUsage
 	case errors.As(err, &runErr):
-		fmt.Fprintf(a.stderr, "sagerole: %s", runErr.Summary())
+		say("sagerole: %s", runErr.Summary())
 		return exitFailed
 	case errors.As(err, &awsErr):
-		fmt.Fprintf(a.stderr, "sagerole: %v\nnothing was changed.\n", err)
+		say("sagerole: %v\nnothing was changed.\n", err)
 		return exitFailed
 	case errors.Is(err, context.Canceled):
-		fmt.Fprintf(a.stderr, "sagerole: interrupted\n")
+		say("sagerole: interrupted\n")
 		return exitFailed
 	}
-	fmt.Fprintf(a.stderr, "sagerole: %v\n", err)
+	say("sagerole: %v\n", err)
 	return exitFailed
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/sagerole/sagerole/awsops"
+	"github.com/sagerole/sagerole/awsops/redact"
 )
 
 // wrap turns an SDK error from api ("iam:GetRole") into an *awsops.Error,
@@ -21,7 +22,9 @@ func wrap(api string, err error) error {
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
 		e.Code = ae.ErrorCode()
-		e.Message = ae.ErrorMessage()
+		// Redacted here, at the source, so that no caller that prints
+		// e.Message can leak what AWS echoed back.
+		e.Message = redact.String(ae.ErrorMessage())
 		e.Kind = awsops.KindForCode(e.Code)
 	}
 	// HeadBucket has no body, so its 404 carries no code of its own.
