@@ -11,7 +11,9 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -65,6 +67,10 @@ type app struct {
 
 	backend     awsops.Backend
 	backendName string
+	// writes is set for a command that changes the account: it holds the
+	// account (a Locker's lock) from open until it returns.
+	writes bool
+	unlock func()
 	// processJournal is the plain sandbox's journal directory, removed
 	// when the invocation ends.
 	processJournal string
@@ -85,6 +91,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
+	if a.unlock != nil {
+		a.unlock()
+	}
 	if a.processJournal != "" {
 		os.RemoveAll(a.processJournal)
 	}
@@ -137,6 +146,7 @@ sagerole --sandbox`,
 			return a.wizard(cmd)
 		},
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			a.writes = cmd.Annotations[annotationWrites] == "true"
 			return a.checkGlobals()
 		},
 	}
@@ -155,7 +165,25 @@ sagerole --sandbox`,
 
 	root.AddCommand(a.versionCommand(), a.findCommand(), a.journalCommand(), a.undoCommand(),
 		a.createRoleCommand(), a.addBucketsCommand(), a.policyCommand(), a.changeCommand(), a.modifyCommand())
+	markWriters(root, "create-role", "add-buckets", "change", "modify", "undo")
 	return root
+}
+
+// annotationWrites marks a command that changes the account.
+const annotationWrites = "sagerole/writes"
+
+// markWriters marks the commands that change the account: they hold it
+// (see app.hold) from the reads their plan is built from to the end of its
+// run.
+func markWriters(root *cobra.Command, names ...string) {
+	for _, c := range root.Commands() {
+		if slices.Contains(names, c.Name()) {
+			if c.Annotations == nil {
+				c.Annotations = map[string]string{}
+			}
+			c.Annotations[annotationWrites] = "true"
+		}
+	}
 }
 
 func (a *app) checkGlobals() error {
@@ -202,11 +230,42 @@ func (a *app) open(ctx context.Context) (awsops.Backend, error) {
 		}
 		b, a.backendName = be, "aws"
 	}
+	if a.writes && !a.g.dryRun {
+		if err := a.hold(ctx, b); err != nil {
+			return nil, err
+		}
+	}
 	if a.g.dryRun {
 		b = awsops.NewDryRun(b)
 	}
 	a.backend = b
 	return b, nil
+}
+
+// hold takes the account for this command when other processes may change
+// it at the same time (a --sandbox-state file): from before the first read
+// a plan is built from until the command ends, so that no other run changes
+// what the plan replaces. It says so when another run holds it.
+func (a *app) hold(ctx context.Context, b awsops.Backend) error {
+	l, ok := b.(awsops.Locker)
+	if !ok {
+		return nil
+	}
+	quick, cancel := context.WithTimeout(ctx, time.Second)
+	unlock, err := l.LockAccount(quick)
+	cancel()
+	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+		fmt.Fprintf(a.stderr, "sagerole: another sagerole run is changing %s: waiting for it to finish\n", a.g.sandboxState)
+		unlock, err = l.LockAccount(ctx)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return &awsops.ConfigError{Msg: fmt.Sprintf("sandbox state file %s cannot be locked: %v", a.g.sandboxState, err), Err: err}
+	}
+	a.unlock = unlock
+	return nil
 }
 
 // mode is the badge the user sees: SANDBOX, DRY RUN or LIVE.

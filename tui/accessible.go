@@ -222,6 +222,11 @@ func (a *accessible) review(rv *review) error {
 		a.say("")
 		return nil
 	}
+	// What each step replaces now: the run checks the account is still so.
+	reviewed, err := snapshots(c.ctx(), c.Opts.Backend, plan.Steps)
+	if err != nil {
+		a.say("what the steps replace could not be read: %v", err)
+	}
 	run := false
 	q := fmt.Sprintf("Run these %d steps on account %s?", len(plan.Steps), c.Account())
 	if len(plan.Steps) == 1 {
@@ -234,12 +239,12 @@ func (a *accessible) review(rv *review) error {
 		a.say("Nothing was changed.")
 		return nil
 	}
-	return a.execute(plan, rv.hooks, nil)
+	return a.execute(plan, rv.hooks, nil, reviewed)
 }
 
 // execute runs a plan (or rolls back an entry) and says each step as it
 // goes, then what exists, or what ran and what did not.
-func (a *accessible) execute(plan awsops.Plan, hooks runHooks, rollbackOf *awsops.Entry) error {
+func (a *accessible) execute(plan awsops.Plan, hooks runHooks, rollbackOf *awsops.Entry, reviewed []awsops.State) error {
 	c := a.ctx
 	say := func(s string) { a.say("  %s", s) }
 	var b awsops.Backend = c.Opts.Backend
@@ -259,14 +264,19 @@ func (a *accessible) execute(plan awsops.Plan, hooks runHooks, rollbackOf *awsop
 				say(hooks.retryLine(ev))
 			}
 		}}
+	release, err := holdAccount(c.ctx(), c.Opts.Backend, plan, reviewed)
+	if err != nil {
+		a.say("%v", err)
+		return nil
+	}
 	ctx := context.WithoutCancel(c.ctx())
 	var e *awsops.Entry
-	var err error
 	if rollbackOf != nil {
 		e, err = x.Rollback(ctx, rollbackOf)
 	} else {
 		e, err = x.Run(ctx, plan)
 	}
+	release()
 	var runErr *awsops.RunError
 	if errors.As(err, &runErr) {
 		a.say("%s", strings.TrimRight(runErr.Summary(), "\n"))
@@ -278,7 +288,7 @@ func (a *accessible) execute(plan awsops.Plan, hooks runHooks, rollbackOf *awsop
 			return ferr
 		}
 		if back && !a.in.ended() {
-			return a.execute(awsops.UndoPlan(e), runHooks{}, e)
+			return a.execute(awsops.UndoPlan(e), runHooks{}, e, nil)
 		}
 		return nil
 	}

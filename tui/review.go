@@ -188,8 +188,12 @@ func (r *review) Update(msg tea.Msg) (Child, tea.Cmd) {
 			return r, pop(r.id)
 		case key.Matches(msg, k.Menu) && r.ctx.DryRun():
 			return r, home
-		case key.Matches(msg, k.Run) && !r.ctx.DryRun() && len(r.plan.Steps) > 0:
-			return r, replace(r.id, newExecute(r.ctx, r.name, r.plan, r.next, r.hooks))
+		case key.Matches(msg, k.Run) && !r.ctx.DryRun() && len(r.plan.Steps) > 0 && (r.before != nil || r.beforeErr != nil):
+			// Not before what the steps replace has been read: the run
+			// checks that the account is still as it was then.
+			ex := newExecute(r.ctx, r.name, r.plan, r.next, r.hooks)
+			ex.reviewed = r.before
+			return r, replace(r.id, ex)
 		case key.Matches(msg, k.Top):
 			r.vp.GotoTop()
 			return r, nil
