@@ -56,7 +56,11 @@ type globals struct {
 	output       string
 	noColor      bool
 	accessible   bool
+	callTimeout  time.Duration
 }
+
+// callTimeoutEnv sets --call-timeout when the flag is not given.
+const callTimeoutEnv = "SAGEROLE_CALL_TIMEOUT"
 
 // app is one invocation: its flags, streams, and the backend once opened.
 type app struct {
@@ -147,10 +151,15 @@ sagerole --sandbox`,
 		},
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			a.writes = cmd.Annotations[annotationWrites] == "true"
-			return a.checkGlobals()
+			return a.checkGlobals(cmd)
 		},
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err.Error()} })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		if e := (*emptyValueError)(nil); errors.As(err, &e) {
+			return &usageError{e.Error()}
+		}
+		return &usageError{err.Error()}
+	})
 	f := root.PersistentFlags()
 	f.StringVar(&a.g.profile, "profile", "", "AWS profile from your shared config (as the AWS CLI's --profile)")
 	f.StringVar(&a.g.region, "region", "", "AWS region (default: AWS_REGION or the profile's region)")
@@ -162,10 +171,12 @@ sagerole --sandbox`,
 	f.StringVar(&a.g.output, "output", "text", "output format: text or json")
 	f.BoolVar(&a.g.noColor, "no-color", false, "no colour (also NO_COLOR)")
 	f.BoolVar(&a.g.accessible, "accessible", false, "plain line-by-line prompts for screen readers and scripts")
+	f.DurationVar(&a.g.callTimeout, "call-timeout", awsapi.DefaultCallTimeout, "give up an AWS call that has not answered in `DURATION`, retries included (also "+callTimeoutEnv+"); waits for a resource to settle are not bounded by it")
 
 	root.AddCommand(a.versionCommand(), a.findCommand(), a.journalCommand(), a.undoCommand(),
 		a.createRoleCommand(), a.addBucketsCommand(), a.policyCommand(), a.changeCommand(), a.modifyCommand())
 	markWriters(root, "create-role", "add-buckets", "change", "modify", "undo")
+	requireValues(root)
 	return root
 }
 
@@ -186,9 +197,21 @@ func markWriters(root *cobra.Command, names ...string) {
 	}
 }
 
-func (a *app) checkGlobals() error {
+func (a *app) checkGlobals(cmd *cobra.Command) error {
 	if a.g.output != "text" && a.g.output != "json" {
 		return usagef("--output must be text or json, not %q", a.g.output)
+	}
+	if !cmd.Flags().Changed("call-timeout") {
+		if v, ok := os.LookupEnv(callTimeoutEnv); ok {
+			d, err := time.ParseDuration(strings.TrimSpace(v))
+			if err != nil || d <= 0 {
+				return usagef("%s=%q is not a positive duration such as 90s or 2m", callTimeoutEnv, v)
+			}
+			a.g.callTimeout = d
+		}
+	}
+	if a.g.callTimeout <= 0 {
+		return usagef("--call-timeout must be a positive duration such as 90s or 2m, not %s", a.g.callTimeout)
 	}
 	if a.g.sandboxState != "" {
 		a.g.sandbox = true
@@ -224,7 +247,8 @@ func (a *app) open(ctx context.Context) (awsops.Backend, error) {
 		}
 		b, a.backendName = acct, "sandbox"
 	default:
-		be, err := awsapi.New(ctx, awsapi.Options{Profile: a.g.profile, Region: a.g.region, EndpointURL: a.g.endpointURL})
+		be, err := awsapi.New(ctx, awsapi.Options{Profile: a.g.profile, Region: a.g.region, EndpointURL: a.g.endpointURL,
+			CallTimeout: a.g.callTimeout})
 		if err != nil {
 			return nil, err
 		}

@@ -21,6 +21,7 @@ const (
 	KindAccessDenied         // AccessDenied, AccessDeniedException, UnauthorizedOperation
 	KindThrottled            // Throttling, ThrottlingException, SlowDown
 	KindCredentials          // no credentials / expired token
+	KindTimeout              // no answer within the call's deadline
 )
 
 func (k Kind) String() string {
@@ -43,6 +44,8 @@ func (k Kind) String() string {
 		return "throttled"
 	case KindCredentials:
 		return "credentials"
+	case KindTimeout:
+		return "timeout"
 	}
 	return "other"
 }

@@ -19,6 +19,12 @@ func wrap(api string, err error) error {
 		return nil
 	}
 	e := &awsops.Error{API: api, Err: err}
+	var late *callTimeout
+	if errors.As(err, &late) {
+		e.Kind = awsops.KindTimeout
+		e.Message = late.Error() + "; raise the limit with --call-timeout or SAGEROLE_CALL_TIMEOUT"
+		return e
+	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
 		e.Code = ae.ErrorCode()
