@@ -88,10 +88,13 @@ func RawDoc(doc string) json.RawMessage {
 	return b
 }
 
-// WriteJSON writes v as indented JSON.
+// WriteJSON writes v as indented JSON. Documents keep < > & as they are
+// (not \u003c…): what a script reads is the text that was sent, only
+// indented.
 func WriteJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
 }
 
