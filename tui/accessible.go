@@ -173,7 +173,7 @@ func (a *accessible) flow(f *flow) error {
 			}
 			i = f.nextShown(i+1, 1)
 		}
-		rv, err := f.plan(c.ctx())
+		rv, err := planHeld(c.ctx(), c, f.plan)
 		if err == nil {
 			return a.review(rv)
 		}
@@ -222,8 +222,12 @@ func (a *accessible) review(rv *review) error {
 		a.say("")
 		return nil
 	}
-	// What each step replaces now: the run checks the account is still so.
-	reviewed, err := snapshots(c.ctx(), c.Opts.Backend, plan.Steps)
+	// What each step replaced when the plan was built (planHeld read it,
+	// or it is read now): the run checks the account is still so.
+	reviewed, err := rv.before, rv.beforeErr
+	if reviewed == nil && err == nil {
+		reviewed, err = snapshots(c.ctx(), c.Opts.Backend, plan.Steps)
+	}
 	if err != nil {
 		a.say("what the steps replace could not be read: %v", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +18,8 @@ import (
 )
 
 const sharedRole = "AmazonSageMaker-ExecutionRole-Research"
+
+var bucketARN = regexp.MustCompile(`arn:aws:s3:::[a-z0-9.-]+/\*`)
 
 // waitFocus waits until the form's focused field (the one drawn with a
 // bar) is the one titled title.
@@ -109,7 +112,11 @@ func TestConcurrentWritersLoseNothing(t *testing.T) {
 		h.waitFor("add-buckets " + sharedRole + " wizard-bucket")
 		h.press("y")
 		f := h.waitFor("add-buckets")
-		for !strings.Contains(f, "✓ add-buckets") && !strings.Contains(f, "the account changed since this plan was reviewed") {
+		for deadline := time.Now().Add(30 * time.Second); !strings.Contains(f, "✓ add-buckets") && !strings.Contains(f, "the account changed since this plan was reviewed"); {
+			if time.Now().After(deadline) {
+				t.Fatalf("the wizard's run neither finished nor was refused:\n%s", f)
+			}
+			time.Sleep(50 * time.Millisecond)
 			f = h.waitFor("add-buckets")
 		}
 		if strings.Contains(f, "✓ add-buckets") {
@@ -170,6 +177,13 @@ func TestConcurrentWritersLoseNothing(t *testing.T) {
 				continue
 			}
 			before := s.Before[awsops.StDocument]
+			// A run's policy keeps every bucket of the one it replaced:
+			// one planned from an older document would drop some.
+			for _, m := range bucketARN.FindAllString(before, -1) {
+				if !strings.Contains(s.After[awsops.StDocument], m) {
+					t.Errorf("entry %s (%s) dropped %s from the policy it replaced: it was planned from an older one", e.ID, e.Command, m)
+				}
+			}
 			if _, dup := next[before]; dup {
 				t.Errorf("entry %s (%s) replaced a document another run had already replaced: a lost update", e.ID, e.Command)
 			}

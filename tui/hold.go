@@ -58,6 +58,28 @@ func holdAccount(ctx context.Context, b awsops.Backend, plan awsops.Plan, review
 	return release, nil
 }
 
+// planHeld builds a flow's plan with the account held (when other
+// processes may change it), and reads what each step replaces under the
+// same hold: the states a run is later checked against are then exactly
+// those the plan was built from, with no write of another process between.
+func planHeld(ctx context.Context, c *ProgramContext, plan func(context.Context) (*review, error)) (*review, error) {
+	release := func() {}
+	if l, ok := c.Opts.Backend.(awsops.Locker); ok {
+		unlock, err := l.LockAccount(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("the account could not be held to plan: %w", err)
+		}
+		release = unlock
+	}
+	defer release()
+	rv, err := plan(ctx)
+	if err != nil || rv == nil {
+		return rv, err
+	}
+	rv.before, rv.beforeErr = snapshots(ctx, c.Opts.Backend, rv.plan.Steps)
+	return rv, nil
+}
+
 // changedField is the first field that differs between two states, ""
 // when none does. A status moves on by itself (Stopping → Stopped): it is
 // not a change, as in the undo's drift check.

@@ -78,12 +78,16 @@ func (r *review) ID() int       { return r.id }
 func (r *review) Title() string { return r.name + " › Review" }
 
 func (r *review) Init() tea.Cmd {
-	r.resize()
 	c, id, plan, blast := r.ctx, r.id, r.plan, r.blast
-	cmds := []tea.Cmd{r.spin.start(), func() tea.Msg {
-		states, err := snapshots(c.ctx(), c.Opts.Backend, plan.Steps)
-		return snapshotMsg{to: id, states: states, err: err}
-	}}
+	cmds := []tea.Cmd{r.spin.start()}
+	// A flow's review comes with what the steps replaced when the plan was
+	// built (planHeld); others (undo) read it now.
+	if r.before == nil && r.beforeErr == nil {
+		cmds = append(cmds, func() tea.Msg {
+			states, err := snapshots(c.ctx(), c.Opts.Backend, plan.Steps)
+			return snapshotMsg{to: id, states: states, err: err}
+		})
+	}
 	if len(blast) > 0 {
 		cmds = append(cmds, func() tea.Msg {
 			lines, err := blastRadius(c.ctx(), c, blast)
@@ -92,6 +96,8 @@ func (r *review) Init() tea.Cmd {
 	} else {
 		r.usesDone = true
 	}
+	// Drawn once what is known already is set.
+	r.resize()
 	return tea.Batch(cmds...)
 }
 
