@@ -66,7 +66,9 @@ AmazonSageMakerFullAccess), put or delete inline policies, add S3 buckets to
 sagerole-buckets, add activities and guardrails to sagerole-scope, or add
 SageMaker's statement to the trust policy (every other statement is kept
 byte for byte). Before anything runs: a unified diff of every document that
-changes, who runs as the role, and a warning when access broadens. IAM's
+changes, who runs as the role, and a warning when access broadens. A
+--put-inline document is checked as sagerole policy lint checks it: its
+warnings are shown, and an error stops the plan unless --force. IAM's
 limits are checked before sending. The run is journaled: sagerole undo
 reverts it.`,
 		Example: `  sagerole modify AmazonSageMaker-ExecutionRole-Research
@@ -135,10 +137,14 @@ reverts it.`,
 	f.BoolVar(&s.VPC, "vpc", false, "with --add-activity: the ec2 network-interface actions jobs in a VPC need")
 	f.StringArrayVar(&s.KMSKeys, "kms-key", nil, "with --add-activity: KMS key ARN (domain-kms needs one) (repeatable)")
 	f.StringArrayVar(&s.InstanceTypes, "instance-type", nil, "for guardrail instance-types: allowed instance type (repeatable)")
+	f.StringArrayVar(&s.Subnets, "subnet", nil, "for guardrail vpc-only: the only subnet jobs may use (repeatable)")
+	f.StringArrayVar(&s.SecurityGroups, "security-group", nil, "for guardrail vpc-only: the only security group jobs may use (repeatable)")
 	f.StringArrayVar(&s.SourceIPs, "source-ip", nil, "for guardrail source-ip: CIDR block (repeatable)")
 	f.StringArrayVar(&s.SourceVPCEs, "source-vpce", nil, "for guardrail source-vpce: VPC endpoint ID (repeatable)")
+	f.StringArrayVar(&s.PassRoles, "pass-role", nil, "with --add-activity notebook or automl: another role (name or ARN) it may pass to SageMaker (repeatable)")
 	f.StringVar(&s.ResourceTagKey, "tag-key", "", "for guardrail tag-access: resource tag key")
 	f.StringVar(&s.ResourceTagValue, "tag-value", "", "for guardrail tag-access: resource tag value")
+	f.BoolVar(&in.Force, "force", false, "with --put-inline: put the documents even when sagerole policy lint finds errors in them")
 	f.BoolVar(&in.FixTrust, "fix-trust", false, "add the "+policy.SageMakerService+" statement to the trust policy, keeping every other statement")
 	return cmd
 }

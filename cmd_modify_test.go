@@ -132,7 +132,7 @@ func TestModifyDryRunJSONSendsNothing(t *testing.T) {
 	state := filepath.Join(dir, "account.json")
 	before := sortedSnapshot(t, state, researchRole)
 	code, out, errOut := runCLI(t, "--sandbox-state", state, "--dry-run", "--output", "json", "modify", researchRole,
-		"--detach", "full", "--delete-inline", "research-datasets-access", "--add-guardrail", "vpc-only")
+		"--detach", "full", "--delete-inline", "research-datasets-access", "--add-activity", "notebook", "--add-guardrail", "vpc-only")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
@@ -165,6 +165,28 @@ func TestModifyDryRunJSONSendsNothing(t *testing.T) {
 	}
 }
 
+// A guardrail that would restrict nothing of the role — here once
+// AmazonSageMakerFullAccess is detached — is refused, and nothing is sent.
+func TestModifyRefusesAGuardrailThatRestrictsNothing(t *testing.T) {
+	dir := isolate(t)
+	state := filepath.Join(dir, "account.json")
+	before := sortedSnapshot(t, state, researchRole)
+	code, out, errOut := runCLI(t, "--sandbox-state", state, "--yes", "modify", researchRole, "--detach", "full",
+		"--delete-inline", "research-datasets-access", "--add-guardrail", "vpc-only")
+	if code != exitBadUsage || out != "" || strings.Count(strings.TrimSpace(errOut), "\n") != 0 ||
+		!strings.Contains(errOut, "guardrail vpc-only would restrict nothing") {
+		t.Fatalf("want exit 2 and one sentence; exit %d\n%s\n%s", code, out, errOut)
+	}
+	if got := sortedSnapshot(t, state, researchRole); !reflect.DeepEqual(got, before) {
+		t.Fatal("a refused change changed the role")
+	}
+	// With FullAccess kept, the guardrail restricts FullAccess's calls.
+	code, out, errOut = runCLI(t, "--sandbox-state", state, "--dry-run", "modify", researchRole, "--add-guardrail", "vpc-only")
+	if code != 0 || !strings.Contains(out, "Guardrail vpc-only restricts") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
 func TestModifyWithoutTerminalShowsTheReviewAndNeedsYes(t *testing.T) {
 	dir := isolate(t)
 	state := filepath.Join(dir, "account.json")
@@ -188,6 +210,7 @@ func TestModifyBadInput(t *testing.T) {
 	state := filepath.Join(dir, "account.json")
 	invalid := writeFile(t, dir, "invalid.json", `{"Version": "2012-10-17", "Statement": [`)
 	trust := writeFile(t, dir, "trust.json", policy.Trust())
+	acl := writeFile(t, dir, "acl.json", modifyACLOnBucket)
 	eleven := []string{}
 	for _, p := range []string{"AmazonSageMakerReadOnly", "AmazonSageMakerCanvasFullAccess", "AmazonS3ReadOnlyAccess", "CloudWatchLogsFullAccess",
 		"CloudWatchReadOnlyAccess", "AmazonEC2ContainerRegistryReadOnly", "AmazonAthenaFullAccess", "AWSGlueConsoleFullAccess",
@@ -211,6 +234,8 @@ func TestModifyBadInput(t *testing.T) {
 		{"detach not attached", []string{"modify", researchRole, "--detach", "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"}, "is not attached to role"},
 		{"attach past the quota", append([]string{"modify", researchRole}, eleven...), "IAM allows at most 10 per role"},
 		{"unknown guardrail", []string{"modify", researchRole, "--add-guardrail", "moat"}, "moat"},
+		{"a document with validator errors", []string{"modify", researchRole, "--yes", "--put-inline", "acl=" + acl},
+			"policy file " + acl + " for --put-inline acl does not do what it says, so nothing was sent"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -231,6 +256,27 @@ func TestModifyBadInput(t *testing.T) {
 	}
 	if got := sortedSnapshot(t, state, researchRole); !reflect.DeepEqual(got, before) {
 		t.Fatal("bad input changed the role")
+	}
+}
+
+// modifyACLOnBucket grants nothing: PutObjectAcl acts on objects.
+const modifyACLOnBucket = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetBucketAcl","s3:PutObjectAcl"],"Resource":"arn:aws:s3:::team-raw-data"}]}`
+
+// TestModifyForcePutsADocumentWithErrors: --force sends what the validator
+// refuses, and the review says what it found.
+func TestModifyForcePutsADocumentWithErrors(t *testing.T) {
+	dir := isolate(t)
+	state := filepath.Join(dir, "account.json")
+	acl := writeFile(t, dir, "acl.json", modifyACLOnBucket)
+	code, out, errOut := runCLI(t, "--sandbox-state", state, "modify", researchRole, "--yes", "--force", "--put-inline", "acl="+acl)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "warning: inline policy acl ("+acl+":1:84), statement 1: error (put anyway, --force): s3:PutObjectAcl acts on") {
+		t.Errorf("the review does not show the forced error:\n%s", out)
+	}
+	if got := sortedSnapshot(t, state, researchRole).Inline["acl"]; got != modifyACLOnBucket {
+		t.Errorf("inline policy acl = %q, want the document as given", got)
 	}
 }
 

@@ -114,10 +114,13 @@ func (a *app) report(err error) int {
 	var cfgErr *awsops.ConfigError
 	var useErr *usageError
 	var awsErr *awsops.Error
+	var silent *silentExit
 	say := func(format string, args ...any) {
 		fmt.Fprint(a.stderr, redact.String(fmt.Sprintf(format, args...)))
 	}
 	switch {
+	case errors.As(err, &silent):
+		return silent.code
 	case errors.As(err, &useErr), errors.As(err, &cfgErr), rules.IsInput(err):
 		say("sagerole: %v\n", err)
 		return exitBadUsage

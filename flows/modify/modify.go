@@ -19,6 +19,7 @@ import (
 	"github.com/sagerole/sagerole/flows/buckets"
 	"github.com/sagerole/sagerole/flows/find"
 	"github.com/sagerole/sagerole/flows/policy"
+	"github.com/sagerole/sagerole/flows/policy/iamref"
 )
 
 // Full is what --attach and --detach take for AmazonSageMakerFullAccess.
@@ -51,6 +52,9 @@ type Input struct {
 	// Partition, Account and Region are the role's, set by Plan.
 	Scope    policy.Scope
 	FixTrust bool
+	// Force puts --put-inline documents even when the validator finds
+	// errors in them (they are shown as warnings then).
+	Force bool
 }
 
 // scopeNamed reports whether the input adds anything to the scope.
@@ -58,7 +62,7 @@ func (in Input) scopeNamed() bool {
 	s := in.Scope
 	return len(s.Activities) > 0 || len(s.Guardrails) > 0 || len(s.ECRRepos) > 0 || s.LogGroups || s.VPC ||
 		len(s.KMSKeys) > 0 || len(s.InstanceTypes) > 0 || len(s.SourceIPs) > 0 || len(s.SourceVPCEs) > 0 ||
-		s.ResourceTagKey != "" || s.ResourceTagValue != ""
+		s.ResourceTagKey != "" || s.ResourceTagValue != "" || len(s.PassRoles) > 0 || len(s.Subnets) > 0 || len(s.SecurityGroups) > 0
 }
 
 // Changes reports whether the input asks for any change.
@@ -225,6 +229,9 @@ type Options struct {
 	// Uses finds who runs as the role (AccountUses); nil leaves the blast
 	// radius out, with a warning.
 	Uses UsesFunc
+	// Reference is the IAM reference the --put-inline documents are
+	// checked against; nil loads it.
+	Reference *iamref.Reference
 }
 
 // blastRadius reads who runs as the role. It never fails the flow: a
@@ -273,6 +280,12 @@ func Plan(ctx context.Context, acct flows.Account, in Input, opts Options) (*Res
 	if !in.Changes() {
 		return nil, &rules.InputError{Field: "change", Msg: "no change asked for; name one with --attach, --detach, --put-inline, --delete-inline, --add-bucket, --add-activity, --add-guardrail or --fix-trust"}
 	}
+	// The documents are checked before the account is read: an error
+	// refuses the plan whatever the account holds.
+	lintWarnings, lintNotes, err := lintInline(in, opts.Reference)
+	if err != nil {
+		return nil, err
+	}
 	role, err := flows.ResolveRole(ctx, acct, in.Role)
 	if err != nil {
 		return nil, err
@@ -296,6 +309,8 @@ func Plan(ctx context.Context, acct flows.Account, in Input, opts Options) (*Res
 	res := &Result{Role: role, Plan: awsops.Plan{Command: "modify " + role.Name, Outputs: map[string]string{"roleArn": role.ARN}}}
 	p := &res.Plan
 	p.Warnings = append(p.Warnings, roleWarnings(role, in.FixTrust)...)
+	p.Warnings = append(p.Warnings, lintWarnings...)
+	p.Notes = append(p.Notes, lintNotes...)
 
 	// Trust.
 	if in.FixTrust {
@@ -343,6 +358,14 @@ func Plan(ctx context.Context, acct flows.Account, in Input, opts Options) (*Res
 		}
 	}
 	if in.scopeNamed() {
+		passRoles, err := flows.PassRoleARNs(ctx, acct, in.Scope.PassRoles)
+		if err != nil {
+			return nil, err
+		}
+		in.Scope.PassRoles = passRoles
+		var warnings []string
+		in.Scope.Allowed, warnings = allowedPatterns(ctx, acct, in, partition, attached, after)
+		p.Warnings = append(p.Warnings, warnings...)
 		if err := planScope(acct.Region(), in, role, partition, inline, flows.LimitsOf(quotas), res, after); err != nil {
 			return nil, err
 		}
@@ -491,12 +514,18 @@ func planBuckets(ctx context.Context, acct flows.Account, in Input, role awsops.
 // sagerole-scope policies, assembled as create-role assembles them.
 func planScope(region string, in Input, role awsops.Role, partition string,
 	inline map[string]string, limits policy.Limits, res *Result, after map[string]string) error {
+	// The role passes itself: PassRole names its ARN, path included.
 	s := in.Scope
-	s.Partition, s.Account, s.Region = partition, rules.AccountFromARN(role.ARN), region
+	s.Partition, s.Account, s.Region, s.RoleARN = partition, rules.AccountFromARN(role.ARN), region, role.ARN
 	add, err := policy.Build(s)
 	if err != nil {
 		return err
 	}
+	summary, err := policy.Summarize(s)
+	if err != nil {
+		return err
+	}
+	res.Plan.Notes = append(res.Plan.Notes, summary...)
 	docs := []policy.Document{}
 	for _, name := range slices.Sorted(maps.Keys(inline)) {
 		if !flows.IsFamily(name, policy.ScopePolicyName) {
