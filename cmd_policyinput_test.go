@@ -58,7 +58,7 @@ func TestPutInlineStrict(t *testing.T) {
 func TestPutInlinePreviewIsWhatIsSent(t *testing.T) {
 	dir := isolate(t)
 	state := filepath.Join(dir, "account.json")
-	file := writeFile(t, dir, "extra.json", "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Sid\": \"Caf\u00e9 <&>\", \"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::b/*\"}\n  ]\n}\n")
+	file := writeFile(t, dir, "extra.json", "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Sid\": \"Read\", \"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::b/Caf\u00e9 <&>/*\"}\n  ]\n}\n")
 	code, out, errOut := runCLI(t, "--sandbox-state", state, "--dry-run", "--output", "json", "modify", researchRole, "--put-inline", "extra="+file)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)

@@ -77,7 +77,7 @@ func bareSecrets(s string) string {
 	last := 0
 	for _, m := range base64Run.FindAllStringIndex(s, -1) {
 		run := s[m[0]:m[1]]
-		if !secretKey(run) && !(len(run) >= 100 && mixed(run)) {
+		if pathLike(run) || !secretKey(run) && !(len(run) >= 100 && mixed(run)) {
 			continue
 		}
 		b.WriteString(s[last:m[0]])
@@ -89,6 +89,14 @@ func bareSecrets(s string) string {
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// pathLike reports whether run reads as a file path rather than base64: it
+// starts or ends with a slash, or has more slashes than random base64
+// would (2 of its 64 characters are / and +).
+func pathLike(run string) bool {
+	n := strings.Count(run, "/")
+	return strings.HasPrefix(run, "/") || strings.HasSuffix(run, "/") || strings.Contains(run, "//") || n > 3 && n > len(run)/16
 }
 
 // secretKey reports whether run has the shape of a secret access key: 40
