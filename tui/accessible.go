@@ -181,7 +181,7 @@ func (a *accessible) flow(f *flow) error {
 			}
 			i = f.nextShown(i+1, 1)
 		}
-		rv, err := f.plan(c.ctx())
+		rv, err := planHeld(c.ctx(), c, f.plan)
 		if err == nil {
 			return a.review(rv)
 		}

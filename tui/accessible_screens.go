@@ -21,7 +21,12 @@ func (a *accessible) review(rv *review) error {
 	v.Notes, v.Warnings = wizardList(v.Notes), wizardList(v.Warnings)
 	// How each step would be undone, read from the account as the review
 	// screen reads it.
-	before, berr := snapshots(c.ctx(), c.Opts.Backend, plan.Steps)
+	// planHeld read them with the plan, under the account's lock; the run
+	// checks the account is still so.
+	before, berr := rv.before, rv.beforeErr
+	if before == nil && berr == nil {
+		before, berr = snapshots(c.ctx(), c.Opts.Backend, plan.Steps)
+	}
 	for i := range v.Steps {
 		if berr == nil {
 			v.Steps[i].Undo = strings.Join(undoLines(plan.Steps[i], before[i], c.Opts.CLI), "\n")
@@ -64,12 +69,12 @@ func (a *accessible) review(rv *review) error {
 		a.say("Nothing was changed.")
 		return nil
 	}
-	return a.execute(plan, rv.hooks, nil)
+	return a.execute(plan, rv.hooks, nil, before)
 }
 
 // execute runs a plan (or rolls back an entry) and says each step as it
 // goes, then what exists, or what ran and what did not.
-func (a *accessible) execute(plan awsops.Plan, hooks runHooks, rollbackOf *awsops.Entry) error {
+func (a *accessible) execute(plan awsops.Plan, hooks runHooks, rollbackOf *awsops.Entry, reviewed []awsops.State) error {
 	c := a.ctx
 	say := func(s string) { a.say("  %s", s) }
 	var b awsops.Backend = c.Opts.Backend
@@ -89,14 +94,19 @@ func (a *accessible) execute(plan awsops.Plan, hooks runHooks, rollbackOf *awsop
 				say(hooks.retryLine(ev))
 			}
 		}}
+	release, err := holdAccount(c.ctx(), c.Opts.Backend, plan, reviewed)
+	if err != nil {
+		a.say("%v", err)
+		return nil
+	}
 	ctx := context.WithoutCancel(c.ctx())
 	var e *awsops.Entry
-	var err error
 	if rollbackOf != nil {
 		e, err = x.Rollback(ctx, rollbackOf)
 	} else {
 		e, err = x.Run(ctx, plan)
 	}
+	release()
 	var runErr *awsops.RunError
 	if errors.As(err, &runErr) {
 		a.say("%s", strings.TrimRight(runErr.Summary(), "\n"))
@@ -108,7 +118,7 @@ func (a *accessible) execute(plan awsops.Plan, hooks runHooks, rollbackOf *awsop
 			return ferr
 		}
 		if back && !a.in.ended() {
-			return a.execute(awsops.UndoPlan(e), runHooks{}, e)
+			return a.execute(awsops.UndoPlan(e), runHooks{}, e, nil)
 		}
 		return nil
 	}

@@ -374,7 +374,7 @@ func (f *flow) next() tea.Cmd {
 	f.planning = true
 	plan, c, id := f.plan, f.ctx, f.id
 	return tea.Batch(f.spin.start(), func() tea.Msg {
-		rv, err := plan(c.ctx())
+		rv, err := planHeld(c.ctx(), c, plan)
 		return plannedMsg{to: id, rv: rv, err: err}
 	})
 }

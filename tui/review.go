@@ -80,12 +80,16 @@ func (r *review) ID() int       { return r.id }
 func (r *review) Title() string { return r.name + " › Review" }
 
 func (r *review) Init() tea.Cmd {
-	r.resize()
 	c, id, plan, blast := r.ctx, r.id, r.plan, r.blast
-	cmds := []tea.Cmd{r.spin.start(), func() tea.Msg {
-		states, err := snapshots(c.ctx(), c.Opts.Backend, plan.Steps)
-		return snapshotMsg{to: id, states: states, err: err}
-	}}
+	cmds := []tea.Cmd{r.spin.start()}
+	// A flow's review comes with what the steps replaced when the plan was
+	// built (planHeld); others (undo) read it now.
+	if r.before == nil && r.beforeErr == nil {
+		cmds = append(cmds, func() tea.Msg {
+			states, err := snapshots(c.ctx(), c.Opts.Backend, plan.Steps)
+			return snapshotMsg{to: id, states: states, err: err}
+		})
+	}
 	if len(blast) > 0 {
 		cmds = append(cmds, func() tea.Msg {
 			lines, err := blastRadius(c.ctx(), c, blast)
@@ -94,6 +98,8 @@ func (r *review) Init() tea.Cmd {
 	} else {
 		r.usesDone = true
 	}
+	// Drawn once what is known already is set.
+	r.resize()
 	return tea.Batch(cmds...)
 }
 
@@ -203,8 +209,12 @@ func (r *review) Update(msg tea.Msg) (Child, tea.Cmd) {
 			return r, pop(r.id)
 		case key.Matches(msg, k.Menu) && r.ctx.DryRun():
 			return r, home
-		case key.Matches(msg, k.Run) && !r.ctx.DryRun() && len(r.plan.Steps) > 0:
-			return r, replace(r.id, newExecute(r.ctx, r.name, r.plan, r.next, r.hooks))
+		case key.Matches(msg, k.Run) && !r.ctx.DryRun() && len(r.plan.Steps) > 0 && (r.before != nil || r.beforeErr != nil):
+			// Not before what the steps replace has been read: the run
+			// checks that the account is still as it was then.
+			ex := newExecute(r.ctx, r.name, r.plan, r.next, r.hooks)
+			ex.reviewed = r.before
+			return r, replace(r.id, ex)
 		case msg.String() == "c" && len(r.plan.Steps) > 0:
 			r.copied = true
 			return r, tea.SetClipboard(r.commands())

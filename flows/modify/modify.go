@@ -120,6 +120,12 @@ func CheckPermissionsPolicy(what, doc string) error {
 			return &rules.InputError{Field: "put-inline", Msg: fmt.Sprintf("%s: statement %d has no Resource or NotResource, which IAM requires in an inline policy", what, i+1)}
 		}
 	}
+	// Strictly, so that what is previewed and judged for broadening is the
+	// document sent: no key twice, valid UTF-8, a known Version and
+	// elements.
+	if _, err := policy.Parse(doc); err != nil {
+		return &rules.InputError{Field: "put-inline", Msg: fmt.Sprintf("%s: %v", what, err)}
+	}
 	return nil
 }
 
