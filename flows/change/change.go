@@ -255,18 +255,27 @@ func resolveRole(ctx context.Context, r awsops.IAMReader, account, role string) 
 	}
 	got, err := r.GetRole(ctx, name)
 	if awsops.IsNotFound(err) {
-		return awsops.Role{}, bad("role", "role %s does not exist in account %s; create it with: sagerole create-role %s", role, account, name)
+		return awsops.Role{}, &rules.InputError{Field: "role", Msg: fmt.Sprintf("role %s does not exist in account %s", role, account),
+			Remedy: "create it with: sagerole create-role " + name, Flag: "create-role"}
 	}
 	if err != nil {
 		return awsops.Role{}, fmt.Errorf("reading role %s: %w", role, err)
 	}
 	if rules.IsARN(role) && got.ARN != role {
-		return awsops.Role{}, bad("role", "role %s does not exist: the role named %s is %s (path %s); pass that ARN, or just --role %s", role, got.Name, got.ARN, got.Path, got.Name)
+		return awsops.Role{}, &rules.InputError{Field: "role", Msg: fmt.Sprintf("role %s does not exist: the role named %s is %s (path %s)", role, got.Name, got.ARN, got.Path),
+			Remedy: "pass that ARN, or just --role " + got.Name, Flag: "--role"}
 	}
 	if !find.TrustsSageMaker(got.TrustPolicy) {
-		return awsops.Role{}, bad("role", "role %s cannot be used by SageMaker: its trust policy does not let %s call sts:AssumeRole; fix it with: sagerole modify %s --fix-trust", got.Name, find.SageMakerService, got.Name)
+		return awsops.Role{}, NoTrust(got.Name)
 	}
 	return got, nil
+}
+
+// NoTrust is the refusal of a role whose trust policy does not let
+// SageMaker assume it: a *rules.InputError whose Flag is --fix-trust.
+func NoTrust(role string) *rules.InputError {
+	return &rules.InputError{Field: "role", Msg: fmt.Sprintf("role %s cannot be used by SageMaker: its trust policy does not let %s call sts:AssumeRole", role, find.SageMakerService),
+		Remedy: "fix it with: sagerole modify " + role + " --fix-trust", Flag: "--fix-trust"}
 }
 
 func domainWords(d awsops.Domain) string {
@@ -459,7 +468,8 @@ func (p *Prepared) prepareNotebook(ctx context.Context, r awsops.Reader) error {
 		p.Steps = []awsops.Op{update}
 	case awsops.StatusInService:
 		if !p.Request.Restart {
-			return bad("restart", "notebook instance %s is InService, and AWS changes a notebook instance's role only while it is Stopped: pass --restart to stop it, change the role and start it again", name)
+			return &rules.InputError{Field: "restart", Msg: fmt.Sprintf("notebook instance %s is InService, and AWS changes a notebook instance's role only while it is Stopped", name),
+				Remedy: "pass --restart to stop it, change the role and start it again", Flag: "--restart"}
 		}
 		p.Steps = []awsops.Op{awsops.StopNotebookInstanceOp(name), update, awsops.StartNotebookInstanceOp(name)}
 		p.Warnings = append(p.Warnings, fmt.Sprintf("notebook instance %s will be stopped and started again: open notebooks and running kernels are lost", name))

@@ -409,6 +409,26 @@ func TestSettleWaitsForInService(t *testing.T) {
 	}
 }
 
+// A domain's default is not InService: the domain is. The sentence says
+// which resource has the status, then the role it now holds.
+func TestSettleSaysTheDomainIsInService(t *testing.T) {
+	a := newSandbox(t, sandbox.Options{})
+	p := prepare(t, a, change.Request{Target: change.TargetDefaultSpace, DomainID: "d-mlplatform", Role: researchARN})
+	for _, op := range p.Steps {
+		if err := awsops.Apply(context.Background(), a, op); err != nil {
+			t.Fatal(err)
+		}
+	}
+	o, err := change.Settle(context.Background(), a, p, change.Waiter{Sleep: (&fakeSleep{}).sleep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "domain ml-platform (d-mlplatform) is InService; its default space role is now " + researchARN
+	if o.Text() != want {
+		t.Errorf("text = %q\nwant   %q", o.Text(), want)
+	}
+}
+
 func TestSettleReportsUpdateFailed(t *testing.T) {
 	a := newSandbox(t, sandbox.Options{})
 	p := prepare(t, a, change.Request{Target: change.TargetDefaultSpace, DomainID: "d-research1", Role: researchARN})
