@@ -161,6 +161,7 @@ func newCreateRole(c *ProgramContext, pre createRolePrefill) *flow {
 			}},
 			{key: "b", label: "add buckets to it", short: "add buckets", open: func(c *ProgramContext) Child { return newAddBuckets(c, name) }},
 			{key: "f", label: "find execution roles", short: "find", open: func(c *ProgramContext) Child { return newFind(c) }},
+			{key: "e", label: "export it as CloudFormation or Terraform", short: "export", open: func(c *ProgramContext) Child { return newExport(c, name) }},
 		}
 		if pre.back != nil {
 			// Opened from another flow: going back to it with the role

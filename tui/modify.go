@@ -236,6 +236,7 @@ func newModifyWith(c *ProgramContext, pre modifyPrefill) *flow {
 		rv.next = []nextAction{
 			{key: "o", label: "modify it again", short: "modify again", open: func(c *ProgramContext) Child { return newModify(c, name) }},
 			{key: "f", label: "find who runs as it", short: "find", open: func(c *ProgramContext) Child { return newFind(c) }},
+			{key: "e", label: "export it as CloudFormation or Terraform", short: "export", open: func(c *ProgramContext) Child { return newExport(c, name) }},
 		}
 		if pre.back != nil {
 			rv.next = append([]nextAction{{key: "u", label: pre.back.label, short: "back", back: pre.back}}, rv.next...)

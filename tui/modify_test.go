@@ -27,6 +27,14 @@ func TestModifyFlow(t *testing.T) {
 	h.golden("impact", "Impact", "user bob")
 	h.press("y")
 	h.golden("result", "✓ modify DataScientistRestricted: 2 steps done")
+	// The result offers the role as code: CloudFormation first, t for the
+	// next format, the same code sagerole export writes.
+	h.press("e")
+	h.waitFor("DataScientistRestricted as CloudFormation (YAML)", "Type: AWS::IAM::Role", "RoleName: DataScientistRestricted")
+	h.press("t", "t", "t")
+	h.waitFor("DataScientistRestricted as Terraform", `resource "aws_iam_role" "datascientistrestricted"`)
+	h.press("esc") // opened from the main menu, as every next action is
+	h.waitFor("Main menu")
 	attached, _ := h.acct.ListAttachedRolePolicies(context.Background(), "DataScientistRestricted")
 	found := false
 	for _, p := range attached {

@@ -92,6 +92,9 @@ func (a *Account) roleOut(r *role, withTags bool) awsops.Role {
 	if withTags && len(r.Tags) > 0 {
 		out.Tags = append([]awsops.Tag(nil), r.Tags...)
 	}
+	if withTags {
+		out.PermissionsBoundary = r.PermissionsBoundary
+	}
 	return out
 }
 

@@ -88,6 +88,8 @@ type fileRole struct {
 	Tags             []awsops.Tag `json:"tags,omitempty"`
 	AttachedPolicies []string     `json:"attachedPolicies,omitempty"`
 	InlinePolicies   []fileInline `json:"inlinePolicies,omitempty"`
+	// PermissionsBoundary is a managed policy ARN (seeded; sagerole sets none).
+	PermissionsBoundary string `json:"permissionsBoundary,omitempty"`
 }
 
 type fileBucket struct {

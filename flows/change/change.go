@@ -16,6 +16,7 @@ import (
 
 	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/awsops/rules"
+	"github.com/sagerole/sagerole/flows/export"
 	"github.com/sagerole/sagerole/flows/find"
 )
 
@@ -234,7 +235,7 @@ func Prepare(ctx context.Context, r awsops.Reader, req Request) (*Prepared, erro
 			return nil, err
 		}
 	}
-	p.checkCloudFormation(ctx, r)
+	p.checkManaged(ctx, r)
 	if err := p.previewUndo(ctx, r); err != nil {
 		return nil, err
 	}
@@ -479,34 +480,36 @@ func (p *Prepared) prepareNotebook(ctx context.Context, r awsops.Reader) error {
 	return nil
 }
 
-// checkCloudFormation warns when the updated resource belongs to a
-// CloudFormation stack: the stack would put its own role back.
-func (p *Prepared) checkCloudFormation(ctx context.Context, r awsops.Reader) {
+// checkManaged warns when the updated resource belongs to a CloudFormation
+// stack or is tagged as Terraform's: its code would put its own role back.
+// The warning offers the export that writes the assignment as that code.
+func (p *Prepared) checkManaged(ctx context.Context, r awsops.Reader) {
 	what := p.Target
-	if p.Effective == TargetDefaultUser || p.Effective == TargetDefaultSpace {
+	domainID := p.DomainID
+	switch p.Effective {
+	case TargetDefaultUser, TargetDefaultSpace:
 		what = "domain " + p.DomainID
+	case TargetNotebook:
+		domainID = ""
 	}
 	if p.ResourceARN == "" {
-		p.Checks = append(p.Checks, Check{CheckSkipped, "whether " + what + " is managed by CloudFormation was not checked: its ARN is not known"})
+		p.Checks = append(p.Checks, Check{CheckSkipped, "whether " + what + " is managed by CloudFormation or Terraform was not checked: its ARN is not known"})
 		return
 	}
 	tags, err := awsops.SageMakerTags(ctx, r, p.ResourceARN)
 	switch {
 	case errors.Is(err, awsops.ErrTagsNotSupported):
-		p.Checks = append(p.Checks, Check{CheckSkipped, "whether " + what + " is managed by CloudFormation was not checked: this backend cannot read tags"})
+		p.Checks = append(p.Checks, Check{CheckSkipped, "whether " + what + " is managed by CloudFormation or Terraform was not checked: this backend cannot read tags"})
 		return
 	case err != nil:
-		p.Checks = append(p.Checks, Check{CheckWarn, "whether " + what + " is managed by CloudFormation could not be checked: " + err.Error()})
+		p.Checks = append(p.Checks, Check{CheckWarn, "whether " + what + " is managed by CloudFormation or Terraform could not be checked: " + err.Error()})
 		return
 	}
-	for _, t := range tags {
-		if t.Key == awsops.TagCloudFormationStack {
-			msg := fmt.Sprintf("%s is managed by CloudFormation stack %s: the stack will revert this change at its next update; change the role in the stack's template instead", what, t.Value)
-			p.Checks = append(p.Checks, Check{CheckWarn, msg})
-			return
-		}
+	if m, ok := export.ManagedBy(tags); ok {
+		p.Checks = append(p.Checks, Check{CheckWarn, export.AssignmentWarning(what, domainID, p.Role.ARN, m)})
+		return
 	}
-	p.Checks = append(p.Checks, Check{CheckOK, what + " is not managed by CloudFormation (no " + awsops.TagCloudFormationStack + " tag)"})
+	p.Checks = append(p.Checks, Check{CheckOK, what + " is not managed by CloudFormation or Terraform (no " + awsops.TagCloudFormationStack + " tag, no Terraform tag)"})
 }
 
 // previewUndo says before the run what undo will do, and when it cannot.

@@ -136,7 +136,7 @@ func TestImpactPreview(t *testing.T) {
 			moves: []string{"user-profile grace: mlops-pipeline-PipelineExecutionRole-7QX2M9KD4B1Z -> service-role/AmazonSageMaker-ExecutionRole-Research",
 				"space grace-sandbox: mlops-pipeline-PipelineExecutionRole-7QX2M9KD4B1Z -> service-role/AmazonSageMaker-ExecutionRole-Research"},
 			apps:  []string{"grace-sandbox CodeEditor"},
-			check: "managed by CloudFormation stack mlops-pipeline: the stack will revert this change"},
+			check: "managed by CloudFormation stack mlops-pipeline: the stack will revert this change at its next update (or the update breaks); change its code instead (ExecutionRole to " + researchARN + ") — sagerole export --domain d-mlplatform --format cloudformation"},
 		{name: "stopped notebook instance",
 			req:       change.Request{Target: change.TargetNotebook, Name: "legacy-xgboost-training", Role: notebooksARN},
 			effective: change.TargetNotebook,

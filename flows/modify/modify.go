@@ -17,6 +17,7 @@ import (
 	"github.com/sagerole/sagerole/awsops/rules"
 	"github.com/sagerole/sagerole/flows"
 	"github.com/sagerole/sagerole/flows/buckets"
+	"github.com/sagerole/sagerole/flows/export"
 	"github.com/sagerole/sagerole/flows/find"
 	"github.com/sagerole/sagerole/flows/policy"
 	"github.com/sagerole/sagerole/flows/policy/iamref"
@@ -253,14 +254,12 @@ func blastRadius(ctx context.Context, opts Options, role awsops.Role) ([]Use, []
 }
 
 // roleWarnings are what is worth knowing about a role whatever is done to
-// it: a CloudFormation stack that owns it, a trust policy SageMaker cannot
-// use.
+// it: a CloudFormation stack or Terraform that owns it (with the export
+// that writes it as their code), a trust policy SageMaker cannot use.
 func roleWarnings(role awsops.Role, fixingTrust bool) []string {
 	var out []string
-	for _, t := range role.Tags {
-		if t.Key == awsops.TagCloudFormationStack {
-			out = append(out, fmt.Sprintf("role %s belongs to CloudFormation stack %s: a change made outside the stack is reverted (or breaks the stack) at its next update; change the stack's template instead", role.Name, t.Value))
-		}
+	if m, ok := export.ManagedBy(role.Tags); ok {
+		out = append(out, export.RoleWarning(role.Name, m))
 	}
 	if !fixingTrust {
 		if !find.TrustsSageMaker(role.TrustPolicy) {
