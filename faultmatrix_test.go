@@ -149,6 +149,19 @@ func (d direct) createBucket(t *testing.T, name string) {
 	}
 }
 
+// faultEnv starts moto with the fault proxy in front of it, for a test of
+// its own: direct reads of moto, the proxy, and the global flags that send
+// sagerole through the proxy.
+func faultEnv(t *testing.T) (direct, *faultProxy, []string) {
+	t.Helper()
+	isolate(t)
+	srv := moto(t)
+	srv.Reset(t)
+	motoserver.Env(t)
+	p := newFaultProxy(t, srv.URL())
+	return newDirect(t, srv.URL()), p, []string{"--endpoint-url", p.URL(), "--region", "us-east-1"}
+}
+
 func suffix() string {
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
@@ -234,16 +247,10 @@ func diffJSON(a, b any) string {
 // back, review, run) — restore the role document by document. Each way
 // back gets a run of its own.
 func TestFaultMatrix(t *testing.T) {
-	isolate(t)
-	srv := moto(t)
-	srv.Reset(t)
-	motoserver.Env(t)
+	d, p, global := faultEnv(t)
 	// The SDK's retries as they will be by default: the same attempts, with
 	// a 50 ms base delay instead of one second, so that the matrix is quick.
 	t.Setenv("AWS_NEW_RETRIES_2026", "true")
-	d := newDirect(t, srv.URL())
-	p := newFaultProxy(t, srv.URL())
-	global := []string{"--endpoint-url", p.URL(), "--region", "us-east-1"}
 	modes := []faultMode{failBefore, dropFirst, dropAll, hangBefore, hangAfter}
 	for _, plan := range matrixPlans {
 		for step := range plan.steps {
@@ -374,41 +381,71 @@ func checkFaultedStep(t *testing.T, e journalEntry, step int, mode faultMode, er
 	}
 }
 
-// TestHungEndpointDeadline: the endpoint takes a write and never answers;
-// the run's deadline ends the wait. The write is read back on a context of
-// its own (the run's has expired), journaled applied with the reason, and
-// undo restores the role.
-func TestHungEndpointDeadline(t *testing.T) {
-	isolate(t)
-	srv := moto(t)
-	srv.Reset(t)
-	motoserver.Env(t)
-	d := newDirect(t, srv.URL())
-	p := newFaultProxy(t, srv.URL())
-	global := []string{"--endpoint-url", p.URL(), "--region", "us-east-1"}
-	args, role := matrixPlans[1].setup(t, d, t.TempDir())
-	before := d.role(t, role)
-	p.arm(2, hangAfter)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	var out, errb strings.Builder
-	code := run(ctx, append(slices.Clone(global), append([]string{"--yes"}, args...)...), strings.NewReader(""), &out, &errb)
-	p.disarm()
-	es := journalEntries(t, global)
-	if code == 0 || len(es) == 0 {
-		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errb.String())
-	}
-	s := es[0].Steps[1]
-	if s.Status != "applied" || !strings.Contains(s.Outcome, "no answer came in time") {
-		t.Errorf("step 2 is %s (%q); want applied, no answer in time", s.Status, s.Outcome)
-	}
-	if !strings.Contains(errb.String(), "took effect, but the run stopped there") {
-		t.Errorf("the run does not say the step took effect:\n%s", errb.String())
-	}
-	if code, uout, uerr := runCLI(t, append(slices.Clone(global), "--yes", "undo")...); code != 0 {
-		t.Fatalf("undo: exit %d\n%s\n%s", code, uout, uerr)
-	}
-	if now := d.role(t, role); !reflect.DeepEqual(now, before) {
-		t.Errorf("after undo:\n%s", diffJSON(before, now))
+// TestCallTimeoutEndsAHang: the endpoint holds a write — before it is
+// forwarded, or after, withholding moto's answer — and never answers.
+// --call-timeout ends the call (no ctrl+c, no deadline of the run's), and
+// the step is journaled as reading it back showed: applied when the write
+// reached moto (the run goes on: nothing was interrupted), not-applied when
+// it did not (the run stops there); either way the journal and the message
+// say which endpoint did not answer, and undo restores the role document by
+// document.
+func TestCallTimeoutEndsAHang(t *testing.T) {
+	d, p, global := faultEnv(t)
+	host := strings.TrimPrefix(p.URL(), "http://")
+	for _, mode := range []faultMode{hangBefore, hangAfter} {
+		t.Run(string(mode), func(t *testing.T) {
+			args, role := matrixPlans[1].setup(t, d, t.TempDir())
+			before := d.role(t, role)
+			p.arm(2, mode)
+			// Only a safety net: the call's own deadline must end the hang.
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			var out, errb strings.Builder
+			code := run(ctx, append(slices.Clone(global), append([]string{"--call-timeout", "2s", "--yes"}, args...)...), strings.NewReader(""), &out, &errb)
+			p.disarm()
+			if ctx.Err() != nil {
+				t.Fatalf("--call-timeout did not end the hang\n%s\n%s", out.String(), errb.String())
+			}
+			es := journalEntries(t, global)
+			if len(es) == 0 {
+				t.Fatalf("nothing journaled; exit %d\n%s\n%s", code, out.String(), errb.String())
+			}
+			e := es[0]
+			s := e.Steps[1]
+			t.Logf("exit %d, steps %v; step 2: %s", code, stepStatuses(e), s.Error)
+			if !strings.Contains(s.Error, "did not answer") || !strings.Contains(s.Error, host) || !strings.Contains(s.Error, "within 2s") {
+				t.Errorf("step 2's error %q does not say that %s did not answer within 2s", s.Error, host)
+			}
+			if !strings.Contains(s.Outcome, "no answer came in time") {
+				t.Errorf("step 2's outcome %q does not say why it was read back", s.Outcome)
+			}
+			switch mode {
+			case hangAfter:
+				if s.Status != "applied" {
+					t.Errorf("step 2 reached moto, but is journaled %s", s.Status)
+				}
+				for i, rest := range e.Steps[2:] {
+					if rest.Status != "done" {
+						t.Errorf("step %d after the timed-out write is %s: the run should have gone on", i+3, rest.Status)
+					}
+				}
+				if code != 0 || !strings.Contains(out.String(), "applied (its answer was lost; read back, it took effect)") {
+					t.Errorf("exit %d: every step took effect, and the plan should say how step 2 is known to have\n%s\n%s", code, out.String(), errb.String())
+				}
+			case hangBefore:
+				if s.Status != "not-applied" {
+					t.Errorf("step 2 never reached moto, but is journaled %s", s.Status)
+				}
+				if code != exitFailed || !strings.Contains(errb.String(), "did not take effect") || !strings.Contains(errb.String(), host) {
+					t.Errorf("exit %d; want %d, saying the step did not take effect and which endpoint did not answer:\n%s", code, exitFailed, errb.String())
+				}
+			}
+			if code, uout, uerr := runCLI(t, append(slices.Clone(global), "--yes", "undo", e.ID)...); code != 0 {
+				t.Fatalf("undo: exit %d\n%s\n%s", code, uout, uerr)
+			}
+			if now := d.role(t, role); !reflect.DeepEqual(now, before) {
+				t.Errorf("after undo:\n%s", diffJSON(before, now))
+			}
+		})
 	}
 }

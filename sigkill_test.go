@@ -10,8 +10,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/sagerole/sagerole/awsops/motoserver"
 )
 
 // TestSIGKILLAtEveryStep kills the built binary (SIGKILL: no deferred
@@ -20,13 +18,7 @@ import (
 // applied it — and recovers with sagerole undo, which must read the step
 // back, say what it found, and restore the role document by document.
 func TestSIGKILLAtEveryStep(t *testing.T) {
-	isolate(t)
-	srv := moto(t)
-	srv.Reset(t)
-	motoserver.Env(t)
-	d := newDirect(t, srv.URL())
-	p := newFaultProxy(t, srv.URL())
-	global := []string{"--endpoint-url", p.URL(), "--region", "us-east-1"}
+	d, p, global := faultEnv(t)
 	bin := filepath.Join(t.TempDir(), "sagerole")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/sagerole/sagerole/awsops/redact"
 )
 
 // Plan is what a flow produces: the writes to make, in order, and what to
@@ -334,3 +336,8 @@ func (x *Executor) fail(e *Entry, i int, err error) error {
 	x.emit(Event{Step: i, Op: s.Op, Status: StepFailed, Err: err})
 	return &RunError{Entry: e, Step: i, Err: err}
 }
+
+// errText is an error as the journal and the user see it: every error
+// text of a step (its error, its outcome) goes through here, redacted, so
+// that no credential or signature an AWS message carries is recorded.
+func errText(err error) string { return redact.Error(err) }

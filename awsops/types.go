@@ -35,6 +35,9 @@ type Role struct {
 	CreateDate  time.Time `json:"createDate"`
 	TrustPolicy string    `json:"trustPolicy"`
 	Tags        []Tag     `json:"tags,omitempty"`
+	// PermissionsBoundary is the ARN of the managed policy set as the
+	// role's permissions boundary; GetRole has it, ListRoles does not.
+	PermissionsBoundary string `json:"permissionsBoundary,omitempty"`
 }
 
 // CreateRoleInput is what iam:CreateRole takes.

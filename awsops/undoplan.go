@@ -98,7 +98,7 @@ func PrepareUndo(ctx context.Context, r Reader, e *Entry, force bool) (*Undo, er
 		case !s.Status.InEffect():
 			continue
 		case s.NoUndo != "":
-			p.Warnings = append(p.Warnings, fmt.Sprintf("%s cannot be undone: %s", label, s.NoUndo))
+			p.Warnings = append(p.Warnings, cannotUndo(i, s))
 			p.UndoPartly = true
 			continue
 		case len(s.Undo) == 0:
@@ -138,6 +138,32 @@ func PrepareUndo(ctx context.Context, r Reader, e *Entry, force bool) (*Undo, er
 	}
 	p.Notes = append(p.Notes, u.Skipped...)
 	return u, nil
+}
+
+// cannotUndo says that step i of an entry, which took effect, has no
+// inverse, and why.
+func cannotUndo(i int, s StepRecord) string {
+	return fmt.Sprintf("step %d (%s %s) cannot be undone: %s", i+1, s.Op.API, s.Op.Target, s.NoUndo)
+}
+
+// NothingToUndo reports, from the journal alone, that no step of e needs
+// reverting: none that took effect (or may have) has an inverse. why says,
+// for each step that took effect but cannot be undone, why; it is empty
+// when no step took effect. An entry with something to revert may still
+// turn out, once the account is read (PrepareUndo), to be as it was.
+func (e *Entry) NothingToUndo() (nothing bool, why []string) {
+	for i, s := range e.Steps {
+		switch {
+		case s.Status.Unsettled():
+			return false, nil // read back before anything is decided
+		case !s.Status.InEffect():
+		case s.NoUndo != "":
+			why = append(why, cannotUndo(i, s))
+		case len(s.Undo) > 0:
+			return false, nil
+		}
+	}
+	return true, why
 }
 
 // unblockDeletes finds, for every DeleteRole of the plan, what the role

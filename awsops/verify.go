@@ -267,11 +267,6 @@ func settle(ctx context.Context, r Reader, s *StepRecord, cause string, refused 
 	}
 }
 
-// errText is an error as the journal and the user see it: every error
-// text of a step (its error, its outcome) goes through here, so that one
-// place decides what of it may be shown.
-func errText(err error) string { return err.Error() }
-
 // refusedByAWS reports whether err is an answer from AWS (an error code),
 // as opposed to an answer that never came.
 func refusedByAWS(err error) bool {

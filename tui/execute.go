@@ -48,6 +48,9 @@ type execute struct {
 	hooks runHooks
 	// rollbackOf is the entry this run reverts (nil for a plan's run).
 	rollbackOf *awsops.Entry
+	// reviewed is what each step replaced when the plan was reviewed: the
+	// run is refused if the account has changed since.
+	reviewed []awsops.State
 
 	steps      []stepRun
 	started    bool
@@ -136,13 +139,23 @@ func (e *execute) Init() tea.Cmd {
 		Now:         c.Opts.RunNow,
 		Progress:    func(ev awsops.Event) { ch <- progressMsg{to: id, ev: ev} },
 	}
-	plan, after := e.plan, e.hooks.after
+	plan, after, reviewed := e.plan, e.hooks.after, e.reviewed
 	go func() {
 		// Writes are not cancelled by anything the user does: a write in
 		// flight finishes, and the gate stops the run before the next.
 		ctx := context.WithoutCancel(c.ctx())
 		done := runDoneMsg{to: id}
+		// The account is held from the check that it is still as reviewed
+		// to the last write; waiting for it can be cancelled.
+		release, err := holdAccount(c.ctx(), c.Opts.Backend, plan, reviewed)
+		if err != nil {
+			done.err = err
+			ch <- done
+			close(ch)
+			return
+		}
 		done.entry, done.err = x.Run(ctx, plan)
+		release()
 		if done.err == nil && after != nil {
 			ch <- sayMsg{to: id, text: "waiting for AWS to apply the change"}
 			done.afterLines, done.afterErr = after(ctx, say)

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -9,7 +8,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/sagerole/sagerole/awsops"
-	"github.com/sagerole/sagerole/flows/modify"
 	"github.com/sagerole/sagerole/flows/undo"
 )
 
@@ -48,12 +46,10 @@ type journalMsg struct {
 func (m journalMsg) recipient() int { return m.to }
 
 type undoReviewMsg struct {
-	to      int
-	entry   *awsops.Entry
-	res     *undo.Result
-	settled []string // what reading back unknown steps found
-	marked  string   // the empty undo run that marked the entry undone
-	err     error
+	to    int
+	entry *awsops.Entry
+	work  undoWork
+	err   error
 }
 
 func (m undoReviewMsg) recipient() int { return m.to }
@@ -144,7 +140,7 @@ func (u *undoScreen) Update(msg tea.Msg) (Child, tea.Cmd) {
 	switch msg := msg.(type) {
 	case journalMsg:
 		u.entries, u.listErr, u.loaded = msg.entries, msg.err, true
-		u.cursor = min(u.cursor, max(len(u.entries)-1, 0))
+		u.cursor = defaultEntry(u.entries)
 		return u, nil
 	case undoReviewMsg:
 		u.checking = false
@@ -199,39 +195,23 @@ func (u *undoScreen) check(force bool) tea.Cmd {
 			return nil
 		}
 	}
-	if !e.Undoable() {
-		u.msg = "This run changed nothing: no step of it took effect, so there is nothing to undo."
+	if why := nothingToUndo(e); why != "" {
+		u.msg = why
 		return nil
 	}
 	u.checking = true
 	c, id := u.ctx, u.id
-	b, j, acct, backend, now := c.Opts.Backend, c.Opts.Journal, c.Identity.Account, c.Opts.BackendName, c.Opts.RunNow
+	x := &awsops.Executor{Backend: c.Opts.Backend, Journal: c.Opts.Journal, Account: c.Identity.Account, BackendName: c.Opts.BackendName, Now: c.Opts.RunNow}
 	return tea.Batch(u.spin.start(), func() tea.Msg {
-		ctx := c.ctx()
-		msg := undoReviewMsg{to: id, entry: e}
-		if msg.settled, msg.err = undo.Settle(ctx, b, j, e); msg.err != nil {
-			return msg
-		}
-		msg.res, msg.err = undo.Review(ctx, b, e, undo.Options{Uses: modify.AccountUses(b), Force: force})
-		if msg.err == nil && msg.res.Check() == nil && len(msg.res.Plan.Steps) == 0 && len(msg.res.Undo.Skipped) > 0 && j != nil {
-			// Already as before: nothing is sent; the entry is marked undone
-			// by a journaled run without steps.
-			x := &awsops.Executor{Backend: b, Journal: j, Account: acct, BackendName: backend, Now: now}
-			ue, err := x.Run(context.WithoutCancel(ctx), msg.res.Plan)
-			if err != nil {
-				msg.err = err
-			} else {
-				msg.marked = ue.ID
-			}
-		}
-		return msg
+		w, err := workUndo(c.ctx(), x, e, force)
+		return undoReviewMsg{to: id, entry: e, work: w, err: err}
 	})
 }
 
 // reviewed shows what the check found: a refusal (F forces it), nothing
 // to send, or the review of the undo plan.
 func (u *undoScreen) reviewed(msg undoReviewMsg) tea.Cmd {
-	lead := strings.Join(msg.settled, " ")
+	lead := strings.Join(msg.work.settled, " ")
 	say := func(s string) {
 		u.msg = strings.TrimSpace(lead + " " + s)
 	}
@@ -239,7 +219,7 @@ func (u *undoScreen) reviewed(msg undoReviewMsg) tea.Cmd {
 		say("The undo could not be worked out: " + msg.err.Error())
 		return nil
 	}
-	res := msg.res
+	res := msg.work.res
 	if err := res.Check(); err != nil {
 		u.drift, u.driftFor = res.Undo.Drift, msg.entry
 		if len(res.Undo.Blocked) > 0 {
@@ -253,9 +233,9 @@ func (u *undoScreen) reviewed(msg undoReviewMsg) tea.Cmd {
 	if len(res.Plan.Steps) == 0 {
 		why := strings.Join(append(res.Undo.Skipped, res.Plan.Warnings...), "; ")
 		switch {
-		case msg.marked != "":
+		case msg.work.marked != "":
 			cmd := u.Resume()
-			say(fmt.Sprintf("Nothing to send: the account already is as it was before this run (%s). Marked undone (journal entry %s).", why, msg.marked))
+			say(fmt.Sprintf("Nothing to send: the account already is as it was before this run (%s). Marked undone (journal entry %s).", why, msg.work.marked))
 			return cmd
 		case len(res.Undo.Skipped) > 0:
 			say(fmt.Sprintf("Nothing to send: the account already is as it was before this run (%s).", why))
@@ -264,16 +244,18 @@ func (u *undoScreen) reviewed(msg undoReviewMsg) tea.Cmd {
 		}
 		return nil
 	}
-	return u.review(msg.entry, res, lead)
+	return u.review(msg.entry, msg.work, lead)
 }
 
-func (u *undoScreen) review(e *awsops.Entry, res *undo.Result, settled string) tea.Cmd {
+func (u *undoScreen) review(e *awsops.Entry, w undoWork, settled string) tea.Cmd {
+	res := w.res
 	name := "Undo"
 	if u.only != nil {
 		name = "Roll back"
 	}
 	rv := newReview(u.ctx, name, res.Plan)
 	rv.undoes = e
+	rv.before, rv.beforeErr = w.before, w.beforeErr
 	rv.impact = []string{fmt.Sprintf("reverts %s (%s), run %s", e.ID, e.Command, e.Time.Format("2006-01-02 15:04"))}
 	if settled != "" {
 		rv.impact = append(rv.impact, settled)
@@ -316,7 +298,8 @@ func (u *undoScreen) View() string {
 	}
 	for i := u.offset; i < min(u.offset+listH, len(u.entries)); i++ {
 		e := u.entries[i]
-		line := fmt.Sprintf(" %s  %-11s %s", e.Time.UTC().Format("01-02 15:04Z"), e.Status(), e.Command)
+		head := fmt.Sprintf(" %s  %-11s ", e.Time.UTC().Format("01-02 15:04Z"), e.Status())
+		line := head + cutMiddle(e.Command, w-2-len(head))
 		if i == u.cursor {
 			out = append(out, "›"+s.Selected.Render(cell(line, w-2)))
 		} else {
@@ -327,8 +310,8 @@ func (u *undoScreen) View() string {
 	if e := u.selected(); e != nil {
 		out = append(out, s.Muted.Render("entry ")+e.ID)
 		for i, st := range e.Steps {
-			line := fmt.Sprintf("  %s %d. %s %s%s", st.Status.Mark(), i+1, st.Op.API, st.Op.Target, extraTarget(st.Op))
-			out = append(out, truncate(line, w-1))
+			head := fmt.Sprintf("  %s %d. %s ", st.Status.Mark(), i+1, st.Op.API)
+			out = append(out, head+cutMiddle(st.Op.Target+extraTarget(st.Op), w-1-len([]rune(head))))
 		}
 		switch {
 		case e.UndoOf != "":
@@ -352,7 +335,7 @@ func (u *undoScreen) View() string {
 				out = append(out, indent(wrapWords(line, w-5), "  "))
 				continue
 			}
-			out = append(out, truncate(fmt.Sprintf("  step %d %s %s, %s: left %s, now %s", d.Step, d.API, d.Target, d.Field, short(d.Recorded), short(d.Current)), w-1))
+			out = append(out, cutMiddle(fmt.Sprintf("  step %d %s %s, %s: left %s, now %s", d.Step, d.API, d.Target, d.Field, short(d.Recorded), short(d.Current)), w-1))
 		}
 	}
 	if u.refused != nil {
@@ -367,8 +350,17 @@ func short(s string) string {
 	if s == "" {
 		return "(none)"
 	}
-	if len(s) > 40 {
-		return s[:37] + "…"
+	return cutMiddle(s, 40)
+}
+
+// defaultEntry is where the cursor starts: on the run sagerole undo takes
+// by default, the latest that may have changed something and is not an
+// undo itself (enter on the undo just made would redo the change).
+func defaultEntry(entries []*awsops.Entry) int {
+	for i, e := range entries {
+		if e.UndoOf == "" && e.Undoable() {
+			return i
+		}
 	}
-	return s
+	return 0
 }

@@ -91,6 +91,8 @@ type fileRole struct {
 	// InstanceProfiles are the instance profiles that hold the role (made
 	// by fixtures: sagerole never adds a role to one).
 	InstanceProfiles []string `json:"instanceProfiles,omitempty"`
+	// PermissionsBoundary is a managed policy ARN (seeded; sagerole sets none).
+	PermissionsBoundary string `json:"permissionsBoundary,omitempty"`
 }
 
 type fileBucket struct {
