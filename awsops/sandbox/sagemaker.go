@@ -127,24 +127,59 @@ func (a *Account) settle(api string, status, next *string) error {
 	return a.commit(api)
 }
 
-// ListDomains is sagemaker:ListDomains, in name order.
+// ListDomains is sagemaker:ListDomains, in name order, one call per page
+// of MaxPageSize, as the AWS backend asks for them.
 func (a *Account) ListDomains(ctx context.Context) ([]awsops.DomainSummary, error) {
-	if err := a.begin(ctx, apiListDomains); err != nil {
-		return nil, err
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	out := []awsops.DomainSummary{}
-	for _, d := range a.st.domains {
-		out = append(out, awsops.DomainSummary{ID: d.ID, Name: d.Name, ARN: a.smARN("domain", d.ID), Status: d.Status})
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Name != out[j].Name {
-			return out[i].Name < out[j].Name
+	return awsops.AllPages(ctx, awsops.MaxPageSize, func(ctx context.Context, q awsops.PageQuery) ([]awsops.DomainSummary, string, error) {
+		if err := a.begin(ctx, apiListDomains); err != nil {
+			return nil, "", err
 		}
-		return out[i].ID < out[j].ID
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		all := make([]awsops.DomainSummary, 0, len(a.st.domains))
+		for _, d := range a.st.domains {
+			all = append(all, awsops.DomainSummary{ID: d.ID, Name: d.Name, ARN: a.smARN("domain", d.ID), Status: d.Status})
+		}
+		sort.Slice(all, func(i, j int) bool {
+			if all[i].Name != all[j].Name {
+				return all[i].Name < all[j].Name
+			}
+			return all[i].ID < all[j].ID
+		})
+		return page(apiListDomains, all, func(d awsops.DomainSummary) string { return d.Name + "/" + d.ID }, q)
 	})
-	return out, nil
+}
+
+// Page sizes as SageMaker has them: 10 unless the caller asks, at most 100.
+const (
+	defaultPageSize = 10
+	maxPageSize     = 100
+)
+
+// page cuts one page out of items, which are sorted by key: the items after
+// the one whose key is the token, q.Size of them (SageMaker's default when
+// 0). The next token is the key of the page's last item, "" when nothing
+// follows. A size SageMaker would refuse is refused in its words.
+func page[T any](api string, items []T, key func(T) string, q awsops.PageQuery) ([]T, string, error) {
+	size := q.Size
+	switch {
+	case size == 0:
+		size = defaultPageSize
+	case size < 1:
+		return nil, "", smConstraint(api, fmt.Sprint(size), "maxResults", "Member must have value greater than or equal to 1")
+	case size > maxPageSize:
+		return nil, "", smConstraint(api, fmt.Sprint(size), "maxResults", fmt.Sprintf("Member must have value less than or equal to %d", maxPageSize))
+	}
+	from := 0
+	if q.Token != "" {
+		from = sort.Search(len(items), func(i int) bool { return key(items[i]) > q.Token })
+	}
+	to := min(from+size, len(items))
+	out := append([]T{}, items[from:to]...)
+	if to == len(items) {
+		return out, "", nil
+	}
+	return out, key(items[to-1]), nil
 }
 
 // DescribeDomain is sagemaker:DescribeDomain.
@@ -167,21 +202,29 @@ func (a *Account) DescribeDomain(ctx context.Context, domainID string) (awsops.D
 }
 
 // ListUserProfiles is sagemaker:ListUserProfiles filtered by domain, in
-// name order. As in SageMaker, the list has no execution role, and an
-// unknown domain is an empty list.
+// name order, every page. As in SageMaker, the list has no execution role,
+// and an unknown domain is an empty list.
 func (a *Account) ListUserProfiles(ctx context.Context, domainID string) ([]awsops.UserProfile, error) {
+	return awsops.AllPages(ctx, awsops.MaxPageSize, func(ctx context.Context, q awsops.PageQuery) ([]awsops.UserProfile, string, error) {
+		return a.ListUserProfilesPage(ctx, domainID, q)
+	})
+}
+
+// ListUserProfilesPage is one page of sagemaker:ListUserProfiles: one call.
+func (a *Account) ListUserProfilesPage(ctx context.Context, domainID string, q awsops.PageQuery) ([]awsops.UserProfile, string, error) {
 	if err := a.begin(ctx, apiListUserProfiles); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	out := []awsops.UserProfile{}
+	var all []awsops.UserProfile
 	if d, ok := a.st.domains[domainID]; ok {
+		all = make([]awsops.UserProfile, 0, len(d.profiles))
 		for _, n := range slices.Sorted(maps.Keys(d.profiles)) {
-			out = append(out, awsops.UserProfile{DomainID: d.ID, Name: n, Status: d.profiles[n].Status})
+			all = append(all, awsops.UserProfile{DomainID: d.ID, Name: n, Status: d.profiles[n].Status})
 		}
 	}
-	return out, nil
+	return page(apiListUserProfiles, all, func(u awsops.UserProfile) string { return u.Name }, q)
 }
 
 // DescribeUserProfile is sagemaker:DescribeUserProfile.
@@ -203,21 +246,31 @@ func (a *Account) DescribeUserProfile(ctx context.Context, domainID, name string
 	return out, nil
 }
 
-// ListSpaces is sagemaker:ListSpaces filtered by domain, in name order.
+// ListSpaces is sagemaker:ListSpaces filtered by domain, in name order,
+// every page.
 func (a *Account) ListSpaces(ctx context.Context, domainID string) ([]awsops.Space, error) {
+	return awsops.AllPages(ctx, awsops.MaxPageSize, func(ctx context.Context, q awsops.PageQuery) ([]awsops.Space, string, error) {
+		return a.ListSpacesPage(ctx, domainID, q)
+	})
+}
+
+// ListSpacesPage is one page of sagemaker:ListSpaces: one call. As in
+// SageMaker, the items carry the sharing type and the owner, not the ARN.
+func (a *Account) ListSpacesPage(ctx context.Context, domainID string, q awsops.PageQuery) ([]awsops.Space, string, error) {
 	if err := a.begin(ctx, apiListSpaces); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	out := []awsops.Space{}
+	var all []awsops.Space
 	if d, ok := a.st.domains[domainID]; ok {
+		all = make([]awsops.Space, 0, len(d.spaces))
 		for _, n := range slices.Sorted(maps.Keys(d.spaces)) {
 			s := d.spaces[n]
-			out = append(out, awsops.Space{DomainID: d.ID, Name: s.Name, Status: s.Status, SharingType: s.SharingType, Owner: s.Owner})
+			all = append(all, awsops.Space{DomainID: d.ID, Name: s.Name, Status: s.Status, SharingType: s.SharingType, Owner: s.Owner})
 		}
 	}
-	return out, nil
+	return page(apiListSpaces, all, func(s awsops.Space) string { return s.Name }, q)
 }
 
 // DescribeSpace is sagemaker:DescribeSpace.
@@ -235,38 +288,67 @@ func (a *Account) DescribeSpace(ctx context.Context, domainID, name string) (aws
 		SharingType: s.SharingType, Owner: s.Owner}, nil
 }
 
-// ListApps is sagemaker:ListApps filtered by domain, in creation order;
-// deleted apps stay listed, as in SageMaker.
+// ListApps is sagemaker:ListApps filtered by domain, in creation order,
+// every page; deleted apps stay listed, as in SageMaker.
 func (a *Account) ListApps(ctx context.Context, domainID string) ([]awsops.App, error) {
+	return awsops.AllPages(ctx, awsops.MaxPageSize, func(ctx context.Context, q awsops.PageQuery) ([]awsops.App, string, error) {
+		return a.ListAppsPage(ctx, awsops.AppFilter{DomainID: domainID}, q)
+	})
+}
+
+// ListAppsPage is one page of sagemaker:ListApps: one call, with
+// SageMaker's filters by user profile or by space (not both).
+func (a *Account) ListAppsPage(ctx context.Context, f awsops.AppFilter, q awsops.PageQuery) ([]awsops.App, string, error) {
 	if err := a.begin(ctx, apiListApps); err != nil {
-		return nil, err
+		return nil, "", err
+	}
+	if f.UserProfile != "" && f.Space != "" {
+		return nil, "", awsops.NewError(apiListApps, "ValidationException", "SpaceNameEquals and UserProfileNameEquals cannot both be specified.")
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	out := []awsops.App{}
-	if d, ok := a.st.domains[domainID]; ok {
-		for _, ap := range d.apps {
-			out = append(out, awsops.App{DomainID: d.ID, UserProfile: ap.UserProfile, SpaceName: ap.SpaceName,
-				AppType: ap.AppType, AppName: ap.AppName, Status: ap.Status})
+	type indexed struct {
+		i   int
+		app awsops.App
+	}
+	var all []indexed
+	if d, ok := a.st.domains[f.DomainID]; ok {
+		for i, ap := range d.apps {
+			if (f.UserProfile != "" && ap.UserProfile != f.UserProfile) || (f.Space != "" && ap.SpaceName != f.Space) {
+				continue
+			}
+			all = append(all, indexed{i, awsops.App{DomainID: d.ID, UserProfile: ap.UserProfile, SpaceName: ap.SpaceName,
+				AppType: ap.AppType, AppName: ap.AppName, Status: ap.Status}})
 		}
 	}
-	return out, nil
+	got, next, err := page(apiListApps, all, func(x indexed) string { return fmt.Sprintf("%09d", x.i) }, q)
+	out := make([]awsops.App, len(got))
+	for i, x := range got {
+		out[i] = x.app
+	}
+	return out, next, err
 }
 
 // ListNotebookInstances is sagemaker:ListNotebookInstances, in name
-// order. As in SageMaker, the summaries carry no role: describe each one.
+// order, every page. As in SageMaker, the summaries carry no role:
+// describe each one.
 func (a *Account) ListNotebookInstances(ctx context.Context) ([]awsops.NotebookInstance, error) {
+	return awsops.AllPages(ctx, awsops.MaxPageSize, a.ListNotebookInstancesPage)
+}
+
+// ListNotebookInstancesPage is one page of sagemaker:ListNotebookInstances.
+func (a *Account) ListNotebookInstancesPage(ctx context.Context, q awsops.PageQuery) ([]awsops.NotebookInstance, string, error) {
 	if err := a.begin(ctx, apiListNotebookInstances); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	out := []awsops.NotebookInstance{}
+	all := make([]awsops.NotebookInstance, 0, len(a.st.notebooks))
 	for _, k := range slices.Sorted(maps.Keys(a.st.notebooks)) {
 		n := a.st.notebooks[k]
-		out = append(out, awsops.NotebookInstance{Name: n.Name, ARN: a.notebookARN(n.Name), Status: n.Status, InstanceType: n.InstanceType})
+		all = append(all, awsops.NotebookInstance{Name: n.Name, ARN: a.notebookARN(n.Name), Status: n.Status, InstanceType: n.InstanceType})
 	}
-	return out, nil
+	return page(apiListNotebookInstances, all, func(n awsops.NotebookInstance) string { return n.Name }, q)
 }
 
 // DescribeNotebookInstance is sagemaker:DescribeNotebookInstance.
