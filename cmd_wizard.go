@@ -35,6 +35,7 @@ func (a *app) wizard(cmd *cobra.Command) error {
 		Context:     ctx,
 		In:          a.stdin,
 		Out:         a.stdout,
+		Reads:       a.reads(),
 	}
 	if !a.g.dryRun {
 		opts.Journal = j

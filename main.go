@@ -19,6 +19,8 @@ import (
 	"github.com/sagerole/sagerole/awsops/awsapi"
 	"github.com/sagerole/sagerole/awsops/rules"
 	"github.com/sagerole/sagerole/awsops/sandbox"
+	"github.com/sagerole/sagerole/flows/find"
+	"github.com/sagerole/sagerole/flows/pool"
 )
 
 // Set by the release build (-ldflags "-X main.version=...").
@@ -53,6 +55,7 @@ type globals struct {
 	output       string
 	noColor      bool
 	accessible   bool
+	concurrency  int
 }
 
 // app is one invocation: its flags, streams, and the backend once opened.
@@ -64,6 +67,8 @@ type app struct {
 
 	backend     awsops.Backend
 	backendName string
+	// limiter bounds every read of the invocation (--concurrency).
+	limiter *pool.Limiter
 	// processJournal is the plain sandbox's journal directory, removed
 	// when the invocation ends.
 	processJournal string
@@ -147,6 +152,7 @@ sagerole --sandbox`,
 	f.StringVar(&a.g.output, "output", "text", "output format: text or json")
 	f.BoolVar(&a.g.noColor, "no-color", false, "no colour (also NO_COLOR)")
 	f.BoolVar(&a.g.accessible, "accessible", false, "plain line-by-line prompts for screen readers and scripts")
+	f.IntVar(&a.g.concurrency, "concurrency", pool.Default, fmt.Sprintf("AWS reads in flight at most (1 to %d); fewer while AWS throttles", pool.Max))
 
 	root.AddCommand(a.versionCommand(), a.findCommand(), a.journalCommand(), a.undoCommand(),
 		a.createRoleCommand(), a.addBucketsCommand(), a.policyCommand(), a.changeCommand(), a.modifyCommand())
@@ -156,6 +162,9 @@ sagerole --sandbox`,
 func (a *app) checkGlobals() error {
 	if a.g.output != "text" && a.g.output != "json" {
 		return usagef("--output must be text or json, not %q", a.g.output)
+	}
+	if a.g.concurrency < 1 || a.g.concurrency > pool.Max {
+		return usagef("--concurrency must be between 1 and %d, not %d", pool.Max, a.g.concurrency)
 	}
 	if a.g.sandboxState != "" {
 		a.g.sandbox = true
@@ -203,6 +212,20 @@ func (a *app) open(ctx context.Context) (awsops.Backend, error) {
 	a.backend = b
 	return b, nil
 }
+
+// reads returns the limiter every read of the invocation goes through:
+// one, so that the calls of find, a change's preview, a blast radius and
+// the wizard share --concurrency and back off together when AWS throttles.
+func (a *app) reads() *pool.Limiter {
+	if a.limiter == nil {
+		a.limiter = pool.New(a.g.concurrency)
+	}
+	return a.limiter
+}
+
+// session is a find session for one command: the caller identity and each
+// role read once, every call through the invocation's limiter.
+func (a *app) session(b awsops.Backend) *find.Session { return find.NewSession(b, a.reads()) }
 
 // mode is the badge the user sees: SANDBOX, DRY RUN or LIVE.
 func (a *app) mode() string {

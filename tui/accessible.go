@@ -328,13 +328,13 @@ func (a *accessible) find() error {
 		if err := find.CheckRoleInput(role); err != nil {
 			return err
 		}
-		r, err := find.Uses(c.ctx(), c.Opts.Backend, role, find.Options{Concurrency: c.Opts.InventoryConcurrency})
+		r, err := c.session().Uses(c.ctx(), role, find.Options{})
 		if err != nil {
 			return err
 		}
 		return find.WriteUses(a.out, r)
 	}
-	t, err := find.Inventory(c.ctx(), c.Opts.Backend, find.Options{Concurrency: c.Opts.InventoryConcurrency})
+	t, err := c.session().Inventory(c.ctx(), find.Options{})
 	if err != nil {
 		return err
 	}

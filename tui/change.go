@@ -157,14 +157,14 @@ func newChange(c *ProgramContext, pre changePrefill) *flow {
 	}
 	f.plan = func(ctx context.Context) (*review, error) {
 		req := change.Request{Target: st.kind(), DomainID: st.domainID, Name: st.name, Role: st.role.value(),
-			Restart: st.restart && isNotebook(), Concurrency: c.Opts.InventoryConcurrency}
+			Restart: st.restart && isNotebook()}
 		if !needsName() {
 			req.Name = ""
 		}
 		if isNotebook() {
 			req.DomainID = ""
 		}
-		p, err := change.Prepare(ctx, b, req)
+		p, err := change.Prepare(ctx, c.session(), req)
 		if err != nil {
 			return nil, err
 		}

@@ -158,7 +158,7 @@ func newModify(c *ProgramContext, role string) *flow {
 		if err != nil {
 			return nil, err
 		}
-		res, err := modify.Plan(ctx, b, in, modify.Options{Uses: modify.AccountUses(b)})
+		res, err := modify.Plan(ctx, b, in, modify.Options{Uses: modify.AccountUses(c.session())})
 		if err != nil {
 			return nil, err
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/awsops/sandbox"
 	"github.com/sagerole/sagerole/flows/find"
+	"github.com/sagerole/sagerole/flows/pool"
 )
 
 // benchAccount is the seed account plus a domain of 1,000 user profiles
@@ -126,10 +127,10 @@ func BenchmarkInventory(b *testing.B) {
 			}
 		}
 	})
-	for _, n := range []int{1, find.DefaultConcurrency, 32} {
+	for _, n := range []int{1, 8, pool.Default} {
 		b.Run(fmt.Sprintf("concurrent-%d", n), func(b *testing.B) {
 			for b.Loop() {
-				tree, err := find.Inventory(ctx, a, find.Options{Concurrency: n})
+				tree, err := find.NewSession(a, pool.New(n)).Inventory(ctx, find.Options{})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -144,7 +145,7 @@ func BenchmarkInventory(b *testing.B) {
 // BenchmarkRenderTree measures rendering a 2,000-identity tree as text.
 func BenchmarkRenderTree(b *testing.B) {
 	a := benchAccount(b, 0)
-	tree, err := find.Inventory(context.Background(), a, find.Options{})
+	tree, err := find.NewSession(a, nil).Inventory(context.Background(), find.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
