@@ -3,9 +3,6 @@ package sandbox
 import (
 	"context"
 	"fmt"
-	"maps"
-	"slices"
-	"sort"
 	"strings"
 
 	"github.com/sagerole/sagerole/awsops"
@@ -127,61 +124,6 @@ func (a *Account) settle(api string, status, next *string) error {
 	return a.commit(api)
 }
 
-// ListDomains is sagemaker:ListDomains, in name order, one call per page
-// of MaxPageSize, as the AWS backend asks for them.
-func (a *Account) ListDomains(ctx context.Context) ([]awsops.DomainSummary, error) {
-	return awsops.AllPages(ctx, awsops.MaxPageSize, func(ctx context.Context, q awsops.PageQuery) ([]awsops.DomainSummary, string, error) {
-		if err := a.begin(ctx, apiListDomains); err != nil {
-			return nil, "", err
-		}
-		a.mu.Lock()
-		defer a.mu.Unlock()
-		all := make([]awsops.DomainSummary, 0, len(a.st.domains))
-		for _, d := range a.st.domains {
-			all = append(all, awsops.DomainSummary{ID: d.ID, Name: d.Name, ARN: a.smARN("domain", d.ID), Status: d.Status})
-		}
-		sort.Slice(all, func(i, j int) bool {
-			if all[i].Name != all[j].Name {
-				return all[i].Name < all[j].Name
-			}
-			return all[i].ID < all[j].ID
-		})
-		return page(apiListDomains, all, func(d awsops.DomainSummary) string { return d.Name + "/" + d.ID }, q)
-	})
-}
-
-// Page sizes as SageMaker has them: 10 unless the caller asks, at most 100.
-const (
-	defaultPageSize = 10
-	maxPageSize     = 100
-)
-
-// page cuts one page out of items, which are sorted by key: the items after
-// the one whose key is the token, q.Size of them (SageMaker's default when
-// 0). The next token is the key of the page's last item, "" when nothing
-// follows. A size SageMaker would refuse is refused in its words.
-func page[T any](api string, items []T, key func(T) string, q awsops.PageQuery) ([]T, string, error) {
-	size := q.Size
-	switch {
-	case size == 0:
-		size = defaultPageSize
-	case size < 1:
-		return nil, "", smConstraint(api, fmt.Sprint(size), "maxResults", "Member must have value greater than or equal to 1")
-	case size > maxPageSize:
-		return nil, "", smConstraint(api, fmt.Sprint(size), "maxResults", fmt.Sprintf("Member must have value less than or equal to %d", maxPageSize))
-	}
-	from := 0
-	if q.Token != "" {
-		from = sort.Search(len(items), func(i int) bool { return key(items[i]) > q.Token })
-	}
-	to := min(from+size, len(items))
-	out := append([]T{}, items[from:to]...)
-	if to == len(items) {
-		return out, "", nil
-	}
-	return out, key(items[to-1]), nil
-}
-
 // DescribeDomain is sagemaker:DescribeDomain.
 func (a *Account) DescribeDomain(ctx context.Context, domainID string) (awsops.Domain, error) {
 	if err := a.begin(ctx, apiDescribeDomain); err != nil {
@@ -199,32 +141,6 @@ func (a *Account) DescribeDomain(ctx context.Context, domainID string) (awsops.D
 		return awsops.Domain{}, err
 	}
 	return out, nil
-}
-
-// ListUserProfiles is sagemaker:ListUserProfiles filtered by domain, in
-// name order, every page. As in SageMaker, the list has no execution role,
-// and an unknown domain is an empty list.
-func (a *Account) ListUserProfiles(ctx context.Context, domainID string) ([]awsops.UserProfile, error) {
-	return awsops.AllPages(ctx, awsops.MaxPageSize, func(ctx context.Context, q awsops.PageQuery) ([]awsops.UserProfile, string, error) {
-		return a.ListUserProfilesPage(ctx, domainID, q)
-	})
-}
-
-// ListUserProfilesPage is one page of sagemaker:ListUserProfiles: one call.
-func (a *Account) ListUserProfilesPage(ctx context.Context, domainID string, q awsops.PageQuery) ([]awsops.UserProfile, string, error) {
-	if err := a.begin(ctx, apiListUserProfiles); err != nil {
-		return nil, "", err
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	var all []awsops.UserProfile
-	if d, ok := a.st.domains[domainID]; ok {
-		all = make([]awsops.UserProfile, 0, len(d.profiles))
-		for _, n := range slices.Sorted(maps.Keys(d.profiles)) {
-			all = append(all, awsops.UserProfile{DomainID: d.ID, Name: n, Status: d.profiles[n].Status})
-		}
-	}
-	return page(apiListUserProfiles, all, func(u awsops.UserProfile) string { return u.Name }, q)
 }
 
 // DescribeUserProfile is sagemaker:DescribeUserProfile.
@@ -246,33 +162,6 @@ func (a *Account) DescribeUserProfile(ctx context.Context, domainID, name string
 	return out, nil
 }
 
-// ListSpaces is sagemaker:ListSpaces filtered by domain, in name order,
-// every page.
-func (a *Account) ListSpaces(ctx context.Context, domainID string) ([]awsops.Space, error) {
-	return awsops.AllPages(ctx, awsops.MaxPageSize, func(ctx context.Context, q awsops.PageQuery) ([]awsops.Space, string, error) {
-		return a.ListSpacesPage(ctx, domainID, q)
-	})
-}
-
-// ListSpacesPage is one page of sagemaker:ListSpaces: one call. As in
-// SageMaker, the items carry the sharing type and the owner, not the ARN.
-func (a *Account) ListSpacesPage(ctx context.Context, domainID string, q awsops.PageQuery) ([]awsops.Space, string, error) {
-	if err := a.begin(ctx, apiListSpaces); err != nil {
-		return nil, "", err
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	var all []awsops.Space
-	if d, ok := a.st.domains[domainID]; ok {
-		all = make([]awsops.Space, 0, len(d.spaces))
-		for _, n := range slices.Sorted(maps.Keys(d.spaces)) {
-			s := d.spaces[n]
-			all = append(all, awsops.Space{DomainID: d.ID, Name: s.Name, Status: s.Status, SharingType: s.SharingType, Owner: s.Owner})
-		}
-	}
-	return page(apiListSpaces, all, func(s awsops.Space) string { return s.Name }, q)
-}
-
 // DescribeSpace is sagemaker:DescribeSpace.
 func (a *Account) DescribeSpace(ctx context.Context, domainID, name string) (awsops.Space, error) {
 	if err := a.begin(ctx, apiDescribeSpace); err != nil {
@@ -286,69 +175,6 @@ func (a *Account) DescribeSpace(ctx context.Context, domainID, name string) (aws
 	}
 	return awsops.Space{DomainID: domainID, Name: s.Name, ARN: a.smARN("space", domainID+"/"+s.Name), Status: s.Status,
 		SharingType: s.SharingType, Owner: s.Owner}, nil
-}
-
-// ListApps is sagemaker:ListApps filtered by domain, in creation order,
-// every page; deleted apps stay listed, as in SageMaker.
-func (a *Account) ListApps(ctx context.Context, domainID string) ([]awsops.App, error) {
-	return awsops.AllPages(ctx, awsops.MaxPageSize, func(ctx context.Context, q awsops.PageQuery) ([]awsops.App, string, error) {
-		return a.ListAppsPage(ctx, awsops.AppFilter{DomainID: domainID}, q)
-	})
-}
-
-// ListAppsPage is one page of sagemaker:ListApps: one call, with
-// SageMaker's filters by user profile or by space (not both).
-func (a *Account) ListAppsPage(ctx context.Context, f awsops.AppFilter, q awsops.PageQuery) ([]awsops.App, string, error) {
-	if err := a.begin(ctx, apiListApps); err != nil {
-		return nil, "", err
-	}
-	if f.UserProfile != "" && f.Space != "" {
-		return nil, "", awsops.NewError(apiListApps, "ValidationException", "SpaceNameEquals and UserProfileNameEquals cannot both be specified.")
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	type indexed struct {
-		i   int
-		app awsops.App
-	}
-	var all []indexed
-	if d, ok := a.st.domains[f.DomainID]; ok {
-		for i, ap := range d.apps {
-			if (f.UserProfile != "" && ap.UserProfile != f.UserProfile) || (f.Space != "" && ap.SpaceName != f.Space) {
-				continue
-			}
-			all = append(all, indexed{i, awsops.App{DomainID: d.ID, UserProfile: ap.UserProfile, SpaceName: ap.SpaceName,
-				AppType: ap.AppType, AppName: ap.AppName, Status: ap.Status}})
-		}
-	}
-	got, next, err := page(apiListApps, all, func(x indexed) string { return fmt.Sprintf("%09d", x.i) }, q)
-	out := make([]awsops.App, len(got))
-	for i, x := range got {
-		out[i] = x.app
-	}
-	return out, next, err
-}
-
-// ListNotebookInstances is sagemaker:ListNotebookInstances, in name
-// order, every page. As in SageMaker, the summaries carry no role:
-// describe each one.
-func (a *Account) ListNotebookInstances(ctx context.Context) ([]awsops.NotebookInstance, error) {
-	return awsops.AllPages(ctx, awsops.MaxPageSize, a.ListNotebookInstancesPage)
-}
-
-// ListNotebookInstancesPage is one page of sagemaker:ListNotebookInstances.
-func (a *Account) ListNotebookInstancesPage(ctx context.Context, q awsops.PageQuery) ([]awsops.NotebookInstance, string, error) {
-	if err := a.begin(ctx, apiListNotebookInstances); err != nil {
-		return nil, "", err
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	all := make([]awsops.NotebookInstance, 0, len(a.st.notebooks))
-	for _, k := range slices.Sorted(maps.Keys(a.st.notebooks)) {
-		n := a.st.notebooks[k]
-		all = append(all, awsops.NotebookInstance{Name: n.Name, ARN: a.notebookARN(n.Name), Status: n.Status, InstanceType: n.InstanceType})
-	}
-	return page(apiListNotebookInstances, all, func(n awsops.NotebookInstance) string { return n.Name }, q)
 }
 
 // DescribeNotebookInstance is sagemaker:DescribeNotebookInstance.
