@@ -26,6 +26,11 @@ const (
 	Max = 64
 )
 
+// minStreak is the fewest unthrottled calls in a row that grow the limit:
+// at a limit of 1 or 2, growing after every success or two would run
+// straight back into the throttling.
+const minStreak = 8
+
 // Retry pauses: the first retry of a throttled call waits about
 // firstPause, each next one twice as long up to maxPause; after
 // giveUpAfter of pauses the throttling error is returned (and reported as
@@ -39,7 +44,8 @@ const (
 // Limiter bounds the calls in flight. Its limit starts at its ceiling
 // (the setting), halves when a call comes back throttled — once per wave:
 // calls that started before the cut do not cut again — and grows by one
-// after limit calls in a row come back unthrottled, up to the ceiling.
+// after limit calls in a row (minStreak at least) come back unthrottled,
+// up to the ceiling.
 type Limiter struct {
 	mu       sync.Mutex
 	ceiling  int
@@ -205,7 +211,7 @@ func (l *Limiter) release(epoch uint64, throttled, retry bool) {
 			l.stats.MinLimit = min(l.stats.MinLimit, l.limit)
 		}
 	case l.limit < l.ceiling:
-		if l.streak++; l.streak >= l.limit {
+		if l.streak++; l.streak >= max(l.limit, minStreak) {
 			l.limit++
 			l.streak = 0
 		}

@@ -106,10 +106,10 @@ func TestLimiterAdapts(t *testing.T) {
 			}
 		}())
 	}
-	// The wave's 16 successes grew 8 to 9; then each call cuts and its
-	// retry's success counts: 9→4, 4→2, 2→1→2, and three times 2→1→2.
-	if got := l.Limit(); got != 2 {
-		t.Errorf("limit = %d after serial throttling, want 2", got)
+	// The wave's 16 successes grew 8 to 9; then each call cuts: 9→4→2→1,
+	// and a success between two throttled calls is no reason to grow.
+	if got := l.Limit(); got != 1 {
+		t.Errorf("limit = %d after serial throttling, want 1", got)
 	}
 	if st := l.Stats(); st.MinLimit != 1 {
 		t.Errorf("min limit = %d, want 1", st.MinLimit)
