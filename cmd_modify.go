@@ -56,7 +56,9 @@ AmazonSageMakerFullAccess), put or delete inline policies, add S3 buckets to
 sagerole-buckets, add activities and guardrails to sagerole-scope, or add
 SageMaker's statement to the trust policy (every other statement is kept
 byte for byte). Before anything runs: a unified diff of every document that
-changes, who runs as the role, and a warning when access broadens. IAM's
+changes, who runs as the role, and a warning when access broadens. A
+--put-inline document is checked as sagerole policy lint checks it: its
+warnings are shown, and an error stops the plan unless --force. IAM's
 limits are checked before sending. The run is journaled: sagerole undo
 reverts it.`,
 		Example: `  sagerole modify AmazonSageMaker-ExecutionRole-Research
@@ -129,6 +131,7 @@ reverts it.`,
 	f.StringArrayVar(&s.SourceVPCEs, "source-vpce", nil, "for guardrail source-vpce: VPC endpoint ID (repeatable)")
 	f.StringVar(&s.ResourceTagKey, "tag-key", "", "for guardrail tag-access: resource tag key")
 	f.StringVar(&s.ResourceTagValue, "tag-value", "", "for guardrail tag-access: resource tag value")
+	f.BoolVar(&in.Force, "force", false, "with --put-inline: put the documents even when sagerole policy lint finds errors in them")
 	f.BoolVar(&in.FixTrust, "fix-trust", false, "add the "+policy.SageMakerService+" statement to the trust policy, keeping every other statement")
 	return cmd
 }

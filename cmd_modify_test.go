@@ -188,6 +188,7 @@ func TestModifyBadInput(t *testing.T) {
 	state := filepath.Join(dir, "account.json")
 	invalid := writeFile(t, dir, "invalid.json", `{"Version": "2012-10-17", "Statement": [`)
 	trust := writeFile(t, dir, "trust.json", policy.Trust())
+	acl := writeFile(t, dir, "acl.json", modifyACLOnBucket)
 	eleven := []string{}
 	for _, p := range []string{"AmazonSageMakerReadOnly", "AmazonSageMakerCanvasFullAccess", "AmazonS3ReadOnlyAccess", "CloudWatchLogsFullAccess",
 		"CloudWatchReadOnlyAccess", "AmazonEC2ContainerRegistryReadOnly", "AmazonAthenaFullAccess", "AWSGlueConsoleFullAccess",
@@ -211,6 +212,8 @@ func TestModifyBadInput(t *testing.T) {
 		{"detach not attached", []string{"modify", researchRole, "--detach", "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"}, "is not attached to role"},
 		{"attach past the quota", append([]string{"modify", researchRole}, eleven...), "IAM allows at most 10 per role"},
 		{"unknown guardrail", []string{"modify", researchRole, "--add-guardrail", "moat"}, "moat"},
+		{"a document with validator errors", []string{"modify", researchRole, "--yes", "--put-inline", "acl=" + acl},
+			"policy file " + acl + " for --put-inline acl does not do what it says, so nothing was sent"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -231,6 +234,27 @@ func TestModifyBadInput(t *testing.T) {
 	}
 	if got := sortedSnapshot(t, state, researchRole); !reflect.DeepEqual(got, before) {
 		t.Fatal("bad input changed the role")
+	}
+}
+
+// modifyACLOnBucket grants nothing: PutObjectAcl acts on objects.
+const modifyACLOnBucket = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetBucketAcl","s3:PutObjectAcl"],"Resource":"arn:aws:s3:::team-raw-data"}]}`
+
+// TestModifyForcePutsADocumentWithErrors: --force sends what the validator
+// refuses, and the review says what it found.
+func TestModifyForcePutsADocumentWithErrors(t *testing.T) {
+	dir := isolate(t)
+	state := filepath.Join(dir, "account.json")
+	acl := writeFile(t, dir, "acl.json", modifyACLOnBucket)
+	code, out, errOut := runCLI(t, "--sandbox-state", state, "modify", researchRole, "--yes", "--force", "--put-inline", "acl="+acl)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "warning: inline policy acl ("+acl+":1:84), statement 1: error (put anyway, --force): s3:PutObjectAcl acts on") {
+		t.Errorf("the review does not show the forced error:\n%s", out)
+	}
+	if got := sortedSnapshot(t, state, researchRole).Inline["acl"]; got != modifyACLOnBucket {
+		t.Errorf("inline policy acl = %q, want the document as given", got)
 	}
 }
 

@@ -25,6 +25,7 @@ func (a *app) policyCommand() *cobra.Command {
   persona NAME         a persona's scope (` + names(policy.Personas()) + `)
   scope                the custom scope the flags describe
   s3                   the S3 policy for --bucket (with --prefix, --read-only)
+  lint FILE|-          check any policy document against the IAM reference
 Options and guardrail flags work as in create-role. ARNs that need the
 account or region use *, since no account is read.`,
 		Example: `  sagerole policy trust
@@ -32,7 +33,7 @@ account or region use *, since no account is read.`,
   sagerole policy s3 --bucket team-raw-data --bucket ml-models-prod --read-only`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				return usagef("policy needs a KIND: trust, full, activity, guardrail, persona, scope or s3")
+				return usagef("policy needs a KIND: trust, full, activity, guardrail, persona, scope, s3 or lint")
 			}
 			needsName := slices.Contains([]string{"activity", "guardrail", "persona"}, args[0])
 			if needsName && len(args) != 2 {
@@ -99,5 +100,6 @@ account or region use *, since no account is read.`,
 	}
 	sf.register(cmd.Flags(), true)
 	cmd.Flags().StringVar(&prefix, "prefix", "", "with s3: grant only BUCKET/PREFIX/*")
+	cmd.AddCommand(a.policyLintCommand())
 	return cmd
 }

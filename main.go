@@ -104,7 +104,10 @@ func (a *app) report(err error) int {
 	var cfgErr *awsops.ConfigError
 	var useErr *usageError
 	var awsErr *awsops.Error
+	var silent *silentExit
 	switch {
+	case errors.As(err, &silent):
+		return silent.code
 	case errors.As(err, &useErr), errors.As(err, &cfgErr), rules.IsInput(err):
 		fmt.Fprintf(a.stderr, "sagerole: %v\n", err)
 		return exitBadUsage

@@ -19,6 +19,7 @@ import (
 	"github.com/sagerole/sagerole/flows/buckets"
 	"github.com/sagerole/sagerole/flows/find"
 	"github.com/sagerole/sagerole/flows/policy"
+	"github.com/sagerole/sagerole/flows/policy/iamref"
 )
 
 // Full is what --attach and --detach take for AmazonSageMakerFullAccess.
@@ -51,6 +52,9 @@ type Input struct {
 	// Partition, Account and Region are the role's, set by Plan.
 	Scope    policy.Scope
 	FixTrust bool
+	// Force puts --put-inline documents even when the validator finds
+	// errors in them (they are shown as warnings then).
+	Force bool
 }
 
 // scopeNamed reports whether the input adds anything to the scope.
@@ -219,6 +223,9 @@ type Options struct {
 	// Uses finds who runs as the role (AccountUses); nil leaves the blast
 	// radius out, with a warning.
 	Uses UsesFunc
+	// Reference is the IAM reference the --put-inline documents are
+	// checked against; nil loads it.
+	Reference *iamref.Reference
 }
 
 // blastRadius reads who runs as the role. It never fails the flow: a
@@ -267,6 +274,12 @@ func Plan(ctx context.Context, acct flows.Account, in Input, opts Options) (*Res
 	if !in.Changes() {
 		return nil, &rules.InputError{Field: "change", Msg: "no change asked for; name one with --attach, --detach, --put-inline, --delete-inline, --add-bucket, --add-activity, --add-guardrail or --fix-trust"}
 	}
+	// The documents are checked before the account is read: an error
+	// refuses the plan whatever the account holds.
+	lintWarnings, lintNotes, err := lintInline(in, opts.Reference)
+	if err != nil {
+		return nil, err
+	}
 	role, err := flows.ResolveRole(ctx, acct, in.Role)
 	if err != nil {
 		return nil, err
@@ -290,6 +303,8 @@ func Plan(ctx context.Context, acct flows.Account, in Input, opts Options) (*Res
 	res := &Result{Role: role, Plan: awsops.Plan{Command: "modify " + role.Name, Outputs: map[string]string{"roleArn": role.ARN}}}
 	p := &res.Plan
 	p.Warnings = append(p.Warnings, roleWarnings(role, in.FixTrust)...)
+	p.Warnings = append(p.Warnings, lintWarnings...)
+	p.Notes = append(p.Notes, lintNotes...)
 
 	// Trust.
 	if in.FixTrust {

@@ -260,6 +260,8 @@ func TestPlanBadInput(t *testing.T) {
 		{"put and merge the same family", Input{Role: research, AddBuckets: []string{"team-raw-data"}, PutInline: []Inline{{Name: "sagerole-buckets", File: "b.json", Document: extraDoc}}}, "put-inline", "run them separately"},
 		{"service-linked role", Input{Role: "AWSServiceRoleForAmazonSageMakerNotebooks", Attach: []string{"full"}}, "role", "only AWS may change"},
 		{"no change", Input{Role: research}, "change", "no change asked for"},
+		{"a document the validator finds errors in", Input{Role: research, PutInline: []Inline{{Name: "acl", File: "acl.json", Document: aclOnBucket}}},
+			"put-inline", "policy file acl.json for --put-inline acl does not do what it says, so nothing was sent: inline policy acl (acl.json:1:84), statement 1: error: s3:PutObjectAcl acts on"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -320,6 +322,70 @@ func writes(calls map[string]int) int {
 		}
 	}
 	return n
+}
+
+// aclOnBucket is seed 000's mistake: PutObjectAcl acts on objects, so on a
+// bucket ARN it grants nothing.
+const aclOnBucket = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetBucketAcl","s3:PutObjectAcl"],"Resource":"arn:aws:s3:::team-raw-data"}]}`
+
+// TestPutInlineIsLinted checks what the validator's findings decide: an
+// error refuses the plan (TestPlanBadInput), --force puts the document
+// with the error shown as a warning, warnings and suggestions ride in the
+// plan for the review.
+func TestPutInlineIsLinted(t *testing.T) {
+	ctx := context.Background()
+	put := func(doc string, force bool) (*Result, error) {
+		return Plan(ctx, newSandbox(t), Input{Role: research, Force: force,
+			PutInline: []Inline{{Name: "extra", File: "extra.json", Document: doc}}}, Options{})
+	}
+	putsExtra := func(res *Result) bool {
+		for _, op := range res.Plan.Steps {
+			if op.API == awsops.APIPutRolePolicy && op.Args[awsops.ArgPolicyName] == "extra" {
+				return true
+			}
+		}
+		return false
+	}
+	has := func(l []string, parts ...string) bool {
+		return slices.ContainsFunc(l, func(s string) bool {
+			for _, p := range parts {
+				if !strings.Contains(s, p) {
+					return false
+				}
+			}
+			return true
+		})
+	}
+
+	if _, err := put(aclOnBucket, false); !rules.IsInput(err) {
+		t.Fatalf("an error-level finding did not refuse the plan: %v", err)
+	}
+	res, err := put(aclOnBucket, true)
+	if err != nil {
+		t.Fatalf("--force: %v", err)
+	}
+	if !putsExtra(res) || !has(res.Plan.Warnings, "inline policy extra (extra.json:1:84), statement 1: error (put anyway, --force): s3:PutObjectAcl") {
+		t.Errorf("--force: steps %v, warnings %q", res.Plan.Steps, res.Plan.Warnings)
+	}
+
+	ended := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["robomaker:ListRobots","appflow:ListFlows"],"Resource":"*"}]}`
+	res, err = put(ended, false)
+	if err != nil {
+		t.Fatalf("warnings refused the plan: %v", err)
+	}
+	if !putsExtra(res) || !has(res.Plan.Warnings, "warning: robomaker:ListRobots", "AWS RoboMaker") || !has(res.Plan.Notes, "suggestion: appflow:ListFlows was not checked") {
+		t.Errorf("warnings %q, notes %q", res.Plan.Warnings, res.Plan.Notes)
+	}
+
+	res, err = put(extraDoc, false)
+	if err != nil || !putsExtra(res) {
+		t.Fatalf("a clean document: %v", err)
+	}
+	for _, l := range append(res.Plan.Warnings, res.Plan.Notes...) {
+		if strings.Contains(l, "inline policy extra (") {
+			t.Errorf("a clean document has a finding: %s", l)
+		}
+	}
 }
 
 func TestWritesCountsSandboxWrites(t *testing.T) {
