@@ -29,6 +29,9 @@ type scopeFlags struct {
 	sourceVPCEs   []string
 	tagKey        string
 	tagValue      string
+	passRoles     []string
+	subnets       []string
+	secGroups     []string
 }
 
 func names(cs []policy.Choice) string {
@@ -49,13 +52,16 @@ func (s *scopeFlags) register(f *pflag.FlagSet, withBuckets bool) {
 	f.StringArrayVar(&s.ecrRepos, "ecr-repo", nil, "ECR repository jobs may pull from, instead of any (repeatable)")
 	f.BoolVar(&s.logGroups, "log-groups", false, "CloudWatch Logs only on /aws/sagemaker/* log groups")
 	f.BoolVar(&s.vpc, "vpc", false, "the ec2 network-interface actions jobs in a VPC need")
-	f.StringArrayVar(&s.kmsKeys, "kms-key", nil, "KMS key ARN for Decrypt/Encrypt/CreateGrant, and domain-kms's key (repeatable)")
+	f.StringArrayVar(&s.kmsKeys, "kms-key", nil, "KMS key ARN (not an alias) for Decrypt/Encrypt/GenerateDataKey/CreateGrant, domain-kms's key, the only volume key volume-kms allows (repeatable)")
 	f.StringSliceVar(&s.guardrails, "guardrail", nil, "guardrail (repeatable or comma-separated): "+names(policy.Guardrails()))
 	f.StringArrayVar(&s.instanceTypes, "instance-type", nil, "allowed instance type for instance-types, e.g. ml.m5.xlarge (repeatable)")
+	f.StringArrayVar(&s.subnets, "subnet", nil, "for vpc-only: the only subnet jobs may use, e.g. subnet-0a1b2c3d (repeatable)")
+	f.StringArrayVar(&s.secGroups, "security-group", nil, "for vpc-only: the only security group jobs may use, e.g. sg-0a1b2c3d (repeatable)")
 	f.StringArrayVar(&s.sourceIPs, "source-ip", nil, "CIDR block API calls must come from, for source-ip (repeatable)")
 	f.StringArrayVar(&s.sourceVPCEs, "source-vpce", nil, "VPC endpoint ID API calls must come through, for source-vpce (repeatable)")
 	f.StringVar(&s.tagKey, "tag-key", "", "resource tag key for tag-access")
 	f.StringVar(&s.tagValue, "tag-value", "", "resource tag value for tag-access")
+	f.StringArrayVar(&s.passRoles, "pass-role", nil, "another role (name or ARN) the notebook and automl activities may pass to SageMaker, besides the role itself (repeatable)")
 }
 
 // grants parses BUCKET or BUCKET/PREFIX values.
@@ -70,7 +76,8 @@ func (s *scopeFlags) grants() []policy.BucketGrant {
 func (s *scopeFlags) scope() policy.Scope {
 	return policy.Scope{Persona: s.persona, Activities: s.activities, ECRRepos: s.ecrRepos, LogGroups: s.logGroups,
 		VPC: s.vpc, KMSKeys: s.kmsKeys, Guardrails: s.guardrails, InstanceTypes: s.instanceTypes,
-		SourceIPs: s.sourceIPs, SourceVPCEs: s.sourceVPCEs, ResourceTagKey: s.tagKey, ResourceTagValue: s.tagValue}
+		SourceIPs: s.sourceIPs, SourceVPCEs: s.sourceVPCEs, ResourceTagKey: s.tagKey, ResourceTagValue: s.tagValue,
+		PassRoles: s.passRoles, Subnets: s.subnets, SecurityGroups: s.secGroups}
 }
 
 func parseTags(tags []string) ([]awsops.Tag, error) {

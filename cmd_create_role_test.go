@@ -207,6 +207,10 @@ func TestCreateRoleAndAddBucketsBadInput(t *testing.T) {
 		{"add-buckets no bucket", []string{"add-buckets", "LambdaBasic"}, "at least one BUCKET"},
 		{"add-buckets bad prefix", []string{"add-buckets", "LambdaBasic", "team-raw-data", "--prefix", "a//b"}, "prefix"},
 		{"policy unknown kind", []string{"policy", "nonsense"}, "not one of"},
+		{"KMS alias", []string{"create-role", "r", "--activity", "training", "--kms-key", "arn:aws:kms:us-east-1:111122223333:alias/ml"}, "give the key ARN"},
+		{"guardrail with nothing to restrict", []string{"create-role", "r", "--persona", "compute", "--guardrail", "network-isolation"}, "would restrict nothing"},
+		{"bad subnet", []string{"create-role", "r", "--persona", "data-scientist", "--subnet", "subnet-1"}, "subnet ID"},
+		{"pass-role that does not exist", []string{"create-role", "r", "--persona", "data-scientist", "--pass-role", "Nobody"}, "--pass-role"},
 	}
 	// Seed the state file once; nothing below may change it.
 	if code, _, errOut := runCLI(t, "--sandbox-state", state, "find", "--whoami"); code != 0 {

@@ -132,7 +132,7 @@ func TestModifyDryRunJSONSendsNothing(t *testing.T) {
 	state := filepath.Join(dir, "account.json")
 	before := sortedSnapshot(t, state, researchRole)
 	code, out, errOut := runCLI(t, "--sandbox-state", state, "--dry-run", "--output", "json", "modify", researchRole,
-		"--detach", "full", "--delete-inline", "research-datasets-access", "--add-guardrail", "vpc-only")
+		"--detach", "full", "--delete-inline", "research-datasets-access", "--add-activity", "notebook", "--add-guardrail", "vpc-only")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
@@ -162,6 +162,28 @@ func TestModifyDryRunJSONSendsNothing(t *testing.T) {
 		if entries, _ := os.ReadDir(filepath.Join(dir, "state", "sagerole")); len(entries) > 0 {
 			t.Errorf("a dry run wrote the journal: %v", entries)
 		}
+	}
+}
+
+// A guardrail that would restrict nothing of the role — here once
+// AmazonSageMakerFullAccess is detached — is refused, and nothing is sent.
+func TestModifyRefusesAGuardrailThatRestrictsNothing(t *testing.T) {
+	dir := isolate(t)
+	state := filepath.Join(dir, "account.json")
+	before := sortedSnapshot(t, state, researchRole)
+	code, out, errOut := runCLI(t, "--sandbox-state", state, "--yes", "modify", researchRole, "--detach", "full",
+		"--delete-inline", "research-datasets-access", "--add-guardrail", "vpc-only")
+	if code != exitBadUsage || out != "" || strings.Count(strings.TrimSpace(errOut), "\n") != 0 ||
+		!strings.Contains(errOut, "guardrail vpc-only would restrict nothing") {
+		t.Fatalf("want exit 2 and one sentence; exit %d\n%s\n%s", code, out, errOut)
+	}
+	if got := sortedSnapshot(t, state, researchRole); !reflect.DeepEqual(got, before) {
+		t.Fatal("a refused change changed the role")
+	}
+	// With FullAccess kept, the guardrail restricts FullAccess's calls.
+	code, out, errOut = runCLI(t, "--sandbox-state", state, "--dry-run", "modify", researchRole, "--add-guardrail", "vpc-only")
+	if code != 0 || !strings.Contains(out, "Guardrail vpc-only restricts") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
 }
 

@@ -69,6 +69,11 @@ account or region use *, since no account is read.`,
 					s.Persona = args[1]
 				case "guardrail":
 					s.Guardrails = append(s.Guardrails, args[1])
+					if s.Persona == "" && len(s.Activities) == 0 {
+						// On its own, a guardrail is shown as it restricts
+						// a role allowed every SageMaker action.
+						s.Allowed = []string{"sagemaker:*"}
+					}
 				}
 				s.Buckets, s.ReadOnly = grants, sf.readOnly
 				d, err := policy.Build(s)

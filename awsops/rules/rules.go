@@ -217,10 +217,19 @@ func CIDR(s string) error {
 	return nil
 }
 
-var kmsKeyARNRE = regexp.MustCompile(`^arn:aws[a-z\-]*:kms:[a-z0-9\-]+:\d{12}:(key/[a-zA-Z0-9\-]+|alias/[a-zA-Z0-9/_\-]+)$`)
+var (
+	kmsKeyARNRE   = regexp.MustCompile(`^arn:aws[a-z\-]*:kms:[a-z0-9\-]+:\d{12}:key/[a-zA-Z0-9\-]+$`)
+	kmsAliasARNRE = regexp.MustCompile(`^arn:aws[a-z\-]*:kms:[a-z0-9\-]+:\d{12}:alias/([a-zA-Z0-9/_\-]+)$`)
+)
 
-// KMSKeyARN checks the shape of a KMS key (or alias) ARN.
+// KMSKeyARN checks the shape of a KMS key ARN. An alias ARN is refused:
+// Decrypt, Encrypt, GenerateDataKey, CreateGrant and DescribeKey act on
+// key/… ARNs only (Service Authorization Reference, AWS KMS), so a policy
+// naming the alias would grant nothing.
 func KMSKeyARN(s string) error {
+	if m := kmsAliasARNRE.FindStringSubmatch(s); m != nil {
+		return bad("KMS key", "KMS key %q is an alias, and IAM grants KMS actions on the key's own ARN only; give the key ARN (arn:aws:kms:REGION:123456789012:key/ID), which aws kms describe-key --key-id alias/%s shows", s, m[1])
+	}
 	if !kmsKeyARNRE.MatchString(s) {
 		return bad("KMS key", "KMS key %q is not an ARN of the form arn:aws:kms:REGION:123456789012:key/ID", s)
 	}

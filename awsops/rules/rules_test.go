@@ -56,7 +56,7 @@ func TestRules(t *testing.T) {
 		{"cidr no mask", CIDR, "192.0.2.1", "source IP"},
 		{"cidr junk", CIDR, "10.0.0.0/33", "source IP"},
 		{"kms key", KMSKeyARN, "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", ""},
-		{"kms alias", KMSKeyARN, "arn:aws:kms:us-east-1:111122223333:alias/my-key", ""},
+		{"kms alias refused", KMSKeyARN, "arn:aws:kms:us-east-1:111122223333:alias/my-key", "KMS key"},
 		{"kms bare id", KMSKeyARN, "1234abcd-12ab-34cd-56ef-1234567890ab", "KMS key"},
 		{"kms wrong service", KMSKeyARN, "arn:aws:s3:us-east-1:111122223333:key/x", "KMS key"},
 		{"policy aws", PolicyARN, "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess", ""},

@@ -35,8 +35,9 @@ func TestPlan(t *testing.T) {
 		err       string
 	}{
 		{name: "one bucket, read-write", in: buckets.Input{Role: research, Buckets: []string{"team-raw-data"}},
-			want:   []string{"iam:PutRolePolicy " + research + " sagerole-buckets"},
-			docHas: []string{"arn:aws:s3:::team-raw-data/*", "s3:PutObject", "s3:ListAllMyBuckets"}},
+			want:      []string{"iam:PutRolePolicy " + research + " sagerole-buckets"},
+			docHas:    []string{"arn:aws:s3:::team-raw-data/*", "s3:PutObject", "s3:ListBucket"},
+			docHasNot: []string{"s3:ListAllMyBuckets", `"*"`}}, // bucket actions on the bucket only
 		{name: "prefix and read-only", in: buckets.Input{Role: research, Buckets: []string{"team-raw-data"}, Prefix: "curated/2026", ReadOnly: true},
 			want:      []string{"iam:PutRolePolicy " + research + " sagerole-buckets"},
 			docHas:    []string{"arn:aws:s3:::team-raw-data/curated/2026/*", "s3:GetObject"},

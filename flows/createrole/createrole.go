@@ -42,7 +42,8 @@ type Input struct {
 func (in Input) customNamed() bool {
 	c := in.Custom
 	return c.Persona != "" || len(c.Activities) > 0 || len(c.Guardrails) > 0 || len(c.ECRRepos) > 0 || c.LogGroups ||
-		c.VPC || len(c.KMSKeys) > 0 || len(c.InstanceTypes) > 0 || len(c.SourceIPs) > 0 || len(c.SourceVPCEs) > 0 || c.ResourceTagKey != ""
+		c.VPC || len(c.KMSKeys) > 0 || len(c.InstanceTypes) > 0 || len(c.SourceIPs) > 0 || len(c.SourceVPCEs) > 0 || c.ResourceTagKey != "" ||
+		len(c.PassRoles) > 0 || len(c.Subnets) > 0 || len(c.SecurityGroups) > 0
 }
 
 // EffectiveScope is Scope with its default applied.
@@ -161,8 +162,8 @@ func Plan(ctx context.Context, acct flows.Account, in Input) (awsops.Plan, error
 	if err := limits.CheckTrust(trust); err != nil {
 		return awsops.Plan{}, err
 	}
-	plan := awsops.Plan{Command: "create-role " + in.Name, Outputs: map[string]string{
-		"roleArn": fmt.Sprintf("arn:%s:iam::%s:role%s%s", partition, id.Account, path, in.Name)}}
+	roleARN := fmt.Sprintf("arn:%s:iam::%s:role%s%s", partition, id.Account, path, in.Name)
+	plan := awsops.Plan{Command: "create-role " + in.Name, Outputs: map[string]string{"roleArn": roleARN}}
 	plan.Steps = append(plan.Steps, awsops.CreateRoleOp(awsops.CreateRoleInput{
 		Name: in.Name, Path: path, Description: in.Description, TrustPolicy: trust.String(), Tags: in.Tags}))
 
@@ -174,12 +175,21 @@ func Plan(ctx context.Context, acct flows.Account, in Input) (awsops.Plan, error
 		if err != nil {
 			return awsops.Plan{}, err
 		}
-		s.Partition, s.Region = partition, acct.Region()
+		// The role passes itself (and the roles named, as they exist).
+		s.Partition, s.Region, s.RoleARN = partition, acct.Region(), roleARN
+		if s.PassRoles, err = flows.PassRoleARNs(ctx, acct, s.PassRoles); err != nil {
+			return awsops.Plan{}, err
+		}
 		scope, err := policy.Assemble(s, limits)
 		if err != nil {
 			return awsops.Plan{}, err
 		}
 		inline = append(inline, scope...)
+		summary, err := policy.Summarize(s)
+		if err != nil {
+			return awsops.Plan{}, err
+		}
+		plan.Notes = append(plan.Notes, summary...)
 	}
 	if len(in.Buckets) > 0 {
 		doc, err := policy.S3Policy(partition, in.Buckets, in.ReadOnly)

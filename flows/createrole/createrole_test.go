@@ -2,6 +2,7 @@ package createrole_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/sagerole/sagerole/flows"
 	"github.com/sagerole/sagerole/flows/createrole"
 	"github.com/sagerole/sagerole/flows/policy"
+	"github.com/sagerole/sagerole/flows/policy/eval"
 )
 
 // smallQuota is the sandbox with a lower inline-policy quota, as a real
@@ -42,6 +44,7 @@ func TestPlan(t *testing.T) {
 		in    createrole.Input
 		quota awsops.Quotas
 		want  []string
+		split bool   // want CreateRole, then sagerole-scope, -2, -3… each within the quota
 		err   string // substring of an input error
 	}{
 		{name: "full", in: createrole.Input{Name: "r1"},
@@ -52,7 +55,7 @@ func TestPlan(t *testing.T) {
 			want: []string{"iam:CreateRole ", "iam:PutRolePolicy sagerole-scope"}},
 		{name: "scope split across inline policies under a small per-policy size", in: createrole.Input{Name: "r4", Custom: everything},
 			quota: awsops.Quotas{RolePolicySize: 10240, PolicySize: 2048, TrustPolicySize: 2048},
-			want:  []string{"iam:CreateRole ", "iam:PutRolePolicy sagerole-scope", "iam:PutRolePolicy sagerole-scope-2"}},
+			split: true},
 		{name: "refused past the role's inline total, naming the limit", in: createrole.Input{Name: "r5", Custom: everything},
 			quota: awsops.Quotas{RolePolicySize: 3000, PolicySize: 6144, TrustPolicySize: 2048}, err: "3,000"},
 		{name: "existing name points to modify", in: createrole.Input{Name: "LambdaBasic"}, err: "sagerole modify LambdaBasic"},
@@ -74,6 +77,20 @@ func TestPlan(t *testing.T) {
 			}
 			if err != nil {
 				t.Fatal(err)
+			}
+			if tt.split {
+				tt.want = []string{"iam:CreateRole ", "iam:PutRolePolicy sagerole-scope"}
+				for i := 2; i < len(p.Steps); i++ {
+					tt.want = append(tt.want, fmt.Sprintf("iam:PutRolePolicy sagerole-scope-%d", i))
+				}
+				if len(tt.want) < 4 {
+					t.Errorf("split into %d policies, want at least 2", len(tt.want)-1)
+				}
+				for _, s := range p.Steps[1:] {
+					if n := rules.PolicySize(s.Documents[awsops.DocPolicy]); n > tt.quota.PolicySize {
+						t.Errorf("%s is %d characters, over %d", s.Args[awsops.ArgPolicyName], n, tt.quota.PolicySize)
+					}
+				}
 			}
 			if got := apis(p); strings.Join(got, "|") != strings.Join(tt.want, "|") {
 				t.Errorf("steps\n got %q\nwant %q", got, tt.want)
@@ -117,5 +134,51 @@ func TestPlanUsesThePartitionsFullAccess(t *testing.T) {
 	}
 	if got := p.Outputs["roleArn"]; !strings.HasPrefix(got, "arn:aws-cn:iam::") {
 		t.Errorf("role ARN %q", got)
+	}
+}
+
+// The role passes itself, at its own path, and the roles named with
+// --pass-role as they exist in the account (path included); nothing else.
+func TestPlanPassesTheRoleItself(t *testing.T) {
+	acct, err := sandbox.New(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	research, err := acct.GetRole(ctx, "AmazonSageMaker-ExecutionRole-Research")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := createrole.Input{Name: "ds-new", Path: "/teams/", Custom: policy.Scope{Persona: policy.DataScientist, PassRoles: []string{research.Name}}}
+	p, err := createrole.Plan(ctx, acct, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var role eval.Role
+	for _, s := range p.Steps {
+		if s.API == awsops.APIPutRolePolicy {
+			d, err := policy.Parse(s.Documents[awsops.DocPolicy])
+			if err != nil {
+				t.Fatal(err)
+			}
+			role.Policies = append(role.Policies, eval.Policy{Name: s.Args[awsops.ArgPolicyName], Document: d})
+		}
+	}
+	toSageMaker := map[string][]string{"iam:PassedToService": {"sagemaker.amazonaws.com"}}
+	for arn, want := range map[string]eval.Decision{
+		p.Outputs["roleArn"]:                              eval.Allow,
+		research.ARN:                                      eval.Allow,
+		"arn:aws:iam::111122223333:role/Admin":            eval.ImplicitDeny,
+		"arn:aws:iam::111122223333:role/ds-new":           eval.ImplicitDeny, // not at its path
+		"arn:aws:iam::111122223333:role/" + research.Name: eval.ImplicitDeny, // not at its path
+	} {
+		res, err := eval.Evaluate(role, eval.Request{Action: "iam:PassRole", Resource: arn, Context: toSageMaker})
+		if err != nil || res.Decision != want {
+			t.Errorf("PassRole %s: %v (%v), want %v", arn, res.Decision, err, want)
+		}
+	}
+	in.Name, in.Custom.PassRoles = "ds-new2", []string{"Nobody"}
+	if _, err := createrole.Plan(ctx, acct, in); !rules.IsInput(err) || !strings.Contains(err.Error(), "--pass-role") {
+		t.Errorf("a role that does not exist: %v", err)
 	}
 }

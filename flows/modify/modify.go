@@ -62,7 +62,7 @@ func (in Input) scopeNamed() bool {
 	s := in.Scope
 	return len(s.Activities) > 0 || len(s.Guardrails) > 0 || len(s.ECRRepos) > 0 || s.LogGroups || s.VPC ||
 		len(s.KMSKeys) > 0 || len(s.InstanceTypes) > 0 || len(s.SourceIPs) > 0 || len(s.SourceVPCEs) > 0 ||
-		s.ResourceTagKey != "" || s.ResourceTagValue != ""
+		s.ResourceTagKey != "" || s.ResourceTagValue != "" || len(s.PassRoles) > 0 || len(s.Subnets) > 0 || len(s.SecurityGroups) > 0
 }
 
 // Changes reports whether the input asks for any change.
@@ -352,6 +352,14 @@ func Plan(ctx context.Context, acct flows.Account, in Input, opts Options) (*Res
 		}
 	}
 	if in.scopeNamed() {
+		passRoles, err := flows.PassRoleARNs(ctx, acct, in.Scope.PassRoles)
+		if err != nil {
+			return nil, err
+		}
+		in.Scope.PassRoles = passRoles
+		var warnings []string
+		in.Scope.Allowed, warnings = allowedPatterns(ctx, acct, in, partition, attached, after)
+		p.Warnings = append(p.Warnings, warnings...)
 		if err := planScope(acct.Region(), in, role, partition, inline, flows.LimitsOf(quotas), res, after); err != nil {
 			return nil, err
 		}
@@ -500,12 +508,18 @@ func planBuckets(ctx context.Context, acct flows.Account, in Input, role awsops.
 // sagerole-scope policies, assembled as create-role assembles them.
 func planScope(region string, in Input, role awsops.Role, partition string,
 	inline map[string]string, limits policy.Limits, res *Result, after map[string]string) error {
+	// The role passes itself: PassRole names its ARN, path included.
 	s := in.Scope
-	s.Partition, s.Account, s.Region = partition, rules.AccountFromARN(role.ARN), region
+	s.Partition, s.Account, s.Region, s.RoleARN = partition, rules.AccountFromARN(role.ARN), region, role.ARN
 	add, err := policy.Build(s)
 	if err != nil {
 		return err
 	}
+	summary, err := policy.Summarize(s)
+	if err != nil {
+		return err
+	}
+	res.Plan.Notes = append(res.Plan.Notes, summary...)
 	docs := []policy.Document{}
 	for _, name := range slices.Sorted(maps.Keys(inline)) {
 		if !flows.IsFamily(name, policy.ScopePolicyName) {

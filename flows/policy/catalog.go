@@ -55,7 +55,7 @@ func Activities() []Choice {
 		{Name: Tuning, Description: "run hyperparameter tuning jobs (CreateHyperParameterTuningJob)"},
 		{Name: Hosting, Description: "host models (CreateModel): read model artifacts from S3, pull ECR images"},
 		{Name: AutoML, Description: "run AutoML jobs (CreateAutoMLJob): create models and endpoints, pass this role to SageMaker"},
-		{Name: Notebook, Description: "use a notebook instance (CreateNotebookInstance): all SageMaker APIs, ECR push, CodeCommit, pass this role"},
+		{Name: Notebook, Description: "work from a notebook instance (CreateNotebookInstance): notebook instances, jobs, models and endpoints in this account, ECR push, CodeCommit, pass this role"},
 		{Name: Images, Description: "build SageMaker images (CreateImage/UpdateImage): pull from ECR"},
 		{Name: DomainKMS, Description: "use a domain encrypted with a customer managed KMS key (CreateDomain KmsKeyId); needs --kms-key"},
 	}
@@ -68,7 +68,7 @@ func Guardrails() []Choice {
 		{Name: InstanceTypes, Description: "create jobs and endpoint configs only on the allowed instance types (sagemaker:InstanceTypes); needs --instance-type"},
 		{Name: NetworkIsolation, Description: "create training and tuning jobs only with network isolation (sagemaker:NetworkIsolation)"},
 		{Name: VPCOnly, Description: "create jobs, models and notebooks only inside a VPC (sagemaker:VpcSubnets, sagemaker:VpcSecurityGroupIds)"},
-		{Name: VolumeKMS, Description: "create jobs only with a volume KMS key (sagemaker:VolumeKmsKey)"},
+		{Name: VolumeKMS, Description: "create jobs only with a volume KMS key (sagemaker:VolumeKmsKeyArn)"},
 		{Name: NotebookNoRoot, Description: "create and update notebook instances only with root access disabled (sagemaker:RootAccess)"},
 		{Name: NotebookNoInternet, Description: "create notebook instances only with direct internet access disabled (sagemaker:DirectInternetAccess)"},
 		{Name: SourceIP, Description: "call SageMaker APIs only from the given IP ranges (aws:SourceIp); needs --source-ip"},

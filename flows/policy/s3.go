@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -55,10 +56,72 @@ func bucketARNs(partition string, grants []BucketGrant) (objects, buckets []stri
 	return sortedSet(objects), sortedSet(buckets)
 }
 
+// bucketStatements puts the bucket-level actions of template statement s
+// on the granted buckets only. A bucket granted whole gets every action of
+// s. A bucket granted only under prefixes gets the reads alone (a prefix
+// grant never reconfigures or creates the bucket), and ListBucket — which
+// acts on the bucket, so only a condition can narrow it — only for the
+// prefixes, through s3:prefix: PREFIX itself (what SDKs send for
+// s3://BUCKET/PREFIX) and anything under PREFIX/.
+func bucketStatements(s Statement, partition string, grants []BucketGrant) []Statement {
+	whole := map[string]bool{}
+	prefixes := map[string][]string{}
+	for _, g := range grants {
+		if p := g.prefix(); p == "" {
+			whole[g.Bucket] = true
+		} else {
+			prefixes[g.Bucket] = append(prefixes[g.Bucket], p)
+		}
+	}
+	arn := func(b string) string { return fmt.Sprintf("arn:%s:s3:::%s", partition, b) }
+	var out []Statement
+	if len(whole) > 0 {
+		st := Statement{Sid: s.Sid, Effect: s.Effect, Action: s.Action}
+		for _, b := range sortedKeys(whole) {
+			st.Resource = append(st.Resource, arn(b))
+		}
+		out = append(out, st)
+	}
+	var reads []string
+	list := ""
+	for _, a := range s.Action {
+		switch l := strings.ToLower(a); {
+		case l == "s3:listbucket":
+			list = a
+		case isS3Read(l):
+			reads = append(reads, a)
+		}
+	}
+	var partial []string
+	for _, b := range sortedKeys(prefixes) {
+		if whole[b] {
+			continue
+		}
+		partial = append(partial, arn(b))
+		if list == "" {
+			continue
+		}
+		var values []string
+		for _, p := range prefixes[b] {
+			values = append(values, p, p+"/*")
+		}
+		out = append(out, Statement{Sid: s.Sid, Effect: s.Effect, Action: []string{list}, Resource: []string{arn(b)},
+			Condition: Condition{"StringLike": {"s3:prefix": sortedSet(values)}}})
+	}
+	if len(partial) > 0 && len(reads) > 0 {
+		out = append(out, Statement{Sid: s.Sid, Effect: s.Effect, Action: reads, Resource: partial})
+	}
+	return out
+}
+
 // S3Policy is the policy of seed 000 for buckets that
-// AmazonSageMakerFullAccess does not cover: object actions on BUCKET/* (or
-// BUCKET/PREFIX/*), bucket actions on the bucket, and the six account-wide
-// actions on *. readOnly keeps only the reads. partition "" means aws.
+// AmazonSageMakerFullAccess does not cover, checked against the Service
+// Authorization Reference: object actions (PutObjectAcl among them, which
+// acts on objects only) on BUCKET/* (or BUCKET/PREFIX/*), bucket actions on
+// the bucket (see bucketStatements for prefixes). The seed's six actions on
+// "*" are left out: a role with AmazonSageMakerFullAccess has them already,
+// and a custom scope must not list or reconfigure every bucket of the
+// account. readOnly keeps only the reads. partition "" means aws.
 func S3Policy(partition string, buckets []BucketGrant, readOnly bool) (Document, error) {
 	if len(buckets) == 0 {
 		return Document{}, &rules.InputError{Field: "bucket", Msg: "no bucket given; name at least one S3 bucket"}
@@ -81,8 +144,9 @@ func S3Policy(partition string, buckets []BucketGrant, readOnly bool) (Document,
 	if err != nil {
 		return Document{}, err
 	}
-	objects, bucketARNs := bucketARNs(partitionOf(partition), buckets)
-	v := &vars{lists: map[string][]string{"S3Objects": objects, "S3Buckets": bucketARNs}, used: map[string]bool{}}
+	objects, _ := bucketARNs(partitionOf(partition), buckets)
+	v := &vars{lists: map[string][]string{"S3Objects": objects}, used: map[string]bool{},
+		buckets: buckets, partition: partitionOf(partition)}
 	d, err := v.fill(t)
 	if err != nil {
 		return Document{}, fmt.Errorf("policy template %s: %w", name, err)
@@ -103,8 +167,31 @@ func MergeS3(existing Document, partition string, add []BucketGrant, readOnly bo
 		return addDoc, true, nil
 	}
 	before := MergeDocuments(existing)
+	addDoc.Statement = slices.DeleteFunc(addDoc.Statement, func(s Statement) bool { return allowedWithout(before, s) })
 	merged = MergeDocuments(existing, addDoc)
 	return merged, merged.String() != before.String(), nil
+}
+
+// allowedWithout reports whether conditioned Allow statement s grants
+// nothing doc does not already grant unconditioned — a prefix's
+// ListBucket on a bucket granted whole — so merging it in would only add
+// bytes.
+func allowedWithout(doc Document, s Statement) bool {
+	if s.Effect != "Allow" || len(s.Condition) == 0 || s.Action == nil || s.Resource == nil {
+		return false
+	}
+	for _, a := range s.Action {
+		for _, r := range s.Resource {
+			if !slices.ContainsFunc(doc.Statement, func(d Statement) bool {
+				return d.Effect == "Allow" && len(d.Condition) == 0 && d.Principal == nil && d.NotPrincipal == nil &&
+					slices.ContainsFunc(d.Action, func(da string) bool { return actionCovers(da, a) }) &&
+					slices.ContainsFunc(d.Resource, func(dr string) bool { return resourceCovers(dr, r) })
+			}) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // BucketsIn lists the grants whose object ARNs appear in Allow statements

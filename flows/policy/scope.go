@@ -2,7 +2,7 @@ package policy
 
 import (
 	"fmt"
-	"strings"
+	"regexp"
 
 	"github.com/sagerole/sagerole/awsops/rules"
 )
@@ -26,14 +26,34 @@ type Scope struct {
 	// giving InstanceTypes turns on instance-types, and so on.
 	Guardrails       []string
 	InstanceTypes    []string // allowed, patterns allowed: ml.m5.xlarge, ml.c5.*
+	Subnets          []string // for vpc-only: the only subnets jobs may use (subnet-…)
+	SecurityGroups   []string // for vpc-only: the only security groups (sg-…)
 	SourceIPs        []string // CIDR blocks
 	SourceVPCEs      []string // vpce-… IDs
 	ResourceTagKey   string
 	ResourceTagValue string
 
+	// RoleARN is the role these policies go on: the activities that pass
+	// a role to SageMaker (notebook, automl) pass this one. Empty (a
+	// document printed with no role in mind) writes RolePlaceholder.
+	RoleARN string
+	// PassRoles are other roles (ARNs) those activities may pass too.
+	// Names (in the role's account, path /) or ARNs.
+	PassRoles []string
+
+	// Allowed are action patterns the role is allowed by its other
+	// policies (an attached AmazonSageMakerFullAccess, older inline
+	// policies): guardrails restrict those calls too.
+	Allowed []string
+
 	// Where the ARNs point; empty means any ("*"), and partition "aws".
 	Partition, Account, Region string
 }
+
+// RolePlaceholder is the role name written for the role's own ARN when a
+// document is generated for no particular role (sagerole policy): a
+// PassRole on it passes nothing until it names the real role.
+const RolePlaceholder = "ROLE-NAME"
 
 // Names of the inline policies sagerole writes.
 const (
@@ -99,6 +119,7 @@ func (s Scope) resolve() (resolved, error) {
 	guards[SourceIP] = guards[SourceIP] || len(s.SourceIPs) > 0
 	guards[SourceVPCE] = guards[SourceVPCE] || len(s.SourceVPCEs) > 0
 	guards[TagAccess] = guards[TagAccess] || s.ResourceTagKey != ""
+	guards[VPCOnly] = guards[VPCOnly] || len(s.Subnets) > 0 || len(s.SecurityGroups) > 0
 	r.activities = ordered(Activities(), acts)
 	r.guardrails = ordered(Guardrails(), guards)
 
@@ -126,6 +147,11 @@ func (s Scope) resolve() (resolved, error) {
 	return r, nil
 }
 
+var (
+	subnetRE        = regexp.MustCompile(`^subnet-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	securityGroupRE = regexp.MustCompile(`^sg-([0-9a-f]{8}|[0-9a-f]{17})$`)
+)
+
 func (s Scope) validateValues() error {
 	for _, b := range s.Buckets {
 		if err := b.Validate(); err != nil {
@@ -142,9 +168,34 @@ func (s Scope) validateValues() error {
 			return err
 		}
 	}
+	if s.RoleARN != "" {
+		if err := rules.RoleARN(s.RoleARN); err != nil {
+			return err
+		}
+	}
+	for _, r := range s.PassRoles {
+		if rules.IsARN(r) {
+			if rules.RoleARN(r) == nil {
+				continue
+			}
+		} else if rules.RoleName(r) == nil {
+			continue
+		}
+		return &rules.InputError{Field: "pass-role", Msg: fmt.Sprintf("--pass-role %q is neither a role name nor a role ARN of the form arn:aws:iam::123456789012:role/NAME", r)}
+	}
 	for _, t := range s.InstanceTypes {
 		if err := rules.InstanceType(t); err != nil {
 			return err
+		}
+	}
+	for _, id := range s.Subnets {
+		if !subnetRE.MatchString(id) {
+			return &rules.InputError{Field: "subnet", Msg: fmt.Sprintf("subnet %q is not a subnet ID such as subnet-0a1b2c3d (subnet- and 8 or 17 hex digits)", id)}
+		}
+	}
+	for _, id := range s.SecurityGroups {
+		if !securityGroupRE.MatchString(id) {
+			return &rules.InputError{Field: "security group", Msg: fmt.Sprintf("security group %q is not a security group ID such as sg-0a1b2c3d (sg- and 8 or 17 hex digits)", id)}
 		}
 	}
 	for _, c := range s.SourceIPs {
@@ -192,216 +243,4 @@ func partitionOf(p string) string {
 		return "aws"
 	}
 	return p
-}
-
-// vars returns the placeholder values of a resolved scope.
-func (r resolved) vars() *vars {
-	part, region, account := partitionOf(r.Partition), orStar(r.Region), orStar(r.Account)
-	v := &vars{
-		scalars: map[string]string{
-			"Partition": part, "Region": region, "Account": account,
-			"TagKey": r.ResourceTagKey, "TagValue": r.ResourceTagValue,
-		},
-		lists: map[string][]string{
-			"S3Objects": {"*"}, "S3Buckets": {"*"}, "EcrRepos": {"*"}, "LogGroups": {"*"},
-			"KmsKeys": r.KMSKeys, "InstanceTypes": r.InstanceTypes,
-			"SourceIps": r.SourceIPs, "SourceVpces": r.SourceVPCEs,
-		},
-		used: map[string]bool{},
-	}
-	if len(r.Buckets) > 0 {
-		v.lists["S3Objects"], v.lists["S3Buckets"] = bucketARNs(part, r.Buckets)
-	}
-	if len(r.ECRRepos) > 0 {
-		var arns []string
-		for _, repo := range r.ECRRepos {
-			if !rules.IsARN(repo) {
-				repo = fmt.Sprintf("arn:%s:ecr:%s:%s:repository/%s", part, region, account, repo)
-			}
-			arns = append(arns, repo)
-		}
-		v.lists["EcrRepos"] = arns
-	}
-	if r.LogGroups {
-		// One pattern covers the groups and their streams
-		// (log-group:/aws/sagemaker/TrainingJobs:log-stream:…).
-		v.lists["LogGroups"] = []string{fmt.Sprintf("arn:%s:logs:%s:%s:log-group:/aws/sagemaker/*", part, region, account)}
-	}
-	return v
-}
-
-// Build returns the scope's permissions as one merged document, before it
-// is split into inline policies.
-func Build(s Scope) (Document, error) {
-	r, err := s.resolve()
-	if err != nil {
-		return Document{}, err
-	}
-	var files []string
-	for _, a := range r.activities {
-		files = append(files, activityTemplate(a))
-	}
-	if r.VPC {
-		files = append(files, "options/vpc")
-	}
-	if r.kmsOption() {
-		files = append(files, "options/kms")
-	}
-	for _, g := range r.guardrails {
-		files = append(files, guardrailTemplate(g))
-	}
-	v := r.vars()
-	var docs []Document
-	for _, f := range files {
-		t, err := template(f)
-		if err != nil {
-			return Document{}, err
-		}
-		d, err := v.fill(t)
-		if err != nil {
-			return Document{}, fmt.Errorf("policy template %s: %w", f, err)
-		}
-		docs = append(docs, d)
-	}
-	if err := r.checkOptionsUsed(v); err != nil {
-		return Document{}, err
-	}
-	doc := MergeDocuments(docs...)
-	if r.ReadOnly {
-		doc = MergeDocuments(readOnlyS3(doc))
-	}
-	return doc, nil
-}
-
-// isDataActivity reports whether seed 000 gives activity a the KMS
-// additions (Decrypt for SSE-KMS input, Encrypt for output, CreateGrant for
-// volumes); hosting and notebook read the same encrypted data.
-func isDataActivity(a string) bool {
-	switch a {
-	case Training, Processing, Tuning, AutoML, Hosting, Notebook:
-		return true
-	}
-	return false
-}
-
-// kmsOption reports whether the KMS option applies: keys are given, and
-// either a data activity is chosen or no activity at all (the option on its
-// own). domain-kms alone uses the keys only for its own CreateGrant and
-// DescribeKey, as in seed 000.
-func (r resolved) kmsOption() bool {
-	if len(r.KMSKeys) == 0 {
-		return false
-	}
-	if len(r.activities) == 0 {
-		return true
-	}
-	for _, a := range r.activities {
-		if isDataActivity(a) {
-			return true
-		}
-	}
-	return false
-}
-
-// checkOptionsUsed refuses options that would change nothing, so a user
-// never believes a bucket or repository restriction is in place when none of
-// the chosen activities reaches S3 or ECR.
-func (r resolved) checkOptionsUsed(v *vars) error {
-	s3 := v.used["S3Objects"] || v.used["S3Buckets"]
-	switch {
-	case len(r.Buckets) > 0 && !s3:
-		return &rules.InputError{Field: "bucket", Msg: "buckets narrow the S3 access of activities, but none of the chosen activities uses S3; add one such as training"}
-	case r.ReadOnly && !s3:
-		return &rules.InputError{Field: "read-only", Msg: "read-only limits the S3 access of activities, but none of the chosen activities uses S3; add one such as training"}
-	case len(r.ECRRepos) > 0 && !v.used["EcrRepos"]:
-		return &rules.InputError{Field: "ECR repository", Msg: "ECR repositories narrow the image access of activities, but none of the chosen activities pulls images; add one such as training"}
-	case len(r.KMSKeys) > 0 && !r.kmsOption() && !v.used["KmsKeys"]:
-		return &rules.InputError{Field: "KMS key", Msg: "KMS keys apply to activities that read or write data and to domain-kms, but none of the chosen activities is one; add one such as training"}
-	case r.LogGroups && !v.used["LogGroups"]:
-		return &rules.InputError{Field: "log groups", Msg: "log groups narrow the CloudWatch Logs access of activities, but none of the chosen activities writes logs; add one such as training"}
-	}
-	return nil
-}
-
-// isS3Read reports whether a (lower-cased) S3 action is one read-only keeps.
-func isS3Read(action string) bool {
-	switch action {
-	case "s3:getobject", "s3:listbucket", "s3:getbucketlocation",
-		"s3:listallmybuckets", "s3:getbucketcors", "s3:getbucketacl":
-		return true
-	}
-	return false
-}
-
-// readOnlyS3 drops every S3 action that is not a read from Allow statements.
-func readOnlyS3(d Document) Document {
-	out := Document{Version: d.Version, ID: d.ID}
-	for _, s := range d.Statement {
-		if s.Effect == "Allow" && s.Action != nil {
-			var keep []string
-			for _, a := range s.Action {
-				l := strings.ToLower(a)
-				if !strings.HasPrefix(l, "s3:") || isS3Read(l) {
-					keep = append(keep, a)
-				}
-			}
-			if len(keep) == 0 {
-				continue
-			}
-			s.Action = keep
-		}
-		out.Statement = append(out.Statement, s)
-	}
-	return out
-}
-
-// NamedPolicy is one inline policy to put on a role.
-type NamedPolicy struct {
-	Name     string
-	Document Document
-}
-
-// JSON returns the policy document as sent to IAM.
-func (p NamedPolicy) JSON() string { return p.Document.String() }
-
-// Size is the size IAM counts.
-func (p NamedPolicy) Size() int { return p.Document.Size() }
-
-// Assemble builds the scope and fits it into the role's inline policies:
-// one policy named sagerole-scope, or sagerole-scope, sagerole-scope-2, …
-// when it is larger than limits.InlinePolicySize. It refuses, naming the
-// limit and the size, when the policies together (with limits.InUse) exceed
-// limits.RolePolicySize.
-func Assemble(s Scope, limits Limits) ([]NamedPolicy, error) {
-	doc, err := Build(s)
-	if err != nil {
-		return nil, err
-	}
-	return Fit(ScopePolicyName, doc, limits)
-}
-
-// Fit splits doc into inline policies named name, name-2, … of at most
-// limits.InlinePolicySize each and checks them against the role's total.
-func Fit(name string, doc Document, limits Limits) ([]NamedPolicy, error) {
-	limits = limits.orDefaults()
-	parts, err := Split(doc, limits.InlinePolicySize)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]NamedPolicy, len(parts))
-	for i, p := range parts {
-		n := name
-		if i > 0 {
-			n = fmt.Sprintf("%s-%d", name, i+1)
-		}
-		out[i] = NamedPolicy{Name: n, Document: p}
-	}
-	docs := make([]Document, len(parts))
-	for i, p := range out {
-		docs[i] = p.Document
-	}
-	if err := limits.CheckInline(docs...); err != nil {
-		return nil, err
-	}
-	return out, nil
 }

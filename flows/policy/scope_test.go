@@ -49,6 +49,12 @@ func TestBadInput(t *testing.T) {
 		{"ECR with no image activity", Scope{VPC: true, ECRRepos: []string{"repo"}}, "ECR repository", "none of the chosen activities pulls images"},
 		{"KMS keys with no data activity", Scope{Activities: []string{Images}, KMSKeys: []string{testKey}}, "KMS key", "none of the chosen activities is one"},
 		{"log groups with no logging activity", Scope{Activities: []string{Images}, LogGroups: true}, "log groups", "none of the chosen activities writes logs"},
+		{"a guardrail on a persona without SageMaker actions", Scope{Persona: Compute, Guardrails: []string{NetworkIsolation}}, "guardrail", "guardrail network-isolation would restrict nothing"},
+		{"instance types on images only", Scope{Activities: []string{Images}, InstanceTypes: []string{"ml.m5.large"}}, "guardrail", "carries sagemaker:InstanceTypes"},
+		{"a guardrail alone", Scope{Guardrails: []string{VolumeKMS}}, "guardrail", "volume-kms would restrict nothing"},
+		{"bad subnet", Scope{Activities: []string{Notebook}, Subnets: []string{"subnet-xyz"}}, "subnet", "subnet-0a1b2c3d"},
+		{"bad security group", Scope{Activities: []string{Notebook}, SecurityGroups: []string{"sg_1"}}, "security group", "sg-0a1b2c3d"},
+		{"a KMS alias", Scope{Activities: training, KMSKeys: []string{"arn:aws:kms:us-east-1:123456789012:alias/ml"}}, "KMS key", "give the key ARN"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -77,12 +83,13 @@ func TestBadInput(t *testing.T) {
 var oneSentenceRE = regexp.MustCompile(`[.!?] [A-Z]`)
 
 func TestParametersImplyGuardrails(t *testing.T) {
-	d, err := Build(Scope{InstanceTypes: []string{"ml.m5.large"}, SourceIPs: []string{"192.0.2.0/24"}, ResourceTagKey: "team", ResourceTagValue: "x"})
+	d, err := Build(Scope{Activities: []string{Notebook}, InstanceTypes: []string{"ml.m5.large"}, SourceIPs: []string{"192.0.2.0/24"}, ResourceTagKey: "team", ResourceTagValue: "x",
+		Subnets: []string{"subnet-0a1b2c3d"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	js := d.String()
-	for _, sid := range []string{"DenyInstanceTypesNotAllowed", "DenySageMakerOutsideSourceIps", "DenyResourcesOfOtherTagValues"} {
+	for _, sid := range []string{"DenyInstanceTypesNotAllowed", "DenySageMakerOutsideSourceIps", "DenyResourcesOfOtherTagValues", "DenyWithoutVpcSubnets", "DenyOtherVpcSubnets"} {
 		if !strings.Contains(js, sid) {
 			t.Errorf("%s missing:\n%s", sid, js)
 		}
@@ -166,7 +173,7 @@ func TestSplitAndLimits(t *testing.T) {
 	size := doc.Size()
 
 	t.Run("fits in one", func(t *testing.T) {
-		ps, err := Assemble(everything(), DefaultLimits())
+		ps, err := Assemble(narrowed(Scope{Persona: DataScientist, Guardrails: []string{NetworkIsolation, VPCOnly}}), DefaultLimits())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -34,6 +34,11 @@ type vars struct {
 	scalars map[string]string
 	lists   map[string][]string
 	used    map[string]bool // which placeholders a fill met, to notice unused options
+	// buckets, when set, replace a statement whose Resource is
+	// "${S3Buckets}" with the statements of bucketStatements; partition is
+	// the partition of their ARNs.
+	buckets   []BucketGrant
+	partition string
 }
 
 func (v *vars) str(s string) (string, error) {
@@ -82,6 +87,11 @@ func (v *vars) list(l []string) ([]string, error) {
 func (v *vars) fill(d Document) (Document, error) {
 	out := Document{Version: d.Version, ID: d.ID}
 	for _, s := range d.Statement {
+		if len(v.buckets) > 0 && len(s.Resource) == 1 && s.Resource[0] == "${S3Buckets}" {
+			v.used["S3Buckets"] = true
+			out.Statement = append(out.Statement, bucketStatements(s, v.partition, v.buckets)...)
+			continue
+		}
 		var err error
 		f := Statement{Sid: s.Sid, Effect: s.Effect, Principal: s.Principal, NotPrincipal: s.NotPrincipal}
 		for _, p := range []struct {
@@ -117,7 +127,7 @@ func (v *vars) fill(d Document) (Document, error) {
 // templateNames lists every template, for tests.
 func templateNames() ([]string, error) {
 	var names []string
-	for _, dir := range []string{"policies", "policies/activities", "policies/options", "policies/guardrails"} {
+	for _, dir := range []string{"policies", "policies/activities", "policies/options", "policies/guardrails", "policies/pins"} {
 		entries, err := assets.Policies.ReadDir(dir)
 		if err != nil {
 			return nil, fmt.Errorf("policy templates: %w", err)
