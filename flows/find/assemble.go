@@ -161,3 +161,68 @@ func (t *Tree) roleARNs() map[string]bool {
 	}
 	return arns
 }
+
+// emit tells opts.Domain about a domain read whole.
+func (r *run) emit(dr *domainRead) {
+	t := r.newTree()
+	var incomplete []string
+	lost := func(w string) { t.Warnings = append(t.Warnings, w); incomplete = append(incomplete, w) }
+	if n, ok := assembleDomain(dr, func(w string) { t.Warnings = append(t.Warnings, w) }, lost, &incomplete); ok {
+		t.Domains = append(t.Domains, n)
+	}
+	t.incomplete = incomplete
+	r.flag(t)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.opts.Domain(dr.index, t)
+}
+
+func (r *run) newTree() *Tree {
+	return &Tree{Account: r.account, Region: r.s.Region(), Domains: []DomainNode{}, Notebooks: []NotebookNode{},
+		Warnings: []string{}, Roles: map[string]RoleCheck{}}
+}
+
+// flag fills t.Roles with the checks of the roles in t, and marks them.
+func (r *run) flag(t *Tree) {
+	if r.opts.SkipRoleChecks {
+		return
+	}
+	t.Roles = r.s.checked(t.roleARNs())
+	t.flagRoles()
+}
+
+// tree assembles the whole inventory once every call is done.
+func (r *run) tree(reads []*domainRead, nr *notebookRead, notebooks bool) *Tree {
+	inv := r.newTree()
+	warn := func(s string) { inv.Warnings = append(inv.Warnings, s) }
+	// lost is a warning about something the tree may be missing.
+	lost := func(s string) {
+		warn(s)
+		inv.incomplete = append(inv.incomplete, s)
+	}
+	for _, dr := range reads {
+		if n, ok := assembleDomain(dr, warn, lost, &inv.incomplete); ok {
+			inv.Domains = append(inv.Domains, n)
+		}
+	}
+	if notebooks && nr.err != nil {
+		lost("notebook instances could not be listed: " + nr.err.Error())
+	}
+	for _, chunk := range nr.chunks {
+		for _, n := range chunk {
+			node := NotebookNode{Name: n.nb.Name, Status: n.nb.Status, Role: n.nb.RoleARN}
+			switch {
+			case awsops.IsNotFound(n.err):
+				lost("notebook instance " + n.nb.Name + " was deleted while the inventory ran")
+				continue
+			case n.err != nil:
+				node.Error = n.err.Error()
+				lost("notebook instance " + n.nb.Name + " could not be read, so its role is unknown: " + n.err.Error())
+			}
+			inv.Notebooks = append(inv.Notebooks, node)
+		}
+	}
+	sort.Slice(inv.Notebooks, func(i, j int) bool { return inv.Notebooks[i].Name < inv.Notebooks[j].Name })
+	r.flag(inv)
+	return inv
+}
