@@ -205,7 +205,7 @@ succeeds without sending anything.`,
 			if !e.Undoable() {
 				return usagef("entry %s changed nothing: no step of it took effect, so there is nothing to undo", e.ID)
 			}
-			res, err := undo.Review(ctx, b, e, undo.Options{Uses: modify.AccountUses(b), Force: force})
+			res, err := undo.Review(ctx, b, e, undo.Options{Uses: modify.AccountUses(a.session(b)), Force: force})
 			if err != nil {
 				return err
 			}

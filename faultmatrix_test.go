@@ -25,6 +25,7 @@ import (
 	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/awsops/awsapi"
 	"github.com/sagerole/sagerole/awsops/motoserver"
+	"github.com/sagerole/sagerole/flows/find"
 	"github.com/sagerole/sagerole/flows/modify"
 	"github.com/sagerole/sagerole/flows/undo"
 )
@@ -331,7 +332,7 @@ func rollbackAsTheWizard(t *testing.T, endpoint, id string) error {
 	if !e.Undoable() {
 		return errors.New("nothing to undo")
 	}
-	res, err := undo.Review(ctx, b, e, undo.Options{Uses: modify.AccountUses(b)})
+	res, err := undo.Review(ctx, b, e, undo.Options{Uses: modify.AccountUses(find.NewSession(b, nil))})
 	if err != nil {
 		return err
 	}

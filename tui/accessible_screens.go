@@ -167,13 +167,13 @@ func (a *accessible) find() error {
 		if err := find.CheckRoleInput(role); err != nil {
 			return err
 		}
-		r, err := find.Uses(c.ctx(), c.Opts.Backend, role, find.Options{Concurrency: c.Opts.InventoryConcurrency})
+		r, err := c.session().Uses(c.ctx(), role, find.Options{})
 		if err != nil {
 			return err
 		}
 		return find.WriteUses(a.out, r)
 	}
-	t, err := find.Inventory(c.ctx(), c.Opts.Backend, find.Options{Concurrency: c.Opts.InventoryConcurrency})
+	t, err := c.session().Inventory(c.ctx(), find.Options{})
 	if err != nil {
 		return err
 	}
@@ -236,7 +236,7 @@ func (a *accessible) undoEntry(e *awsops.Entry) error {
 		return nil
 	}
 	x := &awsops.Executor{Backend: c.Opts.Backend, Journal: c.Opts.Journal, Account: c.Identity.Account, BackendName: c.Opts.BackendName, Now: c.Opts.RunNow}
-	w, err := workUndo(c.ctx(), x, e, false)
+	w, err := workUndo(c.ctx(), x, c.session(), e, false)
 	for _, f := range w.settled {
 		a.say("%s", f)
 	}
@@ -261,7 +261,7 @@ func (a *accessible) undoEntry(e *awsops.Entry) error {
 		}
 		// Worked out again: the account may have changed while the
 		// question was open.
-		if w, err = workUndo(c.ctx(), x, e, true); err != nil {
+		if w, err = workUndo(c.ctx(), x, c.session(), e, true); err != nil {
 			return err
 		}
 		if err := w.res.Check(); err != nil {

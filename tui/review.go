@@ -123,7 +123,7 @@ func snapshots(ctx context.Context, r awsops.Reader, ops []awsops.Op) ([]awsops.
 // blastRadius lists who runs as each role: everyone a change to the role
 // reaches.
 func blastRadius(ctx context.Context, c *ProgramContext, roles []string) ([]string, error) {
-	t, err := find.Inventory(ctx, c.Opts.Backend, find.Options{Concurrency: c.Opts.InventoryConcurrency, SkipRoleChecks: true})
+	t, err := c.session().Inventory(ctx, find.Options{SkipRoleChecks: true})
 	if err != nil {
 		return nil, err
 	}

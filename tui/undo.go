@@ -203,7 +203,7 @@ func (u *undoScreen) check(force bool) tea.Cmd {
 	c, id := u.ctx, u.id
 	x := &awsops.Executor{Backend: c.Opts.Backend, Journal: c.Opts.Journal, Account: c.Identity.Account, BackendName: c.Opts.BackendName, Now: c.Opts.RunNow}
 	return tea.Batch(u.spin.start(), func() tea.Msg {
-		w, err := workUndo(c.ctx(), x, e, force)
+		w, err := workUndo(c.ctx(), x, c.session(), e, force)
 		return undoReviewMsg{to: id, entry: e, work: w, err: err}
 	})
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/awsops/sandbox"
+	"github.com/sagerole/sagerole/flows/find"
 )
 
 const fullAccess = "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"
@@ -100,7 +101,7 @@ func TestWorkUndoReadsUnderOneHold(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := acct.Calls()
-	w, err := workUndo(ctx, &awsops.Executor{Backend: spy, Journal: j, Account: "111122223333", BackendName: "sandbox"}, e, false)
+	w, err := workUndo(ctx, &awsops.Executor{Backend: spy, Journal: j, Account: "111122223333", BackendName: "sandbox"}, find.NewSession(spy, nil), e, false)
 	if err != nil {
 		t.Fatal(err)
 	}

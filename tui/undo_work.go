@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/sagerole/sagerole/awsops"
+	"github.com/sagerole/sagerole/flows/find"
 	"github.com/sagerole/sagerole/flows/modify"
 	"github.com/sagerole/sagerole/flows/undo"
 )
@@ -24,20 +25,21 @@ type undoWork struct {
 
 // workUndo reads back the steps of e whose outcome is unknown (recording
 // what it finds in x.Journal), reviews the undo (flows/undo: drift, blast
-// radius, broadening and narrowing; force undoes anyway what it refuses),
+// radius read through s, broadening and narrowing; force undoes anyway
+// what it refuses),
 // and reads what each step of the plan replaces — all with the account
 // held, as a forward plan is built (planHeld), so that the run is checked
 // against the very state the review showed. When the account already is
 // as it was before e, nothing is to be sent: e is marked undone by a
 // journaled run without steps, under the same hold.
-func workUndo(ctx context.Context, x *awsops.Executor, e *awsops.Entry, force bool) (undoWork, error) {
+func workUndo(ctx context.Context, x *awsops.Executor, s *find.Session, e *awsops.Entry, force bool) (undoWork, error) {
 	var w undoWork
 	err := held(ctx, x.Backend, "work the undo out", func() error {
 		var err error
 		if w.settled, err = undo.Settle(ctx, x.Backend, x.Journal, e); err != nil {
 			return err
 		}
-		if w.res, err = undo.Review(ctx, x.Backend, e, undo.Options{Uses: modify.AccountUses(x.Backend), Force: force}); err != nil {
+		if w.res, err = undo.Review(ctx, x.Backend, e, undo.Options{Uses: modify.AccountUses(s), Force: force}); err != nil {
 			return err
 		}
 		switch {

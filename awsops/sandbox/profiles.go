@@ -26,8 +26,10 @@ func (a *Account) ListInstanceProfilesForRole(ctx context.Context, roleName stri
 	if err := a.begin(ctx, apiListInstanceProfilesForRole); err != nil {
 		return nil, err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, apiListInstanceProfilesForRole); err != nil {
+		return nil, err
+	}
+	defer a.leave()
 	r, err := a.roleLocked(apiListInstanceProfilesForRole, roleName)
 	if err != nil {
 		return nil, err
@@ -61,8 +63,10 @@ func (a *Account) AddRoleToInstanceProfile(ctx context.Context, profile, roleNam
 	if err := checkName(api, "instanceProfileName", profile, 128); err != nil {
 		return err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, api); err != nil {
+		return err
+	}
+	defer a.leave()
 	r, err := a.roleLocked(api, roleName)
 	if err != nil {
 		return err
@@ -81,8 +85,10 @@ func (a *Account) RemoveRoleFromInstanceProfile(ctx context.Context, profile, ro
 	if err := a.begin(ctx, api); err != nil {
 		return err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, api); err != nil {
+		return err
+	}
+	defer a.leave()
 	r, err := a.roleLocked(api, roleName)
 	if err != nil {
 		return err

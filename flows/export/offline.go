@@ -106,6 +106,18 @@ func (o *Offline) DescribeUserProfile(context.Context, string, string) (awsops.U
 	return awsops.UserProfile{}, ErrOffline
 }
 func (o *Offline) ListSpaces(context.Context, string) ([]awsops.Space, error) { return nil, ErrOffline }
+func (o *Offline) ListUserProfilesPage(context.Context, string, awsops.PageQuery) ([]awsops.UserProfile, string, error) {
+	return nil, "", ErrOffline
+}
+func (o *Offline) ListSpacesPage(context.Context, string, awsops.PageQuery) ([]awsops.Space, string, error) {
+	return nil, "", ErrOffline
+}
+func (o *Offline) ListAppsPage(context.Context, awsops.AppFilter, awsops.PageQuery) ([]awsops.App, string, error) {
+	return nil, "", ErrOffline
+}
+func (o *Offline) ListNotebookInstancesPage(context.Context, awsops.PageQuery) ([]awsops.NotebookInstance, string, error) {
+	return nil, "", ErrOffline
+}
 func (o *Offline) DescribeSpace(context.Context, string, string) (awsops.Space, error) {
 	return awsops.Space{}, ErrOffline
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/awsops/sandbox"
+	"github.com/sagerole/sagerole/flows/find"
 	"github.com/sagerole/sagerole/flows/modify"
 	"github.com/sagerole/sagerole/flows/policy"
 	"github.com/sagerole/sagerole/flows/undo"
@@ -51,7 +52,7 @@ func createRole() []awsops.Op {
 
 func review(t *testing.T, acct *sandbox.Account, e *awsops.Entry, force bool) *undo.Result {
 	t.Helper()
-	res, err := undo.Review(context.Background(), acct, e, undo.Options{Uses: modify.AccountUses(acct), Force: force})
+	res, err := undo.Review(context.Background(), acct, e, undo.Options{Uses: modify.AccountUses(find.NewSession(acct, nil)), Force: force})
 	if err != nil {
 		t.Fatal(err)
 	}
