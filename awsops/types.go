@@ -35,6 +35,10 @@ type Role struct {
 	CreateDate  time.Time `json:"createDate"`
 	TrustPolicy string    `json:"trustPolicy"`
 	Tags        []Tag     `json:"tags,omitempty"`
+	// PermissionsBoundary is the ARN of the role's permissions boundary
+	// (GetRole's PermissionsBoundary), "" when it has none. ListRoles
+	// leaves it out, as IAM does.
+	PermissionsBoundary string `json:"permissionsBoundary,omitempty"`
 }
 
 // CreateRoleInput is what iam:CreateRole takes.

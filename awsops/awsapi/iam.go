@@ -61,6 +61,9 @@ func fromIAMRole(r iamtypes.Role) awsops.Role {
 		CreateDate:  aws.ToTime(r.CreateDate),
 		TrustPolicy: decodeDocument(r.AssumeRolePolicyDocument),
 	}
+	if r.PermissionsBoundary != nil {
+		role.PermissionsBoundary = aws.ToString(r.PermissionsBoundary.PermissionsBoundaryArn)
+	}
 	for _, t := range r.Tags {
 		role.Tags = append(role.Tags, awsops.Tag{Key: aws.ToString(t.Key), Value: aws.ToString(t.Value)})
 	}

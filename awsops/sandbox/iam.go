@@ -92,6 +92,10 @@ func (a *Account) roleOut(r *role, withTags bool) awsops.Role {
 	if withTags && len(r.Tags) > 0 {
 		out.Tags = append([]awsops.Tag(nil), r.Tags...)
 	}
+	// IAM's list leaves the boundary out, as it does tags.
+	if withTags {
+		out.PermissionsBoundary = r.PermissionsBoundary
+	}
 	return out
 }
 
