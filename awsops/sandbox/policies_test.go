@@ -9,7 +9,6 @@ import (
 	"github.com/sagerole/sagerole/awsops"
 )
 
-
 // TestSimulateFromOwnAccount checks that the sandbox hands its simulator
 // the role's own documents — inline, managed by ARN, boundary — and only
 // for roles of this account.
