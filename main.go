@@ -152,7 +152,7 @@ sagerole --sandbox`,
 	f.BoolVar(&a.g.accessible, "accessible", false, "plain line-by-line prompts for screen readers and scripts")
 
 	root.AddCommand(a.versionCommand(), a.findCommand(), a.journalCommand(), a.undoCommand(),
-		a.createRoleCommand(), a.addBucketsCommand(), a.policyCommand(), a.changeCommand(), a.modifyCommand())
+		a.createRoleCommand(), a.addBucketsCommand(), a.policyCommand(), a.changeCommand(), a.modifyCommand(), a.whyCommand())
 	return root
 }
 
