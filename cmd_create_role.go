@@ -99,6 +99,8 @@ func (a *app) createRoleCommand() *cobra.Command {
 		description string
 		path        string
 		tags        []string
+		exportAs    string
+		missing     bool
 	)
 	cmd := &cobra.Command{
 		Use:   "create-role NAME",
@@ -117,10 +119,13 @@ adds the S3 policy for buckets FullAccess does not cover.`,
 				return err
 			}
 			in := createrole.Input{Name: args[0], Description: description, Path: path, Tags: t, Scope: scope,
-				Custom: sf.scope(), Buckets: sf.grants(), ReadOnly: sf.readOnly}
+				Custom: sf.scope(), Buckets: sf.grants(), ReadOnly: sf.readOnly, CreateMissing: missing}
 			// Everything that can be checked offline is, before any call.
 			if err := in.Validate(); err != nil {
 				return err
+			}
+			if cmd.Flags().Changed("export") {
+				return a.exportPlan(cmd, in, exportAs)
 			}
 			ctx := cmd.Context()
 			b, err := a.open(ctx)
@@ -143,6 +148,8 @@ adds the S3 policy for buckets FullAccess does not cover.`,
 	f.StringVar(&description, "description", "", "role description")
 	f.StringVar(&path, "path", "/", "role path, / or of the form /a/b/")
 	f.StringArrayVar(&tags, "tag", nil, "role tag KEY=VALUE (repeatable)")
+	f.StringVar(&exportAs, "export", "", "with --dry-run: write the role as code instead, cloudformation or terraform, without any AWS call")
+	f.BoolVar(&missing, "create-missing", false, "create the --bucket buckets that do not exist, in the account's region")
 	sf.register(f, true)
 	return cmd
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -33,7 +35,15 @@ func readInline(specs []string) ([]modify.Inline, error) {
 			}
 			return nil, &rules.InputError{Field: "put-inline", Msg: fmt.Sprintf("policy file %s for --put-inline %s cannot be read: %v", file, name, reason)}
 		}
-		out = append(out, modify.Inline{Name: name, File: file, Document: string(b)})
+		// Sent as it is previewed, and as the printed aws command sends it:
+		// compact. A file that is not JSON is sent as it is, for the
+		// checks to refuse with their sentence.
+		doc := string(b)
+		var compact bytes.Buffer
+		if json.Compact(&compact, b) == nil {
+			doc = compact.String()
+		}
+		out = append(out, modify.Inline{Name: name, File: file, Document: doc})
 	}
 	return out, nil
 }

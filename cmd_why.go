@@ -92,6 +92,9 @@ it (asking first, or --yes; --dry-run sends nothing).`,
 			if fix && a.g.output == "json" && !a.g.yes && !a.g.dryRun {
 				return usagef("--fix with --output json needs --yes (or --dry-run): a script cannot answer the question")
 			}
+			// Explaining only reads; --fix writes, and takes the account
+			// as every writing command does.
+			a.writes = fix
 			ctx := cmd.Context()
 			b, err := a.open(ctx)
 			if err != nil {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+
 	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
 
@@ -11,7 +13,10 @@ import (
 // was decided here, once: the backend (dry run or not), the mode shown, the
 // journal (none for runs in a dry run).
 func (a *app) wizard(cmd *cobra.Command) error {
-	if !a.g.accessible && !(isTerminal(a.stdin) && isTerminal(a.stdout)) {
+	// A terminal that cannot address its cursor (TERM=dumb) gets the
+	// line-by-line prompts, as huh gives them.
+	accessible := a.g.accessible || os.Getenv("TERM") == "dumb"
+	if !accessible && !(isTerminal(a.stdin) && isTerminal(a.stdout)) {
 		return usagef("the wizard needs a terminal: use a subcommand (sagerole --help), or --accessible to answer prompts line by line")
 	}
 	ctx := cmd.Context()
@@ -27,7 +32,10 @@ func (a *app) wizard(cmd *cobra.Command) error {
 		Backend:     b,
 		BackendName: a.backendName,
 		Mode:        a.mode(),
+		Sandbox:     a.g.sandbox,
 		Profile:     a.g.profile,
+		Credentials: a.credentialsShown(),
+		Endpoint:    a.endpointShown(),
 		Region:      a.g.region,
 		History:     j,
 		CLI:         a.cliOptions(),
@@ -39,8 +47,40 @@ func (a *app) wizard(cmd *cobra.Command) error {
 	if !a.g.dryRun {
 		opts.Journal = j
 	}
-	if a.g.accessible {
+	if accessible {
 		return tui.RunAccessible(opts)
 	}
 	return tui.Run(opts, tea.WithInput(a.stdin), tea.WithOutput(a.stdout))
+}
+
+// credentialsShown says, for the wizard's header, where the credentials
+// come from, in the AWS SDK's order: --profile, then the environment's
+// keys (which win over AWS_PROFILE), a web identity token, AWS_PROFILE,
+// the default profile. "" in the sandbox, which has none.
+func (a *app) credentialsShown() string {
+	switch {
+	case a.g.sandbox:
+		return ""
+	case a.g.profile != "":
+		return "profile " + a.g.profile
+	case os.Getenv("AWS_ACCESS_KEY_ID") != "" && os.Getenv("AWS_SECRET_ACCESS_KEY") != "":
+		return "environment credentials"
+	case os.Getenv("AWS_WEB_IDENTITY_TOKEN_FILE") != "":
+		return "web identity token"
+	case os.Getenv("AWS_PROFILE") != "":
+		return "profile " + os.Getenv("AWS_PROFILE")
+	}
+	return "profile default"
+}
+
+// endpointShown is the endpoint every call goes to, when it is not AWS's
+// own: --endpoint-url, or AWS_ENDPOINT_URL as the SDK reads it.
+func (a *app) endpointShown() string {
+	if a.g.sandbox {
+		return ""
+	}
+	if a.g.endpointURL != "" {
+		return a.g.endpointURL
+	}
+	return os.Getenv("AWS_ENDPOINT_URL")
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -77,9 +78,9 @@ func (s *tmuxSession) waitExit(codeFile string) string {
 	return ""
 }
 
-// The wizard end to end in a real terminal: type a role name, pick two
-// buckets, confirm; then check with the command line that the role exists
-// with those buckets.
+// The wizard end to end in a real terminal, as a person types: create a
+// role with two buckets, assign it to a user from the Done screen, see it
+// in find, undo both; then read the account back with the command line.
 func TestWizardEndToEndInTmux(t *testing.T) {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		if os.Getenv("CI") == "true" {
@@ -114,6 +115,7 @@ func TestWizardEndToEndInTmux(t *testing.T) {
 	// Keep the pane when the wizard exits, to see its last screen.
 	_, _ = s.tmux("set-option", "-t", "s", "remain-on-exit", "on")
 
+	// A data scientist's role: FullAccess and two buckets.
 	s.waitFor("Main menu")
 	s.press("Enter")
 	s.waitFor("Role name")
@@ -126,7 +128,48 @@ func TestWizardEndToEndInTmux(t *testing.T) {
 	s.press("Down", "Down", "Down", "Down", "x") // research-datasets
 	s.press("Down", "Down", "Down", "x")         // team-raw-data
 	s.waitFor("✓ team-raw-data")
-	s.press("Enter", "Enter", "Enter")
+	s.press("Enter", "Enter", "Enter", "Enter")
+	s.waitFor("Run these 3 steps")
+	s.press("y")
+	s.waitFor("3 steps done")
+
+	// Assigned to alice from the Done screen: the new role is picked.
+	s.press("a")
+	s.waitFor("Who should run as e2e-role?")
+	s.press("Enter")
+	s.waitFor("Which domain?")
+	s.press("Down", "Enter")
+	s.waitFor("Which user profile in d-research1?")
+	s.press("Enter")
+	s.waitFor("> e2e-role")
+	s.press("Enter")
+	s.waitFor("Run this step")
+	s.press("y")
+	if screen := s.waitFor("is InService; its role is now"); !strings.Contains(screen, "role/e2e-role") {
+		t.Errorf("alice is not on e2e-role:\n%s", screen)
+	}
+
+	// Find shows it.
+	s.press("f")
+	s.waitFor("2 domains")
+	s.keys(true, "/alice")
+	s.press("Enter")
+	if screen := s.waitFor("user alice in d-research1"); !regexp.MustCompile(`user alice\s+e2e-role\s+own role`).MatchString(screen) {
+		t.Errorf("find does not show alice running as e2e-role:\n%s", screen)
+	}
+
+	// Both undone, the latest first: the list starts on it each time.
+	s.press("Escape", "Escape") // the filter, then back to the menu
+	s.waitFor("Main menu")
+	s.press("6")
+	s.waitFor("entry ")
+	s.press("Enter")
+	s.waitFor("sagemaker:UpdateUserProfile d-research1/alice")
+	s.press("y")
+	s.waitFor("1 step done")
+	s.press("u")
+	s.waitFor("3 runs on")
+	s.press("Enter")
 	s.waitFor("Run these 3 steps")
 	s.press("y")
 	s.waitFor("3 steps done")
@@ -148,13 +191,17 @@ func TestWizardEndToEndInTmux(t *testing.T) {
 		}
 		return string(out)
 	}
-	if out := run("find", "--role", "e2e-role"); !strings.Contains(out, "role/e2e-role · exists, trusts sagemaker.amazonaws.com") {
-		t.Errorf("find --role e2e-role:\n%s", out)
+	// The command line reads back what the wizard left: no e2e-role, alice
+	// on the role she had (set on her profile: AWS cannot make a profile
+	// inherit again), both runs undone.
+	if out := run("find", "--role", "e2e-role"); !strings.Contains(out, "does not exist") {
+		t.Errorf("find --role e2e-role after the undo:\n%s", out)
 	}
-	out := run("modify", "e2e-role")
-	for _, want := range []string{"AmazonSageMakerFullAccess", "sagerole-buckets", "arn:aws:s3:::research-datasets/*", "arn:aws:s3:::team-raw-data/*"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("modify e2e-role lacks %s:\n%s", want, out)
-		}
+	if out := run("find", "--domain", "d-research1", "--user", "alice"); !strings.Contains(out, "role/service-role/AmazonSageMaker-ExecutionRole-Research") {
+		t.Errorf("alice after the undo:\n%s", out)
+	}
+	journal := run("journal")
+	if n := strings.Count(journal, "undone"); n < 2 {
+		t.Errorf("the journal does not show both runs undone:\n%s", journal)
 	}
 }

@@ -11,12 +11,15 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/awsops/awsapi"
+	"github.com/sagerole/sagerole/awsops/redact"
 	"github.com/sagerole/sagerole/awsops/rules"
 	"github.com/sagerole/sagerole/awsops/sandbox"
 )
@@ -53,7 +56,11 @@ type globals struct {
 	output       string
 	noColor      bool
 	accessible   bool
+	callTimeout  time.Duration
 }
+
+// callTimeoutEnv sets --call-timeout when the flag is not given.
+const callTimeoutEnv = "SAGEROLE_CALL_TIMEOUT"
 
 // app is one invocation: its flags, streams, and the backend once opened.
 type app struct {
@@ -64,6 +71,10 @@ type app struct {
 
 	backend     awsops.Backend
 	backendName string
+	// writes is set for a command that changes the account: it holds the
+	// account (a Locker's lock) from open until it returns.
+	writes bool
+	unlock func()
 	// processJournal is the plain sandbox's journal directory, removed
 	// when the invocation ends.
 	processJournal string
@@ -84,6 +95,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
+	if a.unlock != nil {
+		a.unlock()
+	}
 	if a.processJournal != "" {
 		os.RemoveAll(a.processJournal)
 	}
@@ -94,29 +108,33 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 // report prints err the way its kind deserves and returns the exit status.
+// Everything it prints is redacted: an AWS error may quote credentials.
 func (a *app) report(err error) int {
 	var runErr *awsops.RunError
 	var cfgErr *awsops.ConfigError
 	var useErr *usageError
 	var awsErr *awsops.Error
 	var silent *silentExit
+	say := func(format string, args ...any) {
+		fmt.Fprint(a.stderr, redact.String(fmt.Sprintf(format, args...)))
+	}
 	switch {
 	case errors.As(err, &silent):
 		return silent.code
 	case errors.As(err, &useErr), errors.As(err, &cfgErr), rules.IsInput(err):
-		fmt.Fprintf(a.stderr, "sagerole: %v\n", err)
+		say("sagerole: %v\n", err)
 		return exitBadUsage
 	case errors.As(err, &runErr):
-		fmt.Fprintf(a.stderr, "sagerole: %s", runErr.Summary())
+		say("sagerole: %s", runErr.Summary())
 		return exitFailed
 	case errors.As(err, &awsErr):
-		fmt.Fprintf(a.stderr, "sagerole: %v\nnothing was changed.\n", err)
+		say("sagerole: %v\nnothing was changed.\n", err)
 		return exitFailed
 	case errors.Is(err, context.Canceled):
-		fmt.Fprintf(a.stderr, "sagerole: interrupted\n")
+		say("sagerole: interrupted\n")
 		return exitFailed
 	}
-	fmt.Fprintf(a.stderr, "sagerole: %v\n", err)
+	say("sagerole: %v\n", err)
 	return exitFailed
 }
 
@@ -135,10 +153,16 @@ sagerole --sandbox`,
 			return a.wizard(cmd)
 		},
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			return a.checkGlobals()
+			a.writes = cmd.Annotations[annotationWrites] == "true"
+			return a.checkGlobals(cmd)
 		},
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err.Error()} })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		if e := (*emptyValueError)(nil); errors.As(err, &e) {
+			return &usageError{e.Error()}
+		}
+		return &usageError{err.Error()}
+	})
 	f := root.PersistentFlags()
 	f.StringVar(&a.g.profile, "profile", "", "AWS profile from your shared config (as the AWS CLI's --profile)")
 	f.StringVar(&a.g.region, "region", "", "AWS region (default: AWS_REGION or the profile's region)")
@@ -150,15 +174,48 @@ sagerole --sandbox`,
 	f.StringVar(&a.g.output, "output", "text", "output format: text or json")
 	f.BoolVar(&a.g.noColor, "no-color", false, "no colour (also NO_COLOR)")
 	f.BoolVar(&a.g.accessible, "accessible", false, "plain line-by-line prompts for screen readers and scripts")
+	f.DurationVar(&a.g.callTimeout, "call-timeout", awsapi.DefaultCallTimeout, "give up an AWS call that has not answered in `DURATION`, retries included (also "+callTimeoutEnv+"); waits for a resource to settle are not bounded by it")
 
 	root.AddCommand(a.versionCommand(), a.findCommand(), a.journalCommand(), a.undoCommand(),
-		a.createRoleCommand(), a.addBucketsCommand(), a.policyCommand(), a.changeCommand(), a.modifyCommand(), a.whyCommand())
+		a.createRoleCommand(), a.addBucketsCommand(), a.policyCommand(), a.changeCommand(), a.modifyCommand(), a.exportCommand(),
+		a.whyCommand())
+	markWriters(root, "create-role", "add-buckets", "change", "modify", "undo")
+	requireValues(root)
 	return root
 }
 
-func (a *app) checkGlobals() error {
+// annotationWrites marks a command that changes the account.
+const annotationWrites = "sagerole/writes"
+
+// markWriters marks the commands that change the account: they hold it
+// (see app.hold) from the reads their plan is built from to the end of its
+// run.
+func markWriters(root *cobra.Command, names ...string) {
+	for _, c := range root.Commands() {
+		if slices.Contains(names, c.Name()) {
+			if c.Annotations == nil {
+				c.Annotations = map[string]string{}
+			}
+			c.Annotations[annotationWrites] = "true"
+		}
+	}
+}
+
+func (a *app) checkGlobals(cmd *cobra.Command) error {
 	if a.g.output != "text" && a.g.output != "json" {
 		return usagef("--output must be text or json, not %q", a.g.output)
+	}
+	if !cmd.Flags().Changed("call-timeout") {
+		if v, ok := os.LookupEnv(callTimeoutEnv); ok {
+			d, err := time.ParseDuration(strings.TrimSpace(v))
+			if err != nil || d <= 0 {
+				return usagef("%s=%q is not a positive duration such as 90s or 2m", callTimeoutEnv, v)
+			}
+			a.g.callTimeout = d
+		}
+	}
+	if a.g.callTimeout <= 0 {
+		return usagef("--call-timeout must be a positive duration such as 90s or 2m, not %s", a.g.callTimeout)
 	}
 	if a.g.sandboxState != "" {
 		a.g.sandbox = true
@@ -181,30 +238,65 @@ func (a *app) open(ctx context.Context) (awsops.Backend, error) {
 	var b awsops.Backend
 	switch {
 	case a.g.sandboxState != "":
-		acct, err := sandbox.Open(a.g.sandboxState, sandbox.Options{Region: a.g.region})
+		// What the sandbox creates is stamped with the real clock, as the
+		// journal is: a role made today must not say it was made on the
+		// seed's day.
+		acct, err := sandbox.Open(a.g.sandboxState, sandbox.Options{Region: a.g.region, Now: time.Now})
 		if err != nil {
 			return nil, err
 		}
 		abs, _ := filepath.Abs(a.g.sandboxState)
 		b, a.backendName = acct, "sandbox:"+abs
 	case a.g.sandbox:
-		acct, err := sandbox.New(sandbox.Options{Region: a.g.region})
+		acct, err := sandbox.New(sandbox.Options{Region: a.g.region, Now: time.Now})
 		if err != nil {
 			return nil, err
 		}
 		b, a.backendName = acct, "sandbox"
 	default:
-		be, err := awsapi.New(ctx, awsapi.Options{Profile: a.g.profile, Region: a.g.region, EndpointURL: a.g.endpointURL})
+		be, err := awsapi.New(ctx, awsapi.Options{Profile: a.g.profile, Region: a.g.region, EndpointURL: a.g.endpointURL,
+			CallTimeout: a.g.callTimeout})
 		if err != nil {
 			return nil, err
 		}
 		b, a.backendName = be, "aws"
+	}
+	if a.writes && !a.g.dryRun {
+		if err := a.hold(ctx, b); err != nil {
+			return nil, err
+		}
 	}
 	if a.g.dryRun {
 		b = awsops.NewDryRun(b)
 	}
 	a.backend = b
 	return b, nil
+}
+
+// hold takes the account for this command when other processes may change
+// it at the same time (a --sandbox-state file): from before the first read
+// a plan is built from until the command ends, so that no other run changes
+// what the plan replaces. It says so when another run holds it.
+func (a *app) hold(ctx context.Context, b awsops.Backend) error {
+	l, ok := b.(awsops.Locker)
+	if !ok {
+		return nil
+	}
+	quick, cancel := context.WithTimeout(ctx, time.Second)
+	unlock, err := l.LockAccount(quick)
+	cancel()
+	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+		fmt.Fprintf(a.stderr, "sagerole: another sagerole run is changing %s: waiting for it to finish\n", a.g.sandboxState)
+		unlock, err = l.LockAccount(ctx)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return &awsops.ConfigError{Msg: fmt.Sprintf("sandbox state file %s cannot be locked: %v", a.g.sandboxState, err), Err: err}
+	}
+	a.unlock = unlock
+	return nil
 }
 
 // mode is the badge the user sees: SANDBOX, DRY RUN or LIVE.

@@ -3,6 +3,8 @@ package awsops
 import (
 	"errors"
 	"fmt"
+
+	"github.com/sagerole/sagerole/awsops/redact"
 )
 
 // Kind classifies an AWS failure the way callers need to react to it.
@@ -19,6 +21,7 @@ const (
 	KindAccessDenied         // AccessDenied, AccessDeniedException, UnauthorizedOperation
 	KindThrottled            // Throttling, ThrottlingException, SlowDown
 	KindCredentials          // no credentials / expired token
+	KindTimeout              // no answer within the call's deadline
 )
 
 func (k Kind) String() string {
@@ -41,6 +44,8 @@ func (k Kind) String() string {
 		return "throttled"
 	case KindCredentials:
 		return "credentials"
+	case KindTimeout:
+		return "timeout"
 	}
 	return "other"
 }
@@ -55,15 +60,18 @@ type Error struct {
 	Err     error  // the underlying error, if any
 }
 
+// Error is the failure as sagerole prints and journals it, redacted: AWS
+// can echo credentials back (a SignatureDoesNotMatch quotes the canonical
+// request, session token included).
 func (e *Error) Error() string {
 	msg := e.Message
 	if msg == "" && e.Err != nil {
 		msg = e.Err.Error()
 	}
 	if e.Code != "" {
-		return fmt.Sprintf("%s: %s: %s", e.API, e.Code, msg)
+		return redact.String(fmt.Sprintf("%s: %s: %s", e.API, e.Code, msg))
 	}
-	return fmt.Sprintf("%s: %s", e.API, msg)
+	return redact.String(fmt.Sprintf("%s: %s", e.API, msg))
 }
 
 func (e *Error) Unwrap() error { return e.Err }
@@ -106,9 +114,10 @@ func KindForCode(code string) Kind {
 	return KindOther
 }
 
-// NewError builds an *Error whose Kind follows from code.
+// NewError builds an *Error whose Kind follows from code. The message is
+// kept redacted.
 func NewError(api, code, message string) *Error {
-	return &Error{Kind: KindForCode(code), API: api, Code: code, Message: message}
+	return &Error{Kind: KindForCode(code), API: api, Code: code, Message: redact.String(message)}
 }
 
 // ConfigError says the tool cannot reach an account as configured (no

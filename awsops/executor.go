@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/sagerole/sagerole/awsops/redact"
 )
 
 // Plan is what a flow produces: the writes to make, in order, and what to
@@ -236,7 +238,7 @@ func (x *Executor) send(ctx context.Context, i int, s *StepRecord) error {
 func (x *Executor) fail(e *Entry, i int, err error) error {
 	s := &e.Steps[i]
 	s.Status = StepFailed
-	s.Error = err.Error()
+	s.Error = redact.Error(err)
 	s.Finished = x.now().UTC()
 	if serr := x.save(e); serr != nil {
 		err = errors.Join(err, fmt.Errorf("the journal could not record the failure: %w", serr))

@@ -39,6 +39,9 @@ func View(plan Plan, e *Entry, dryRun bool, opts CLIOptions) PlanView {
 	if e != nil && !dryRun {
 		v.Entry = e.ID
 	}
+	// In a dry run nothing was sent: a step replaces what the earlier
+	// steps on its resource would have left, and its undo follows from that.
+	predicted := map[string]State{}
 	for i, op := range plan.Steps {
 		ps := PlanStep{API: op.API, Target: op.Target, CLI: op.CLI(opts), Note: op.Note}
 		for _, k := range slices.Sorted(maps.Keys(op.Documents)) {
@@ -51,6 +54,13 @@ func View(plan Plan, e *Entry, dryRun bool, opts CLIOptions) PlanView {
 			s := e.Steps[i]
 			if !dryRun {
 				ps.Status = s.Status
+			} else if s.Before != nil {
+				key := resourceKey(op)
+				if st, ok := predicted[key]; ok {
+					s.Before = st
+					s.Undo, s.NoUndo = Inverse(op, st)
+				}
+				predicted[key] = Predicted(op, s.Before)
 			}
 			ps.Error = s.Error
 			ps.Undo = undoText(s, opts)
@@ -88,10 +98,13 @@ func RawDoc(doc string) json.RawMessage {
 	return b
 }
 
-// WriteJSON writes v as indented JSON.
+// WriteJSON writes v as indented JSON. Documents keep < > & as they are
+// (not \u003c…): what a script reads is the text that was sent, only
+// indented.
 func WriteJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
 }
 

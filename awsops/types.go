@@ -35,9 +35,8 @@ type Role struct {
 	CreateDate  time.Time `json:"createDate"`
 	TrustPolicy string    `json:"trustPolicy"`
 	Tags        []Tag     `json:"tags,omitempty"`
-	// PermissionsBoundary is the ARN of the role's permissions boundary
-	// (GetRole's PermissionsBoundary), "" when it has none. ListRoles
-	// leaves it out, as IAM does.
+	// PermissionsBoundary is the ARN of the managed policy set as the
+	// role's permissions boundary; GetRole has it, ListRoles does not.
 	PermissionsBoundary string `json:"permissionsBoundary,omitempty"`
 }
 

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -11,10 +10,9 @@ import (
 	"sync"
 
 	"charm.land/huh/v2"
+	"github.com/charmbracelet/x/ansi"
 
-	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/awsops/rules"
-	"github.com/sagerole/sagerole/flows/find"
 )
 
 // errInputEnded: stdin ended in the middle of a flow. Nothing was sent.
@@ -101,27 +99,27 @@ func (a *accessible) run() error {
 			a.say("The input ended: quitting.")
 			return nil
 		}
-		var err error
-		switch choice {
-		case 0:
-			err = a.flow(newCreateRole(c, createRolePrefill{}))
-		case 1:
-			err = a.flow(newAddBuckets(c, ""))
-		case 2:
-			err = a.find()
-		case 3:
-			err = a.flow(newChange(c, changePrefill{}))
-		case 4:
-			err = a.flow(newModify(c, ""))
-		case 5:
-			err = a.undo()
-		default:
+		it := items[choice]
+		if it.open == nil {
 			return nil
 		}
-		if err != nil {
+		if err := a.item(it); err != nil {
 			return err
 		}
 	}
+}
+
+// item runs a menu item: its own plain version when it has one (find,
+// undo), otherwise its flow's questions as prompts.
+func (a *accessible) item(it menuItem) error {
+	if it.plain != nil {
+		return it.plain(a)
+	}
+	f, ok := it.open(a.ctx).(*flow)
+	if !ok {
+		return fmt.Errorf("%s has no line-by-line version", it.title)
+	}
+	return a.flow(f)
 }
 
 func modeWords(mode string) string {
@@ -165,7 +163,17 @@ func (a *accessible) flow(f *flow) error {
 					l(c.ctx())()
 				}
 			}
-			if err := a.run1(s.form()); err != nil {
+			form := s.form
+			if s.screen != nil {
+				form = s.plain
+			}
+			if s.intro != nil {
+				// Plain words: no styles, no lines cut to a screen's width.
+				if text := strings.Join(strings.Fields(ansi.Strip(s.intro())), " "); text != "" {
+					a.say("%s", text)
+				}
+			}
+			if err := a.run1(form(newKit(c))); err != nil {
 				return err
 			}
 			if a.in.ended() {
@@ -173,7 +181,7 @@ func (a *accessible) flow(f *flow) error {
 			}
 			i = f.nextShown(i+1, 1)
 		}
-		rv, err := f.plan(c.ctx())
+		rv, err := planHeld(c.ctx(), c, f.plan)
 		if err == nil {
 			return a.review(rv)
 		}
@@ -181,10 +189,11 @@ func (a *accessible) flow(f *flow) error {
 		if !errors.As(err, &ie) || a.in.ended() || tries > 5 {
 			return err
 		}
-		// Bad input: the same sentence as the command line, then the
-		// question that asked for it again.
+		// Bad input: the wizard's sentence (the fact, and what to do here),
+		// then the question that asked for it again.
 		tries++
-		a.say("✗ %s", err)
+		text, _ := f.sentence(err)
+		a.say("✗ %s", text)
 		i = f.nextShown(0, 1)
 		for j, s := range f.steps {
 			if slices.Contains(s.fields, ie.Field) {
@@ -193,215 +202,4 @@ func (a *accessible) flow(f *flow) error {
 			}
 		}
 	}
-}
-
-// review prints the plan as the command line does, with its impact, and
-// runs it once confirmed (never in a dry run).
-func (a *accessible) review(rv *review) error {
-	c := a.ctx
-	plan := rv.plan
-	if err := awsops.WriteText(a.out, awsops.View(plan, nil, c.DryRun(), c.Opts.CLI)); err != nil {
-		return err
-	}
-	if len(rv.impact) > 0 || len(rv.blast) > 0 {
-		a.say("\nImpact:")
-		for _, l := range rv.impact {
-			a.say("  %s", l)
-		}
-		if len(rv.blast) > 0 {
-			lines, err := blastRadius(c.ctx(), c, rv.blast)
-			if err != nil {
-				a.say("  who runs as %s could not be read: %v", strings.Join(rv.blast, ", "), err)
-			}
-			for _, l := range lines {
-				a.say("  %s", l)
-			}
-		}
-	}
-	if c.DryRun() || len(plan.Steps) == 0 {
-		a.say("")
-		return nil
-	}
-	run := false
-	q := fmt.Sprintf("Run these %d steps on account %s?", len(plan.Steps), c.Account())
-	if len(plan.Steps) == 1 {
-		q = fmt.Sprintf("Run this step on account %s?", c.Account())
-	}
-	if err := a.form(huh.NewConfirm().Title(q).Value(&run)); err != nil {
-		return err
-	}
-	if !run || a.in.ended() {
-		a.say("Nothing was changed.")
-		return nil
-	}
-	return a.execute(plan, rv.hooks, nil)
-}
-
-// execute runs a plan (or rolls back an entry) and says each step as it
-// goes, then what exists, or what ran and what did not.
-func (a *accessible) execute(plan awsops.Plan, hooks runHooks, rollbackOf *awsops.Entry) error {
-	c := a.ctx
-	say := func(s string) { a.say("  %s", s) }
-	var b awsops.Backend = c.Opts.Backend
-	if hooks.wrap != nil {
-		b = hooks.wrap(b, say)
-	}
-	x := &awsops.Executor{Backend: b, Journal: c.Opts.Journal, Account: c.Identity.Account, BackendName: c.Opts.BackendName,
-		Retry: hooks.retry, Sleep: c.Opts.Sleep, Now: c.Opts.RunNow,
-		Progress: func(ev awsops.Event) {
-			label := fmt.Sprintf("%d. %s %s%s", ev.Step+1, ev.Op.API, ev.Op.Target, extraTarget(ev.Op))
-			switch {
-			case ev.Status == awsops.StepDone:
-				a.say("✓ %s", label)
-			case ev.Status == awsops.StepFailed:
-				a.say("✗ %s: %v", label, ev.Err)
-			case ev.Attempt > 1:
-				say(hooks.retryLine(ev))
-			}
-		}}
-	ctx := context.WithoutCancel(c.ctx())
-	var e *awsops.Entry
-	var err error
-	if rollbackOf != nil {
-		e, err = x.Rollback(ctx, rollbackOf)
-	} else {
-		e, err = x.Run(ctx, plan)
-	}
-	var runErr *awsops.RunError
-	if errors.As(err, &runErr) {
-		a.say("%s", strings.TrimRight(runErr.Summary(), "\n"))
-		if rollbackOf != nil || e == nil || e.ID == "" {
-			return nil
-		}
-		back := false
-		if ferr := a.form(huh.NewConfirm().Title("Roll back what was done?").Value(&back)); ferr != nil {
-			return ferr
-		}
-		if back && !a.in.ended() {
-			return a.execute(awsops.UndoPlan(e), runHooks{}, e)
-		}
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if hooks.after != nil {
-		lines, aerr := hooks.after(ctx, say)
-		for _, l := range lines {
-			a.say("%s", l)
-		}
-		if aerr != nil {
-			a.say("⚠ %v", aerr)
-		}
-	}
-	if rollbackOf != nil {
-		a.say("Rolled back %s.", rollbackOf.ID)
-		return nil
-	}
-	a.say("Done.")
-	for _, k := range sortedDocKeys(plan.Outputs) {
-		a.say("%s: %s", outputLabel(k), plan.Outputs[k])
-	}
-	if e != nil && e.ID != "" {
-		a.say("Journal entry %s (undo it with: sagerole undo %s).", e.ID, e.ID)
-	}
-	a.say("")
-	return nil
-}
-
-// find prints the account as a tree, or who runs as a role.
-func (a *accessible) find() error {
-	c := a.ctx
-	what, role := "tree", ""
-	if err := a.form(huh.NewSelect[string]().Title("Find").Options(
-		huh.NewOption("the whole account as a tree", "tree"),
-		huh.NewOption("who runs as a role", "role")).Value(&what)); err != nil {
-		return err
-	}
-	if a.in.ended() {
-		return errInputEnded
-	}
-	if what == "role" {
-		if err := a.form(huh.NewInput().Title("Role name or ARN").Value(&role).Validate(find.CheckRoleInput)); err != nil {
-			return err
-		}
-		if err := find.CheckRoleInput(role); err != nil {
-			return err
-		}
-		r, err := find.Uses(c.ctx(), c.Opts.Backend, role, find.Options{Concurrency: c.Opts.InventoryConcurrency})
-		if err != nil {
-			return err
-		}
-		return find.WriteUses(a.out, r)
-	}
-	t, err := find.Inventory(c.ctx(), c.Opts.Backend, find.Options{Concurrency: c.Opts.InventoryConcurrency})
-	if err != nil {
-		return err
-	}
-	return find.WriteTree(a.out, t)
-}
-
-// undo lists this account's runs, checks the chosen one for drift, and
-// reverts it once confirmed.
-func (a *accessible) undo() error {
-	c := a.ctx
-	if c.Opts.History == nil {
-		a.say("No journal is kept here.")
-		return nil
-	}
-	all, err := c.Opts.History.List()
-	if err != nil {
-		return err
-	}
-	var mine []*awsops.Entry
-	for _, e := range all {
-		if e.Backend == c.Opts.BackendName && e.Account == c.Identity.Account {
-			mine = append(mine, e)
-		}
-	}
-	if len(mine) == 0 {
-		a.say("The journal has no run on this account yet: nothing to undo.")
-		return nil
-	}
-	opts := make([]huh.Option[int], len(mine))
-	for i, e := range mine {
-		opts[i] = huh.NewOption(fmt.Sprintf("%s  %s  %s", e.ID, e.Status(), e.Command), i)
-	}
-	pick := 0
-	if err := a.form(huh.NewSelect[int]().Title("Which run?").Options(opts...).Value(&pick)); err != nil {
-		return err
-	}
-	if a.in.ended() {
-		return errInputEnded
-	}
-	e := mine[pick]
-	if e.UndoneBy != "" {
-		a.say("Entry %s was already undone by %s; undo that entry to redo it.", e.ID, e.UndoneBy)
-		return nil
-	}
-	drift, err := awsops.DetectDrift(c.ctx(), c.Opts.Backend, e)
-	if err != nil {
-		return err
-	}
-	if len(drift) > 0 {
-		a.say("Since entry %s ran, something else changed what it touched:", e.ID)
-		for _, d := range drift {
-			a.say("  step %d %s %s, %s: left %s, now %s", d.Step, d.API, d.Target, d.Field, short(d.Recorded), short(d.Current))
-		}
-		force := false
-		if err := a.form(huh.NewConfirm().Title("Undo it anyway, overwriting those changes?").Value(&force)); err != nil {
-			return err
-		}
-		if !force || a.in.ended() {
-			a.say("Nothing was changed.")
-			return nil
-		}
-	}
-	plan := awsops.UndoPlan(e)
-	if len(plan.Steps) == 0 {
-		a.say("Nothing of entry %s can be undone: %s.", e.ID, strings.Join(append(plan.Warnings, "no step of it changed anything"), "; "))
-		return nil
-	}
-	rv := newReview(c, "Undo", plan)
-	return a.review(rv)
 }

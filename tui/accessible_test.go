@@ -41,6 +41,7 @@ func TestAccessibleCreateRole(t *testing.T) {
 		"5", "0",           // research-datasets, done
 		"",  // other buckets: none
 		"n", // read-only: no
+		"",  // create missing buckets: keeps No
 		"y", // run it
 	}, "\n") + "\n"
 	out, acct, err := accessibleRun(t, answers)
@@ -49,8 +50,18 @@ func TestAccessibleCreateRole(t *testing.T) {
 	}
 	for _, want := range []string{
 		rules.RoleName("bad name").Error(),
+		// Each field's rule and default, said with its question.
+		"Role name — 1 to 64 letters, digits and + = , . @ _ -",
+		"Path — / or /a/b/; empty keeps /",
+		"Tags (optional) — KEY=VALUE, comma-separated",
+		"What may the role do? — empty keeps 1",
+		"Create typed buckets that do not exist? — empty keeps No",
 		"Plan for create-role acc-role",
 		"$ aws iam create-role --role-name acc-role",
+		// How each step would be undone, before it runs.
+		"undo: aws iam delete-role --role-name acc-role",
+		"undo: aws iam detach-role-policy --role-name acc-role --policy-arn arn:aws:iam::aws:policy/AmazonSageMakerFullAccess",
+		"undo: aws iam delete-role-policy --role-name acc-role --policy-name sagerole-buckets",
 		"✓ 3. iam:PutRolePolicy acc-role · sagerole-buckets",
 		"role ARN: arn:aws:iam::111122223333:role/acc-role",
 		"The input ended: quitting.",
@@ -109,19 +120,48 @@ func TestAccessibleInputEnds(t *testing.T) {
 func TestAccessibleFindAndUndo(t *testing.T) {
 	answers := strings.Join([]string{
 		"3", "1", // find: the whole account
-		"1", "undo-me", "", "", "", "1", "0", "", "n", "y", // create a role
+		"1", "undo-me", "", "", "", "1", "0", "", "n", "n", "y", // create a role
 		"6", "1", "y", // undo it
 	}, "\n") + "\n"
 	out, acct, err := accessibleRun(t, answers)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	for _, want := range []string{"user alice", "domain default", "Plan for undo", "Done."} {
+	for _, want := range []string{"user alice", "domain default", "Plan for undo", "Done.",
+		// The undo's own steps say how they would be undone in turn.
+		"undo: aws iam attach-role-policy --role-name undo-me --policy-arn arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
 	if _, err := acct.GetRole(context.Background(), "undo-me"); !awsops.IsNotFound(err) {
 		t.Errorf("undo-me still exists: %v\n%s", err, out)
+	}
+}
+
+// change in accessible mode: the pickers say each identity's role, a
+// private space says whose role it really is before the role is asked,
+// and no choice opens a flow inside the flow (it cannot, line by line).
+func TestAccessibleChangeSpace(t *testing.T) {
+	out, acct, err := accessibleRun(t, strings.Join([]string{"4", "2", "2", "1", "4", "y"}, "\n")+"\n")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, want := range []string{
+		"1. alice-lab · private → alice's role: service-role/AmazonSageMaker-ExecutionRole-Research",
+		"Space alice-lab is private: it runs as its owner alice's role, so this changes user alice's role",
+		"New execution role for user alice (owner of private space alice-lab)",
+		"service-role/AmazonSageMaker-ExecutionRole-Research  ← current",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "create a new role") || strings.Contains(out, "\x1b[") {
+		t.Errorf("a nested flow is offered, or escape codes are written:\n%q", out)
+	}
+	u, err := acct.DescribeUserProfile(context.Background(), "d-research1", "alice")
+	if err != nil || u.ExecutionRole != "arn:aws:iam::111122223333:role/sagemaker/DataScientistRestricted" {
+		t.Errorf("alice = %+v, %v", u, err)
 	}
 }

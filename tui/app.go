@@ -127,6 +127,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, r.Resume()
 		}
 		return m, nil
+	case backToMsg:
+		if m.busy() {
+			return m, nil
+		}
+		for i, s := range m.stack {
+			if s.ID() == msg.to {
+				m.stack = m.stack[:i+1]
+				return m.route(returnedMsg{outputs: msg.outputs})
+			}
+		}
+		return m, nil
 	case homeMsg:
 		if m.busy() {
 			return m, nil
@@ -235,21 +246,15 @@ func (m *Model) View() tea.View {
 	}
 	v := tea.NewView(b.String())
 	v.AltScreen = true
-	v.WindowTitle = "sagerole · " + c.Opts.Mode
+	v.WindowTitle = "sagerole · " + strings.Join(c.badges(), " · ")
 	return v
 }
 
-// header is the account line: the mode badge, account, region, profile.
+// header is the account line: the mode's badges, account, region, where
+// the credentials come from, and the endpoint when it is not AWS.
 func (m *Model) header() string {
 	c := m.ctx
 	s := c.Styles
-	profile := c.Opts.Profile
-	switch {
-	case strings.HasPrefix(c.Opts.BackendName, "sandbox"):
-		profile = "sandbox"
-	case profile == "":
-		profile = "default"
-	}
 	account := c.Account()
 	if c.IdentityErr != nil {
 		account = "unreadable"
@@ -258,12 +263,24 @@ func (m *Model) header() string {
 	if region == "" && c.Opts.Backend != nil {
 		region = c.Opts.Backend.Region()
 	}
-	parts := []string{
-		s.Title.Render("sagerole"),
-		s.badge(c.Opts.Mode),
-		s.HeaderLabel.Render("account ") + s.HeaderValue.Render(account),
-		s.HeaderLabel.Render("region ") + s.HeaderValue.Render(region),
-		s.HeaderLabel.Render("profile ") + s.HeaderValue.Render(profile),
+	parts := []string{s.Title.Render("sagerole")}
+	for _, b := range c.badges() {
+		parts = append(parts, s.badge(b))
+	}
+	parts = append(parts,
+		s.HeaderLabel.Render("account ")+s.HeaderValue.Render(account),
+		s.HeaderLabel.Render("region ")+s.HeaderValue.Render(region))
+	if creds := c.credentials(); creds != "" {
+		label, value, ok := strings.Cut(creds, " ")
+		if !ok || label != "profile" {
+			label, value = "", creds
+		} else {
+			label += " "
+		}
+		parts = append(parts, s.HeaderLabel.Render(label)+s.HeaderValue.Render(value))
+	}
+	if c.Opts.Endpoint != "" {
+		parts = append(parts, s.HeaderLabel.Render("endpoint ")+s.HeaderValue.Render(c.Opts.Endpoint))
 	}
 	return strings.Join(parts, " ")
 }

@@ -35,8 +35,34 @@ func TestDryRunReview(t *testing.T) {
 
 // LIVE is unmistakable, without colour too.
 func TestLiveBadge(t *testing.T) {
-	h := newHarness(t, setup{tune: func(o *Options) { o.Mode, o.BackendName = ModeLive, "aws"; o.Profile = "prod-admin" }})
+	h := newHarness(t, setup{tune: func(o *Options) {
+		o.Mode, o.BackendName, o.Sandbox = ModeLive, "aws", false
+		o.Profile = "prod-admin"
+	}})
 	h.golden("menu", "LIVE", "changes are sent to this AWS account", "profile prod-admin")
+}
+
+// The header says what is true: both badges on a dry run of the sandbox
+// (DRY RUN hid SANDBOX), where the credentials come from rather than
+// "profile default", and the endpoint every call goes to.
+func TestHeaderSaysWhatIsTrue(t *testing.T) {
+	c := newProgramContext(Options{Mode: ModeDryRun, Sandbox: true, BackendName: "sandbox", NoColor: true})
+	m := &Model{ctx: c}
+	if h := ansi.Strip(m.header()); !strings.Contains(h, "SANDBOX") || !strings.Contains(h, "DRY RUN") || strings.Contains(h, "profile") {
+		t.Errorf("dry run of the sandbox: %q", h)
+	}
+	c = newProgramContext(Options{Mode: ModeLive, BackendName: "aws", Credentials: "environment credentials",
+		Endpoint: "http://127.0.0.1:5000", Region: "us-east-1", NoColor: true})
+	m = &Model{ctx: c}
+	h := ansi.Strip(m.header())
+	for _, want := range []string{"⚠ LIVE", "environment credentials", "endpoint http://127.0.0.1:5000"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("header %q lacks %q", h, want)
+		}
+	}
+	if strings.Contains(h, "profile default") {
+		t.Errorf("header %q claims the default profile", h)
+	}
 }
 
 // The screen follows the terminal's size, and no line is ever wider.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/flows/find"
+	"github.com/sagerole/sagerole/flows/policy"
 )
 
 // bigFind is a find screen holding an account of about n rows: domains of
@@ -69,5 +70,40 @@ func TestFindTreeRendersOnlyVisibleRows(t *testing.T) {
 	}
 	if strings.Contains(v, "user-19-249") {
 		t.Error("a row far below the window was drawn")
+	}
+}
+
+// BenchmarkEditorKeystroke is what the policy editor does on every key:
+// parse the document for its JSON error, the flow's check, and the policy
+// validator's findings, on an inline policy near IAM's 10,240 characters.
+func BenchmarkEditorKeystroke(b *testing.B) {
+	var grants []policy.BucketGrant
+	for i := range 60 {
+		grants = append(grants, policy.BucketGrant{Bucket: fmt.Sprintf("team-bucket-%02d", i), Prefix: "curated"})
+	}
+	doc, err := policy.S3Policy("", grants, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := strings.Join(prettyJSON(doc.String()), "\n")
+	c := newProgramContext(Options{NoColor: true, Static: true})
+	e := newPolicyEditor(c, []policyDoc{{name: "big", text: &text, original: text}}, checkInline, policyLint(c))
+	for b.Loop() {
+		e.review()
+	}
+	b.ReportMetric(float64(len(text)), "chars")
+}
+
+// BenchmarkWrapCommand lays out a put-role-policy command of that document
+// for an 80-column review.
+func BenchmarkWrapCommand(b *testing.B) {
+	var grants []policy.BucketGrant
+	for i := range 60 {
+		grants = append(grants, policy.BucketGrant{Bucket: fmt.Sprintf("team-bucket-%02d", i)})
+	}
+	doc, _ := policy.S3Policy("", grants, false)
+	cmd := awsops.PutRolePolicyOp("ds-role", "sagerole-buckets", doc.String()).CLI(awsops.CLIOptions{})
+	for b.Loop() {
+		wrapCommand(cmd, 79, "   $ ", "     ")
 	}
 }

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,6 +30,104 @@ func TestChangeFlow(t *testing.T) {
 	u, err := h.acct.DescribeUserProfile(context.Background(), "d-research1", "alice")
 	if err != nil || u.ExecutionRole != "arn:aws:iam::111122223333:role/sagemaker/DataScientistRestricted" {
 		t.Errorf("alice = %+v, %v", u, err)
+	}
+	// c is "change another" here: nothing is to be copied, and the copy
+	// key used to swallow it.
+	h.press("c")
+	h.waitFor("Change role › Target", "What runs as the role you want to change?")
+}
+
+// toRoleStep goes through the change flow to alice's new role.
+func toRoleStep(h *harness) {
+	h.press("4")
+	h.waitFor("What runs as the role you want to change?")
+	h.press("enter")
+	h.waitFor("Which domain?")
+	h.press("down", "enter")
+	h.waitFor("Which user profile")
+	h.press("enter")
+	h.waitFor("New execution role for user alice")
+}
+
+// A role SageMaker cannot assume is refused as it is picked, in the
+// wizard's words (not "sagerole modify LambdaBasic --fix-trust"), with an
+// offer to fix it: ctrl+o runs modify inside the flow, which comes back
+// with the role fixed and picked.
+func TestChangeFixTrustInside(t *testing.T) {
+	h := newHarness(t)
+	toRoleStep(h)
+	h.press("down", "down", "down", "down", "down", "down", "down", "down") // LambdaBasic
+	f := h.golden("no-trust", "role LambdaBasic cannot be used by SageMaker", "ctrl+o fix LambdaBasic's trust policy")
+	if strings.Contains(f, "sagerole modify") || strings.Contains(f, "--fix-trust") {
+		t.Errorf("the wizard names a command line:\n%s", f)
+	}
+	h.press("enter") // refused: stays
+	h.waitFor("New execution role for user alice", "> LambdaBasic")
+	h.press("ctrl+o")
+	h.golden("modify", "What to change in LambdaBasic", "✓ fix the trust policy")
+	h.press("enter")
+	h.waitFor("iam:UpdateAssumeRolePolicy LambdaBasic")
+	h.press("y")
+	h.golden("fixed", "1 step done", "u  use it for user alice (back to Change role)")
+	h.press("u")
+	f = h.golden("back", "New execution role for user alice", "> LambdaBasic")
+	if strings.Contains(f, "cannot be used by SageMaker") {
+		t.Errorf("the fixed role is still refused:\n%s", f)
+	}
+	h.press("enter")
+	h.waitFor("sagemaker:UpdateUserProfile", "role/LambdaBasic")
+	h.press("y")
+	h.waitFor("1 step done", "now arn:aws:iam::111122223333:role/LambdaBasic")
+	u, err := h.acct.DescribeUserProfile(context.Background(), "d-research1", "alice")
+	if err != nil || u.ExecutionRole != "arn:aws:iam::111122223333:role/LambdaBasic" {
+		t.Errorf("alice = %+v, %v", u, err)
+	}
+}
+
+// "create a new role…" runs create-role inside the change flow; its result
+// goes back to the change with the new role picked.
+func TestChangeCreateRoleInside(t *testing.T) {
+	h := newHarness(t)
+	toRoleStep(h)
+	h.press("down", "down", "down", "down", "down", "down", "down", "down", "down") // create a new role…
+	h.waitFor("> create a new role…")
+	h.press("enter")
+	h.waitFor("Create role › Name")
+	h.typeText("made-here")
+	h.press("enter", "enter", "enter", "enter", "enter")
+	h.waitFor("S3 buckets the role may use")
+	h.press("enter", "enter", "enter", "enter")
+	h.waitFor("create-role made-here: 2 steps")
+	h.press("y")
+	h.golden("created", "✓ create-role made-here", "› u  use it for user alice (back to Change role)")
+	h.press("enter")
+	h.golden("back", "New execution role for user alice", "> made-here")
+	h.press("enter")
+	h.waitFor("role/made-here", "Run this step")
+	h.press("y")
+	h.waitFor("1 step done", "now arn:aws:iam::111122223333:role/made-here")
+	u, err := h.acct.DescribeUserProfile(context.Background(), "d-research1", "alice")
+	if err != nil || u.ExecutionRole != "arn:aws:iam::111122223333:role/made-here" {
+		t.Errorf("alice = %+v, %v", u, err)
+	}
+}
+
+// "a assign it" on a new role's result asks who should run as it, and has
+// the new role picked (it was on "another role: type…", asking "What runs
+// as the role you want to change?").
+func TestCreateRoleThenAssign(t *testing.T) {
+	h := newHarness(t)
+	createWithBucket(h, "fresh-role")
+	h.press("y")
+	h.waitFor("✓ create-role fresh-role")
+	h.press("a")
+	h.golden("who", "Who should run as fresh-role?")
+	h.press("enter", "down", "enter")
+	h.waitFor("Which user profile")
+	h.press("enter")
+	f := h.golden("role", "New execution role for user alice", "> fresh-role")
+	if strings.Contains(f, "> another role") {
+		t.Errorf("the new role is not picked:\n%s", f)
 	}
 }
 
@@ -82,6 +181,13 @@ func TestChangeNotebookRestart(t *testing.T) {
 	h.press("down", "down") // service-role/AmazonSageMaker-ExecutionRole-Research
 	h.press("tab")          // to the restart question
 	h.golden("restart", "stop it, change its role")
+	h.press("n", "enter")
+	// No is refused by the question itself, in the wizard's words, not
+	// "pass --restart" after the next screen.
+	f := h.golden("restart-no", "answer Yes to stop and restart it")
+	if strings.Contains(f, "--restart") {
+		t.Errorf("the wizard names a flag:\n%s", f)
+	}
 	h.press("y", "enter")
 	h.golden("review", "sagemaker:StopNotebookInstance", "Run these 3 steps")
 	h.press("y")
@@ -89,5 +195,40 @@ func TestChangeNotebookRestart(t *testing.T) {
 	nb, err := h.acct.DescribeNotebookInstance(context.Background(), "churn-prediction")
 	if err != nil || nb.RoleARN != "arn:aws:iam::111122223333:role/service-role/AmazonSageMaker-ExecutionRole-Research" {
 		t.Errorf("churn-prediction = %+v, %v", nb, err)
+	}
+}
+
+// A typed ARN at the wrong path is refused with the wizard's way out, not
+// "pass that ARN, or just --role".
+func TestChangeTypedARNWrongPath(t *testing.T) {
+	h := newHarness(t)
+	toRoleStep(h)
+	h.press("G", "enter") // another role: type its name or ARN…
+	h.waitFor("Role name or ARN")
+	h.typeText("arn:aws:iam::111122223333:role/DataScientistRestricted")
+	h.press("enter")
+	f := h.golden("refused", "the role named DataScientistRestricted is", "pick it from the list, or type that ARN")
+	if strings.Contains(f, "--role") {
+		t.Errorf("the wizard names a flag:\n%s", f)
+	}
+}
+
+// The user picker marks the identities whose role is missing or cannot be
+// assumed by SageMaker: those most in need of a change.
+func TestChangeWhoMarksBadRoles(t *testing.T) {
+	h := newHarness(t)
+	h.press("4")
+	h.waitFor("What runs as the role you want to change?")
+	h.press("enter")
+	h.waitFor("Which domain?")
+	h.press("enter") // ml-platform
+	f := h.waitFor("Which user profile in d-mlplatform?")
+	for _, want := range []string{"dave  ⚠ no SageMaker trust · own role: LambdaBasic", "erin  ⚠ no such role · own role"} {
+		if !strings.Contains(f, want) {
+			t.Errorf("the picker lacks %q:\n%s", want, f)
+		}
+	}
+	if strings.Contains(f, "frank  ⚠") {
+		t.Errorf("a good role is marked:\n%s", f)
 	}
 }

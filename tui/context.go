@@ -8,9 +8,12 @@ package tui
 import (
 	"context"
 	"io"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/sagerole/sagerole/awsops"
+	"github.com/sagerole/sagerole/flows/policy/iamref"
 )
 
 // Modes, as main names them. The badge shows one of these.
@@ -28,8 +31,16 @@ type Options struct {
 	Backend     awsops.Backend
 	BackendName string // "aws", "sandbox" or "sandbox:FILE", as journal entries record it
 	Mode        string // ModeSandbox, ModeDryRun or ModeLive
-	Profile     string
-	Region      string
+	// Sandbox is set on the sandbox account, also in a dry run: the header
+	// shows both badges then.
+	Sandbox bool
+	Profile string
+	// Credentials says where the credentials come from ("profile prod",
+	// "environment credentials"); "profile "+Profile when empty.
+	Credentials string
+	// Endpoint is where every call goes when it is not AWS ("" for AWS).
+	Endpoint string
+	Region   string
 	// Journal records runs; nil in a dry run (nothing is sent, so nothing
 	// is recorded).
 	Journal *awsops.Journal
@@ -80,6 +91,17 @@ type ProgramContext struct {
 	IdentityErr error
 
 	nextID int
+	// ref is the IAM reference, read once when a screen first needs it.
+	refOnce sync.Once
+	ref     *iamref.Reference
+	refErr  error
+}
+
+// iamRef is the IAM reference the policy validator checks against, read
+// once per session.
+func (c *ProgramContext) iamRef() (*iamref.Reference, error) {
+	c.refOnce.Do(func() { c.ref, c.refErr = iamref.Load() })
+	return c.ref, c.refErr
 }
 
 func newProgramContext(opts Options) *ProgramContext {
@@ -140,4 +162,30 @@ func (c *ProgramContext) check(f func(string) error) func(string) error {
 		}
 		return f(s)
 	}
+}
+
+// badges are the modes the header shows: SANDBOX and DRY RUN together on a
+// dry run of the sandbox (neither hides the other), else the one mode.
+func (c *ProgramContext) badges() []string {
+	switch {
+	case c.Opts.Mode == ModeDryRun && c.Opts.Sandbox:
+		return []string{ModeSandbox, ModeDryRun}
+	case c.Opts.Sandbox && c.Opts.Mode == ModeLive:
+		return []string{ModeSandbox}
+	}
+	return []string{c.Opts.Mode}
+}
+
+// credentials is what the header says of the credentials: nothing in the
+// sandbox, which has none.
+func (c *ProgramContext) credentials() string {
+	switch {
+	case c.Opts.Credentials != "":
+		return c.Opts.Credentials
+	case c.Opts.Sandbox || strings.HasPrefix(c.Opts.BackendName, "sandbox"):
+		return ""
+	case c.Opts.Profile != "":
+		return "profile " + c.Opts.Profile
+	}
+	return "profile default"
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/awsops/rules"
 	"github.com/sagerole/sagerole/flows/policy"
 )
@@ -37,7 +38,7 @@ func TestCreateRoleFlow(t *testing.T) {
 	h.golden("buckets", "S3 buckets the role may use", "team-raw-data")
 	h.press("down", "down", "down", "down", "x") // research-datasets
 	h.waitFor("✓ research-datasets")
-	h.press("enter", "enter", "enter")
+	h.press("enter", "enter", "enter", "enter")
 	h.golden("review", "create-role ds-role: 3 steps", "Run these 3 steps")
 	h.press("pgdown")
 	h.golden("review-scrolled", "3. iam:PutRolePolicy ds-role · sagerole-buckets", "Run these 3 steps")
@@ -76,11 +77,19 @@ func TestCreateRoleCustomScope(t *testing.T) {
 	h.press("esc")
 	h.golden("back-to-scope", "> A custom scope from a persona")
 	h.press("enter", "enter")
+	h.golden("options", "ECR repositories (optional)", "CloudWatch Logs only on")
+	h.press("enter", "enter", "enter", "enter")
 	h.golden("guardrails", "Guardrails (optional)")
 	h.press("x") // instance-types
 	h.waitFor("✓ instance-types")
 	h.press("enter")
 	h.golden("settings", "Allowed instance types")
+	// Empty is refused here, when the field is left, not after the buckets.
+	h.press("enter")
+	h.waitFor("guardrail instance-types needs at least one allowed instance type")
+	if f := h.frame(); strings.Contains(f, "S3 buckets") || strings.Contains(f, "--instance-type") {
+		t.Errorf("an empty instance type list was let through, or refused with a flag:\n%s", f)
+	}
 	h.typeText("m5.xlarge")
 	h.golden("bad-instance-type", `instance type "m5.xlarge"`)
 	for range len("m5.xlarge") {
@@ -89,7 +98,7 @@ func TestCreateRoleCustomScope(t *testing.T) {
 	h.typeText("ml.m5.xlarge")
 	h.press("enter")
 	h.waitFor("S3 buckets the role may use")
-	h.press("down", "down", "down", "x", "enter", "enter", "enter")
+	h.press("down", "down", "down", "x", "enter", "enter", "enter", "enter")
 	h.golden("review", "create-role ml-train: 3 steps")
 	h.press("pgdown")
 	h.golden("review-scrolled", "iam:PutRolePolicy ml-train · sagerole-scope")
@@ -103,19 +112,38 @@ func TestCreateRoleCustomScope(t *testing.T) {
 	}
 }
 
-// A name that is taken is refused by the plan: the flow comes back to the
-// name with the sentence, nothing sent.
+// A name that is taken is refused as it is typed, whatever its case (IAM's
+// role names are unique case-insensitively), from the roles read when the
+// flow opened: not after two more screens. Enter does not leave the field.
 func TestCreateRoleNameTaken(t *testing.T) {
 	h := newHarness(t)
 	h.press("1")
 	h.waitFor("Role name")
-	h.typeText("Admin")
+	h.typeText("admin")
+	h.golden("refused", "role name admin is taken: role Admin exists", "Role name")
+	h.press("enter")
+	h.waitFor("> admin")
+	if f := h.frame(); strings.Contains(f, "What may the role do?") || strings.Contains(f, "sagerole modify") {
+		t.Errorf("a taken name was let through, or refused with a command line:\n%s", f)
+	}
+	// The plan refuses it too, if it gets there (a role made meanwhile):
+	// the same fact, and the wizard's own way out.
+	h.press("ctrl+u")
+	h.typeText("fresh-name")
+	h.waitFor("> fresh-name")
+	if _, err := h.acct.CreateRole(context.Background(), awsops.CreateRoleInput{Name: "Fresh-Name", Path: "/",
+		TrustPolicy: policy.TrustDocument().String()}); err != nil {
+		t.Fatal(err)
+	}
 	h.press("enter", "enter", "enter", "enter", "enter")
 	h.waitFor("S3 buckets the role may use")
-	h.press("enter", "enter", "enter")
-	h.golden("refused", "role Admin already exists", "Role name")
-	if n := h.acct.Calls()["iam:CreateRole"]; n != 0 {
-		t.Errorf("CreateRole was called %d times", n)
+	h.press("enter", "enter", "enter", "enter")
+	f := h.golden("refused-by-plan", "already exists", "ctrl+o modify fresh-name")
+	if strings.Contains(f, "sagerole modify") {
+		t.Errorf("the wizard names a command line:\n%s", f)
+	}
+	if n := h.acct.Calls()["iam:CreateRole"]; n != 1 {
+		t.Errorf("CreateRole was called %d times (once by the test)", n)
 	}
 }
 
@@ -132,11 +160,15 @@ func TestCreateRoleActivities(t *testing.T) {
 	h.golden("activities", "ML activities", "domain-kms")
 	h.press("x", "G", "x") // training, domain-kms
 	h.waitFor("✓ training", "✓ domain-kms")
-	h.press("enter", "enter") // no guardrail
-	h.golden("kms-key", "KMS key ARN of the domain")
+	h.press("enter", "enter") // no ECR repository
+	h.golden("kms-key", "the ARN of the domain's KMS key (domain-kms needs it)")
+	h.press("enter") // empty: refused at once, not after the buckets
+	h.golden("kms-key-empty", "domain-kms needs the ARN of the domain's KMS key")
 	h.typeText("arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab")
-	h.press("enter")
-	h.waitFor("S3 buckets the role may use")
 	h.press("enter", "enter", "enter")
+	h.waitFor("Guardrails (optional)")
+	h.press("enter") // no guardrail
+	h.waitFor("S3 buckets the role may use")
+	h.press("enter", "enter", "enter", "enter")
 	h.golden("review", "create-role act-role: 2 steps")
 }

@@ -48,6 +48,9 @@ type execute struct {
 	hooks runHooks
 	// rollbackOf is the entry this run rolls back (nil for a plan's run).
 	rollbackOf *awsops.Entry
+	// reviewed is what each step replaced when the plan was reviewed: the
+	// run is refused if the account has changed since.
+	reviewed []awsops.State
 
 	steps      []stepRun
 	started    bool
@@ -144,12 +147,21 @@ func (e *execute) Init() tea.Cmd {
 		Now:         c.Opts.RunNow,
 		Progress:    func(ev awsops.Event) { ch <- progressMsg{to: id, ev: ev} },
 	}
-	plan, rollbackOf, after := e.plan, e.rollbackOf, e.hooks.after
+	plan, rollbackOf, after, reviewed := e.plan, e.rollbackOf, e.hooks.after, e.reviewed
 	go func() {
 		// Writes are not cancelled by anything the user does: a write in
 		// flight finishes, and the gate stops the run before the next.
 		ctx := context.WithoutCancel(c.ctx())
 		done := runDoneMsg{to: id}
+		// The account is held from the check that it is still as reviewed
+		// to the last write; waiting for it can be cancelled.
+		release, err := holdAccount(c.ctx(), c.Opts.Backend, plan, reviewed)
+		if err != nil {
+			done.err = err
+			ch <- done
+			close(ch)
+			return
+		}
 		if rollbackOf != nil {
 			// Rollback reloads the entry it is given once it is undone: it
 			// gets a copy of its own, the screen keeps reading the other.
@@ -158,6 +170,7 @@ func (e *execute) Init() tea.Cmd {
 		} else {
 			done.entry, done.err = x.Run(ctx, plan)
 		}
+		release()
 		if done.err == nil && after != nil {
 			ch <- sayMsg{to: id, text: "waiting for AWS to apply the change"}
 			done.afterLines, done.afterErr = after(ctx, say)

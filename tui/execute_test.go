@@ -16,7 +16,7 @@ func createWithBucket(h *harness, name string) {
 	h.typeText(name)
 	h.press("enter", "enter", "enter", "enter", "enter")
 	h.waitFor("S3 buckets the role may use")
-	h.press("down", "down", "down", "down", "x", "enter", "enter", "enter")
+	h.press("down", "down", "down", "down", "x", "enter", "enter", "enter", "enter")
 	h.waitFor("create-role " + name + ": 3 steps")
 }
 

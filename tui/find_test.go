@@ -36,7 +36,8 @@ func TestFindTree(t *testing.T) {
 	h.press("enter")
 	h.waitFor("space bob-experiments in d-research1")
 	h.press("c")
-	h.golden("change-space", "New execution role for space bob-experiments")
+	h.golden("change-space", "New execution role for user bob (owner of private space bob-experiments)",
+		"Space bob-experiments is private")
 	h.press("esc")
 	h.waitFor("space bob-experiments in d-research1")
 

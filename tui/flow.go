@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -30,14 +31,47 @@ type step struct {
 	// read that depends on an earlier answer, such as a domain's users);
 	// nil when it is already under way.
 	fetch func() load
-	form  func() *huh.Form
+	// form builds the step's form; the kit keeps the validators of its
+	// fields, which also check the focused field as it is typed.
+	form func(k *kit) *huh.Form
+	// screen, instead of form, is a step that is not a form (the policy
+	// editor); plain is what accessible mode asks instead.
+	screen func() stepScreen
+	plain  func(k *kit) *huh.Form
 	// intro, when set, is shown above the form (what the step is about:
 	// the role as it is, before asking what to change in it).
 	intro func() string
-	// live validates, as the user types, the field of that key with the
-	// very function the command line uses, so that the same sentence
-	// refuses a bad value before enter is pressed.
-	live map[string]func(string) error
+	// done, when set, runs once the step is answered, before the flow
+	// moves on; a command it returns runs instead of moving on (a choice
+	// that opens another flow, such as "create a new role").
+	done func() tea.Cmd
+}
+
+// stepScreen is a step that is not a huh form: it takes the keys while it
+// is shown, and says when it is done or wants to go back.
+type stepScreen interface {
+	Init() tea.Cmd
+	Update(msg tea.Msg) (stepScreen, tea.Cmd)
+	View() string
+	Help() []key.Binding
+	Size(width, height int)
+	// Outcome is stepGoing until the screen is answered or left.
+	Outcome() stepOutcome
+}
+
+type stepOutcome int
+
+const (
+	stepGoing stepOutcome = iota
+	stepDone
+	stepBack
+)
+
+// offer is an action the flow offers with an error it shows: the key
+// ctrl+o opens it (fix the role's trust policy now, create the role now).
+type offer struct {
+	label string
+	open  func() tea.Cmd
 }
 
 // load is a read a flow starts when it opens (the account's buckets,
@@ -56,13 +90,32 @@ type flow struct {
 	// plan builds the review from the answers; an *rules.InputError sends
 	// the user back to the step that asked for its field.
 	plan func(ctx context.Context) (*review, error)
+	// remedy says, for a refusal whose Flag names a command-line flag,
+	// what to do in the wizard instead, and may offer to do it: the
+	// wizard's user typed no flag. nil, or "" for a flag: the fact alone.
+	remedy func(ie *rules.InputError) (string, *offer)
+	// receive takes what a flow opened from this one made (the role it
+	// created) when that flow comes back.
+	receive func(outputs map[string]string) tea.Cmd
 
 	i        int
 	form     *huh.Form
+	live     map[string]func(string) error // the form's validators, by key
+	screen   stepScreen
 	planning bool
 	errMsg   string // a refusal from the plan, shown above the form
 	liveErr  string // the focused field's value, checked as typed
+	offer    *offer // what ctrl+o does about the error shown
 	spin     spin
+
+	// Keys typed while the form is moving to another field wait until it
+	// has: huh moves focus with a command, and a key read before that
+	// command's message would land in the field just left (typing right
+	// after tab, as scripts and VHS tapes do).
+	settling *huh.Form // the form that is moving focus
+	settleOf huh.Field // from this field
+	settleN  int       // which wait the timeout is for
+	queued   []tea.KeyPressMsg
 }
 
 type loadedMsg struct {
@@ -93,8 +146,9 @@ func (f *flow) Title() string {
 	return f.name
 }
 
-// Typing is true while a form is shown: its fields take letters.
-func (f *flow) Typing() bool { return f.form != nil }
+// Typing is true while a form (or a step's own screen) is shown, or about
+// to be: its fields take letters, also those typed ahead of it.
+func (f *flow) Typing() bool { return !f.planning }
 
 func (f *flow) Init() tea.Cmd {
 	cmds := []tea.Cmd{f.spin.start()}
@@ -128,10 +182,12 @@ func (f *flow) nextShown(i, dir int) int {
 	return i
 }
 
-// enter builds the current step's form, if what it needs is read.
+// enter builds the current step's form (or screen), if what it needs is
+// read.
 func (f *flow) enter() tea.Cmd {
-	f.form = nil
+	f.form, f.screen, f.live = nil, nil, nil
 	f.liveErr = ""
+	f.endSettle()
 	if f.i < 0 || f.i >= len(f.steps) {
 		return nil
 	}
@@ -145,38 +201,66 @@ func (f *flow) enter() tea.Cmd {
 		}
 		return nil
 	}
-	f.form = s.form().WithTheme(f.ctx.Styles.Huh).WithShowHelp(false)
+	if s.screen != nil {
+		f.screen = s.screen()
+		f.sizeForm()
+		return f.screen.Init()
+	}
+	k := newKit(f.ctx)
+	f.form = s.form(k).WithTheme(f.ctx.Styles.Huh).WithShowHelp(false)
+	f.live = k.live
 	return tea.Batch(f.form.Init(), f.sizeForm())
 }
 
 // sizeForm tells the form how much room it has: the body, less the lines
 // the flow adds around it.
 func (f *flow) sizeForm() tea.Cmd {
+	used := 2
+	if intro := f.intro(); intro != "" {
+		used += strings.Count(intro, "\n") + 2
+	}
+	h := max(f.ctx.BodyHeight-used, 5)
+	if f.screen != nil {
+		// A screen of its own says its errors itself: it has the body.
+		f.screen.Size(f.ctx.Width, f.ctx.BodyHeight)
+	}
 	if f.form == nil {
 		return nil
 	}
-	used := 2
-	if f.i < len(f.steps) && f.steps[f.i].intro != nil {
-		used += strings.Count(f.steps[f.i].intro(), "\n") + 2
-	}
-	_, cmd := f.form.Update(tea.WindowSizeMsg{Width: f.ctx.Width, Height: max(f.ctx.BodyHeight-used, 5)})
+	_, cmd := f.form.Update(tea.WindowSizeMsg{Width: f.ctx.Width, Height: h})
 	return cmd
 }
 
 func (f *flow) Update(msg tea.Msg) (Child, tea.Cmd) {
+	cmd := f.update(msg)
+	if f.settling == nil && len(f.queued) > 0 {
+		cmd = tea.Batch(cmd, f.flush())
+	}
+	return f, cmd
+}
+
+func (f *flow) update(msg tea.Msg) tea.Cmd {
+	_, cmd := f.updateOnce(msg)
+	return cmd
+}
+
+func (f *flow) updateOnce(msg tea.Msg) (Child, tea.Cmd) {
 	switch msg := msg.(type) {
 	case loadedMsg:
 		msg.apply()
-		if f.form == nil && !f.planning {
+		if f.form == nil && f.screen == nil && !f.planning {
 			return f, f.enter()
 		}
+		// What was read may change what the focused field means (the
+		// account's role names, for a name being typed).
+		f.checkLive()
 		return f, nil
 	case plannedMsg:
 		f.planning = false
 		if msg.err == nil {
 			return f, push(f.id, msg.rv)
 		}
-		f.errMsg = msg.err.Error()
+		f.errMsg, f.offer = f.sentence(msg.err)
 		var ie *rules.InputError
 		if errors.As(msg.err, &ie) {
 			for i, s := range f.steps {
@@ -189,25 +273,55 @@ func (f *flow) Update(msg tea.Msg) (Child, tea.Cmd) {
 		if f.i >= len(f.steps) {
 			f.i = f.nextShown(len(f.steps)-1, -1)
 		}
+		offer := f.offer
+		cmd := f.enter()
+		f.offer = offer
+		return f, cmd
+	case returnedMsg:
+		if f.receive != nil {
+			return f, f.receive(msg.outputs)
+		}
 		return f, f.enter()
+	case settleTimeoutMsg:
+		if f.settling != nil && msg.n == f.settleN {
+			f.endSettle()
+		}
+		return f, nil
 	case tea.WindowSizeMsg:
 		return f, f.sizeForm()
 	case tea.KeyPressMsg:
-		if key.Matches(msg, f.ctx.Keys.Back) && !f.filtering() {
+		// Keys wait while the focus moves, and while the next step's form
+		// is not there yet (a read it needs): typed ahead, they are for it.
+		if f.settling != nil || (f.form == nil && f.screen == nil && !f.planning && f.i < len(f.steps)) {
+			f.queued = append(f.queued, msg)
+			return f, nil
+		}
+		if key.Matches(msg, f.ctx.Keys.Offer) && f.offer != nil {
+			o := f.offer
+			f.offer, f.errMsg, f.liveErr = nil, "", ""
+			return f, o.open()
+		}
+		// A step that is a screen of its own takes esc itself.
+		if f.screen == nil && key.Matches(msg, f.ctx.Keys.Back) && !f.filtering() {
 			return f, f.back()
 		}
 	}
 	if cmd, ok := f.spin.update(msg); ok {
 		return f, cmd
 	}
+	if f.screen != nil {
+		return f.updateScreen(msg)
+	}
 	if f.form == nil {
 		return f, nil
 	}
+	key, isKey := msg.(tea.KeyPressMsg)
+	form, from := f.form, f.form.GetFocusedField()
 	m, cmd := f.form.Update(msg)
 	f.form = m.(*huh.Form)
-	if _, ok := msg.(tea.KeyPressMsg); ok {
+	if isKey {
+		f.errMsg, f.offer = "", nil
 		f.checkLive()
-		f.errMsg = ""
 	}
 	switch f.form.State {
 	case huh.StateCompleted:
@@ -215,63 +329,59 @@ func (f *flow) Update(msg tea.Msg) (Child, tea.Cmd) {
 	case huh.StateAborted:
 		return f, tea.Batch(cmd, f.back())
 	}
+	if isKey && cmd != nil && movesFocus(key) {
+		// The focus moves when the command's message comes back: until
+		// then, keys wait.
+		f.settling, f.settleOf = form, from
+		f.settleN++
+		to, n := f.id, f.settleN
+		return f, tea.Batch(cmd, tea.Tick(settleWait, func(time.Time) tea.Msg { return settleTimeoutMsg{to: to, n: n} }))
+	}
+	if f.settling != nil && (f.form != f.settling || f.form.GetFocusedField() != f.settleOf) {
+		f.endSettle()
+	}
 	return f, cmd
 }
 
-// filtering reports whether the focused field wants esc itself: a
-// multi-select that is filtering, or that has a filter applied, clears it
-// with esc; only then does esc not go back a step.
-func (f *flow) filtering() bool {
-	if f.form == nil {
-		return false
+// updateScreen passes msg to a step that is a screen of its own.
+func (f *flow) updateScreen(msg tea.Msg) (Child, tea.Cmd) {
+	var cmd tea.Cmd
+	f.screen, cmd = f.screen.Update(msg)
+	switch f.screen.Outcome() {
+	case stepDone:
+		return f, tea.Batch(cmd, f.next())
+	case stepBack:
+		return f, tea.Batch(cmd, f.back())
 	}
-	field := f.form.GetFocusedField()
-	if field == nil {
-		return false
-	}
-	for _, b := range field.KeyBinds() {
-		if b.Enabled() && slices.Contains(b.Keys(), "esc") {
-			return true
-		}
-	}
-	return false
-}
-
-func (f *flow) checkLive() {
-	f.liveErr = ""
-	field := f.form.GetFocusedField()
-	if field == nil {
-		return
-	}
-	check := f.steps[f.i].live[field.GetKey()]
-	v, ok := field.GetValue().(string)
-	if check == nil || !ok || v == "" {
-		return
-	}
-	if err := check(v); err != nil {
-		f.liveErr = err.Error()
-	}
+	return f, cmd
 }
 
 // next moves to the next step, or builds the plan after the last one.
 func (f *flow) next() tea.Cmd {
 	f.errMsg = ""
+	if d := f.steps[f.i].done; d != nil {
+		if cmd := d(); cmd != nil {
+			// The step opened something of its own (another flow): it is
+			// asked again when that comes back.
+			return tea.Batch(cmd, f.enter())
+		}
+	}
 	f.i = f.nextShown(f.i+1, 1)
 	if f.i < len(f.steps) {
 		return f.enter()
 	}
-	f.form = nil
+	f.form, f.screen = nil, nil
 	f.planning = true
 	plan, c, id := f.plan, f.ctx, f.id
 	return tea.Batch(f.spin.start(), func() tea.Msg {
-		rv, err := plan(c.ctx())
+		rv, err := planHeld(c.ctx(), c, plan)
 		return plannedMsg{to: id, rv: rv, err: err}
 	})
 }
 
 // back goes to the previous step, or closes the flow from the first.
 func (f *flow) back() tea.Cmd {
-	f.errMsg = ""
+	f.errMsg, f.offer = "", nil
 	if f.planning {
 		return nil
 	}
@@ -281,38 +391,4 @@ func (f *flow) back() tea.Cmd {
 	}
 	f.i = prev
 	return f.enter()
-}
-
-func (f *flow) Help() keyHelp {
-	k := f.ctx.Keys
-	back := k.Back
-	// esc first: the form's own keys are many, and the bar cuts the last.
-	binds := []key.Binding{back}
-	if f.form != nil {
-		binds = append(binds, f.form.KeyBinds()...)
-	}
-	return keyHelp{short: binds, full: [][]key.Binding{binds, {k.Interrupt}}}
-}
-
-func (f *flow) View() string {
-	s := f.ctx.Styles
-	var b strings.Builder
-	if f.errMsg != "" {
-		b.WriteString(s.Error.Render(wrapText("✗ "+f.errMsg, f.ctx.Width-2)) + "\n\n")
-	}
-	if f.liveErr != "" && f.form != nil {
-		b.WriteString(s.Error.Render(wrapText("✗ "+f.liveErr, f.ctx.Width-2)) + "\n\n")
-	}
-	switch {
-	case f.planning:
-		b.WriteString("\n " + f.spin.view() + " Reading the account and building the plan…\n")
-	case f.form == nil && f.i < len(f.steps):
-		b.WriteString("\n " + f.spin.view() + " " + f.steps[f.i].waiting + "…\n")
-	case f.form != nil:
-		if intro := f.steps[f.i].intro; intro != nil {
-			b.WriteString(intro() + "\n\n")
-		}
-		b.WriteString(f.form.View())
-	}
-	return b.String()
 }

@@ -94,7 +94,7 @@ func newHarness(t *testing.T, cfgs ...setup) *harness {
 	}
 	dir := t.TempDir()
 	j := &awsops.Journal{Dir: filepath.Join(dir, "journal")}
-	opts := Options{BackendName: "sandbox", Mode: ModeSandbox, Journal: j, History: j,
+	opts := Options{BackendName: "sandbox", Mode: ModeSandbox, Sandbox: true, Journal: j, History: j,
 		NoColor: true, Static: true, Now: fixedClock(), RunNow: fixedClock(), Sleep: instantSleep}
 	acct, err := sandbox.New(cfg.sandbox)
 	if err != nil {
@@ -245,10 +245,14 @@ func keyMsg(k string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeyBackspace}
 	case "pgdown":
 		return tea.KeyPressMsg{Code: tea.KeyPgDown}
+	case "end":
+		return tea.KeyPressMsg{Code: tea.KeyEnd}
+	case "left":
+		return tea.KeyPressMsg{Code: tea.KeyLeft}
 	case "ctrl+c":
 		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
-	case "ctrl+u":
-		return tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl}
+	case "ctrl+u", "ctrl+s", "ctrl+o", "ctrl+g", "ctrl+r", "ctrl+f":
+		return tea.KeyPressMsg{Code: rune(k[5]), Mod: tea.ModCtrl}
 	}
 	r := []rune(k)
 	return tea.KeyPressMsg{Code: r[0], Text: k}

@@ -19,6 +19,7 @@ type KeyMap struct {
 	Copy     key.Binding
 	Menu     key.Binding
 	Force    key.Binding
+	Offer    key.Binding // do what an error offers (fix the trust policy now)
 
 	Filter key.Binding
 	Change key.Binding // find: change the selected identity's role
@@ -45,6 +46,7 @@ func NewKeyMap() KeyMap {
 		Copy:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy ARN")),
 		Menu:      key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "menu")),
 		Force:     key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "undo anyway")),
+		Offer:     key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "do it now")),
 		Filter:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		Change:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "change role")),
 		Modify:    key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "modify role")),

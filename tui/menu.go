@@ -8,21 +8,31 @@ import (
 	tea "charm.land/bubbletea/v2"
 )
 
-// menuItem is one entry of the main menu.
+// menuItem is one entry of the main menu. A new screen is one more entry:
+// open makes its screen; a flow (a sequence of forms) needs nothing else to
+// work in accessible mode too, and any other screen says, with plain, how
+// it runs as line-by-line prompts.
 type menuItem struct {
 	title, desc string
 	open        func(c *ProgramContext) Child // nil: quit
+	plain       func(a *accessible) error     // nil: open's flow, asked line by line
 }
 
 func menuItems() []menuItem {
 	return []menuItem{
-		{"Create an execution role", "FullAccess or a custom scope, with buckets", func(c *ProgramContext) Child { return newCreateRole(c, createRolePrefill{}) }},
-		{"Add S3 buckets to a role", "merged into its sagerole-buckets policy", func(c *ProgramContext) Child { return newAddBuckets(c, "") }},
-		{"Find execution roles", "who runs as which role, and why", func(c *ProgramContext) Child { return newFind(c) }},
-		{"Change an execution role", "a domain default, user, space or notebook", func(c *ProgramContext) Child { return newChange(c, changePrefill{}) }},
-		{"Modify a role's permissions", "policies, buckets, activities, trust", func(c *ProgramContext) Child { return newModify(c, "") }},
-		{"Undo a change", "revert a run, or roll back a failed one", func(c *ProgramContext) Child { return newUndo(c) }},
-		{"Quit", "", nil},
+		{title: "Create an execution role", desc: "FullAccess or a custom scope, with buckets",
+			open: func(c *ProgramContext) Child { return newCreateRole(c, createRolePrefill{}) }},
+		{title: "Add S3 buckets to a role", desc: "merged into its sagerole-buckets policy",
+			open: func(c *ProgramContext) Child { return newAddBuckets(c, "") }},
+		{title: "Find execution roles", desc: "who runs as which role, and why",
+			open: func(c *ProgramContext) Child { return newFind(c) }, plain: (*accessible).find},
+		{title: "Change an execution role", desc: "a domain default, user, space or notebook",
+			open: func(c *ProgramContext) Child { return newChange(c, changePrefill{}) }},
+		{title: "Modify a role's permissions", desc: "policies, buckets, activities, trust",
+			open: func(c *ProgramContext) Child { return newModify(c, "") }},
+		{title: "Undo a change", desc: "revert a run, or roll back a failed one",
+			open: func(c *ProgramContext) Child { return newUndo(c) }, plain: (*accessible).undo},
+		{title: "Quit"},
 	}
 }
 
@@ -43,7 +53,7 @@ func (m *menu) Resume() tea.Cmd { return nil }
 
 func (m *menu) Help() keyHelp {
 	k := m.ctx.Keys
-	num := key.NewBinding(key.WithKeys("1"), key.WithHelp("1-7", "jump"))
+	num := key.NewBinding(key.WithKeys("1"), key.WithHelp(fmt.Sprintf("1-%d", len(m.items)), "jump"))
 	return keyHelp{short: []key.Binding{k.Up, k.Down, k.Enter, num, k.Quit, k.Help},
 		full: [][]key.Binding{{k.Up, k.Down, k.Enter, num}, {k.Quit, k.Interrupt, k.Help}}}
 }

@@ -47,7 +47,14 @@ type (
 		from  int
 		child Child
 	}
-	popMsg  struct{ from int }
+	popMsg struct{ from int }
+	// backToMsg closes every screen above the one of ID to, and gives it
+	// outputs: a flow opened from inside another (to create the role it
+	// assigns) comes back to it with what its run made.
+	backToMsg struct {
+		to      int
+		outputs map[string]string
+	}
 	homeMsg struct{ then Child } // back to the main menu, then open then (if set)
 	quitMsg struct{}
 )
@@ -57,6 +64,17 @@ func replace(from int, c Child) tea.Cmd { return func() tea.Msg { return replace
 func pop(from int) tea.Cmd              { return func() tea.Msg { return popMsg{from} } }
 func home() tea.Msg                     { return homeMsg{} }
 func homeThen(c Child) tea.Cmd          { return func() tea.Msg { return homeMsg{then: c} } }
+
+// returnedMsg is what a flow opened from this screen made, as it comes
+// back (see backToMsg).
+type returnedMsg struct{ outputs map[string]string }
+
+// returnTo is the screen a flow opened from inside another goes back to
+// once its run is done, and what the way back is called on its result.
+type returnTo struct {
+	id    int
+	label string
+}
 
 // identityMsg is sts:GetCallerIdentity, read once at start for the header.
 type identityMsg struct {

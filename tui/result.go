@@ -6,6 +6,9 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/sagerole/sagerole/awsops"
 )
 
 // result is what a run left: what now exists, a copy key (OSC 52), and the
@@ -53,10 +56,23 @@ func (r *result) actions() []nextAction {
 	return append(acts, menuAction())
 }
 
+// canCopy: there is a value to copy, and no next action has the copy key.
+func (r *result) canCopy() bool {
+	if _, v := r.copyValue(); v == "" {
+		return false
+	}
+	for _, a := range r.actions() {
+		if key.Matches(tea.KeyPressMsg{Code: []rune(a.key)[0], Text: a.key}, r.ctx.Keys.Copy) {
+			return false
+		}
+	}
+	return true
+}
+
 func (r *result) Help() keyHelp {
 	k := r.ctx.Keys
 	var b []key.Binding
-	if _, v := r.copyValue(); v != "" {
+	if r.canCopy() {
 		b = append(b, k.Copy)
 	}
 	for _, a := range r.actions() {
@@ -76,34 +92,41 @@ func (r *result) Update(msg tea.Msg) (Child, tea.Cmd) {
 		return r, nil
 	}
 	acts := r.actions()
-	switch {
-	case key.Matches(m, k.Copy):
-		if name, v := r.copyValue(); v != "" {
-			r.copied = name
-			return r, tea.SetClipboard(v)
+	// An action's own key first: the copy key must not swallow "c change
+	// another" where nothing is to be copied.
+	for _, a := range acts {
+		if m.String() == a.key {
+			return r, r.open(a)
 		}
+	}
+	switch {
+	case key.Matches(m, k.Copy) && r.canCopy():
+		name, v := r.copyValue()
+		r.copied = name
+		return r, tea.SetClipboard(v)
 	case key.Matches(m, k.Up):
-		r.cursor = (r.cursor + len(acts) - 1) % len(acts)
+		// The cursor stops at the ends: wrapping round from the last
+		// action lands on the first without a word.
+		r.cursor = max(r.cursor-1, 0)
 	case key.Matches(m, k.Down):
-		r.cursor = (r.cursor + 1) % len(acts)
+		r.cursor = min(r.cursor+1, len(acts)-1)
 	case key.Matches(m, k.Enter):
 		return r, r.open(acts[r.cursor])
 	case key.Matches(m, k.Back):
 		return r, home
-	default:
-		for _, a := range acts {
-			if m.String() == a.key {
-				return r, r.open(a)
-			}
-		}
 	}
 	return r, nil
 }
 
 // open goes to a next action: from the main menu, so that esc there leads
-// home and not back into a finished flow.
+// home and not back into a finished flow; or back to the flow this run's
+// flow was opened from.
 func (r *result) open(a nextAction) tea.Cmd {
-	if a.open == nil {
+	switch {
+	case a.back != nil:
+		to, outputs := a.back.id, r.run.plan.Outputs
+		return func() tea.Msg { return backToMsg{to: to, outputs: outputs} }
+	case a.open == nil:
 		return home
 	}
 	return homeThen(a.open(r.ctx))
@@ -133,7 +156,8 @@ func (r *result) View() string {
 	if len(run.afterLines) > 0 || run.afterErr != nil {
 		out = append(out, "")
 		for _, l := range run.afterLines {
-			out = append(out, strings.Split(wrapWords(l, w-2), "\n")...)
+			lead := leadingSpace(l)
+			out = append(out, strings.Split(indent(wrapWords(strings.TrimLeft(l, " "), w-2-len(lead)), lead), "\n")...)
 		}
 		if run.afterErr != nil {
 			out = append(out, s.Warn.Render(wrapWords("⚠ "+run.afterErr.Error(), w-2)))
@@ -143,14 +167,15 @@ func (r *result) View() string {
 		out = append(out, "", s.Bold.Render("What exists now"))
 		for _, k := range sortedDocKeys(outs) {
 			label := "  " + outputLabel(k) + "  "
-			lines := strings.Split(wrapHard(outs[k], w-len(label)), "\n")
+			// An ARN is one word: cut at the width, never at a hyphen.
+			lines := strings.Split(ansi.Hardwrap(outs[k], max(w-len(label), 10), true), "\n")
 			out = append(out, label+lines[0])
 			for _, l := range lines[1:] {
 				out = append(out, strings.Repeat(" ", len(label))+l)
 			}
 		}
 	}
-	if name, v := r.copyValue(); v != "" && run.rollbackOf == nil {
+	if name, _ := r.copyValue(); r.canCopy() && run.rollbackOf == nil {
 		if r.copied != "" {
 			out = append(out, s.OK.Render("  ✓ "+name+" copied to the clipboard (OSC 52; if your terminal ignores it, select the line above)"))
 		} else {
@@ -167,7 +192,7 @@ func (r *result) View() string {
 		}
 	}
 	if e := run.entry; e != nil && e.ID != "" {
-		out = append(out, "", s.Muted.Render(wrapWords("Journal entry "+e.ID+". To revert it: Undo in the main menu, or sagerole undo "+e.ID, w)))
+		out = append(out, "", s.Muted.Render(wrapWords(revertLine(e), w)))
 	}
 	return strings.Join(out, "\n")
 }
@@ -178,4 +203,33 @@ func outputLabel(k string) string {
 		return "role ARN"
 	}
 	return k
+}
+
+// revertLine says how to revert a run, or why it cannot be: a change
+// whose steps have no inverse (a domain's first default space role) must
+// not be offered an undo.
+func revertLine(e *awsops.Entry) string {
+	head := "Journal entry " + e.ID + "."
+	if !e.Undoable() {
+		return head
+	}
+	if why := nothingToUndo(awsops.UndoPlan(e)); why != "" {
+		return head + " " + why
+	}
+	return head + " To revert it: Undo in the main menu, or sagerole undo " + e.ID
+}
+
+// nothingToUndo says why an undo plan has no step ("" when it has some):
+// steps that cannot be undone (and why), or a run that changed nothing;
+// never both.
+func nothingToUndo(undo awsops.Plan) string {
+	switch {
+	case len(undo.Steps) > 0:
+		return ""
+	case len(undo.Warnings) > 0:
+		// Each warning says which step cannot be undone, and why.
+		w := strings.Join(undo.Warnings, "; ")
+		return strings.ToUpper(w[:1]) + w[1:] + "."
+	}
+	return "Nothing to undo: no step of it changed anything."
 }

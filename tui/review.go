@@ -3,14 +3,11 @@ package tui
 import (
 	"context"
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/flows/find"
@@ -22,6 +19,9 @@ type nextAction struct {
 	label string
 	short string // for the help bar; label when empty
 	open  func(c *ProgramContext) Child
+	// back, instead of open, goes back to the flow this one was opened
+	// from, with what the run made.
+	back *returnTo
 }
 
 // review is the plan review: every step with its aws CLI equivalent, the
@@ -47,6 +47,8 @@ type review struct {
 	uses      []string // who runs as the blast roles
 	usesDone  bool
 	usesErr   error
+
+	copied bool // the commands were put on the clipboard
 
 	vp   viewport.Model
 	spin spin
@@ -78,12 +80,16 @@ func (r *review) ID() int       { return r.id }
 func (r *review) Title() string { return r.name + " › Review" }
 
 func (r *review) Init() tea.Cmd {
-	r.resize()
 	c, id, plan, blast := r.ctx, r.id, r.plan, r.blast
-	cmds := []tea.Cmd{r.spin.start(), func() tea.Msg {
-		states, err := snapshots(c.ctx(), c.Opts.Backend, plan.Steps)
-		return snapshotMsg{to: id, states: states, err: err}
-	}}
+	cmds := []tea.Cmd{r.spin.start()}
+	// A flow's review comes with what the steps replaced when the plan was
+	// built (planHeld); others (undo) read it now.
+	if r.before == nil && r.beforeErr == nil {
+		cmds = append(cmds, func() tea.Msg {
+			states, err := snapshots(c.ctx(), c.Opts.Backend, plan.Steps)
+			return snapshotMsg{to: id, states: states, err: err}
+		})
+	}
 	if len(blast) > 0 {
 		cmds = append(cmds, func() tea.Msg {
 			lines, err := blastRadius(c.ctx(), c, blast)
@@ -92,6 +98,8 @@ func (r *review) Init() tea.Cmd {
 	} else {
 		r.usesDone = true
 	}
+	// Drawn once what is known already is set.
+	r.resize()
 	return tea.Batch(cmds...)
 }
 
@@ -162,10 +170,23 @@ func (r *review) resize() {
 func (r *review) Help() keyHelp {
 	k := r.ctx.Keys
 	scroll := key.NewBinding(key.WithKeys("down"), key.WithHelp("↑↓/pgdn", "scroll"))
+	copyCmds := key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy the commands"))
+	nav := []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}
 	if r.ctx.DryRun() {
-		return keyHelp{short: []key.Binding{scroll, k.Back, k.Menu, k.Quit}}
+		return keyHelp{short: []key.Binding{scroll, copyCmds, k.Back, k.Menu, k.Quit},
+			full: [][]key.Binding{nav, {copyCmds, k.Back, k.Menu}, {k.Quit, k.Help}}}
 	}
-	return keyHelp{short: []key.Binding{k.Run, scroll, k.Back, k.Quit}}
+	return keyHelp{short: []key.Binding{k.Run, scroll, copyCmds, k.Back, k.Quit},
+		full: [][]key.Binding{nav, {k.Run, copyCmds, k.Back}, {k.Quit, k.Help}}}
+}
+
+// commands are the plan's aws commands, one a line, unwrapped.
+func (r *review) commands() string {
+	lines := make([]string, len(r.plan.Steps))
+	for i, op := range r.plan.Steps {
+		lines[i] = op.CLI(r.ctx.Opts.CLI)
+	}
+	return commandsOf(lines)
 }
 
 func (r *review) Update(msg tea.Msg) (Child, tea.Cmd) {
@@ -188,8 +209,15 @@ func (r *review) Update(msg tea.Msg) (Child, tea.Cmd) {
 			return r, pop(r.id)
 		case key.Matches(msg, k.Menu) && r.ctx.DryRun():
 			return r, home
-		case key.Matches(msg, k.Run) && !r.ctx.DryRun() && len(r.plan.Steps) > 0:
-			return r, replace(r.id, newExecute(r.ctx, r.name, r.plan, r.next, r.hooks))
+		case key.Matches(msg, k.Run) && !r.ctx.DryRun() && len(r.plan.Steps) > 0 && (r.before != nil || r.beforeErr != nil):
+			// Not before what the steps replace has been read: the run
+			// checks that the account is still as it was then.
+			ex := newExecute(r.ctx, r.name, r.plan, r.next, r.hooks)
+			ex.reviewed = r.before
+			return r, replace(r.id, ex)
+		case msg.String() == "c" && len(r.plan.Steps) > 0:
+			r.copied = true
+			return r, tea.SetClipboard(r.commands())
 		case key.Matches(msg, k.Top):
 			r.vp.GotoTop()
 			return r, nil
@@ -208,243 +236,6 @@ func (r *review) Update(msg tea.Msg) (Child, tea.Cmd) {
 	var cmd tea.Cmd
 	r.vp, cmd = r.vp.Update(msg)
 	return r, cmd
-}
-
-// lines is the review's content, wrapped to the width.
-func (r *review) lines() []string {
-	c := r.ctx
-	s := c.Styles
-	w := max(c.Width-1, 20)
-	var out []string
-	add := func(line string) { out = append(out, line) }
-	// addWith wraps text with wrap to what the prefixes leave, the first
-	// line after first, the others after rest.
-	addWith := func(wrap func(string, int) string) func(text, first, rest string, style func(...string) string) {
-		return func(text, first, rest string, style func(...string) string) {
-			for i, l := range strings.Split(wrap(text, w-max(len(first), len(rest))), "\n") {
-				p := rest
-				if i == 0 {
-					p = first
-				}
-				add(p + style(l))
-			}
-		}
-	}
-	addWrapped := addWith(wrapWords)
-	// Commands are cut at the width, not at hyphens: they read as one
-	// line that continues.
-	addCmd := addWith(wrapHard)
-	plain := func(s ...string) string { return strings.Join(s, "") }
-
-	n := len(r.plan.Steps)
-	if n == 0 {
-		add(s.Bold.Render("Nothing to do: the account already is as asked."))
-	} else {
-		addWrapped(fmt.Sprintf("%s: %d %s on account %s", r.plan.Command, n, plural(n, "step", "steps"), c.Account()), "", "  ", s.Bold.Render)
-	}
-	add("")
-	for i, op := range r.plan.Steps {
-		var before awsops.State
-		if r.before != nil {
-			before = r.before[i]
-		}
-		add(s.Bold.Render(fmt.Sprintf("%d. %s", i+1, op.API)) + " " + op.Target + extraTarget(op))
-		if op.Note != "" {
-			addWrapped("note: "+op.Note, "   ", "   ", s.Warn.Render)
-		}
-		addCmd("$ "+op.CLI(c.Opts.CLI), "   ", "     ", s.Command.Render)
-		for _, line := range r.replaced(op, before) {
-			addWrapped(line, "   ", "     ", plain)
-		}
-		for _, k := range sortedDocKeys(op.Documents) {
-			doc := op.Documents[k]
-			var prev *string
-			label := "(new)"
-			if before != nil {
-				if old, ok := previousDoc(op, before); ok {
-					prev = &old
-					label = "(changes: - now, + after)"
-					if sameDoc(old, doc) {
-						label = "(unchanged)"
-					}
-				}
-			} else {
-				label = ""
-			}
-			add("   " + k + " " + s.Muted.Render(label))
-			for _, l := range s.docLines(prev, doc) {
-				add("     " + l)
-			}
-		}
-		if before != nil {
-			undo, why := awsops.Inverse(op, before)
-			switch {
-			case why != "":
-				addWrapped("undo: cannot be undone: "+why, "   ", "         ", s.Warn.Render)
-			case len(undo) == 0:
-				addWrapped("undo: nothing to undo, the step changes nothing", "   ", "         ", s.Muted.Render)
-			default:
-				for j, u := range undo {
-					first := "   undo: "
-					if j > 0 {
-						first = "         "
-					}
-					addCmd("$ "+u.CLI(c.Opts.CLI), first, "           ", s.Muted.Render)
-				}
-			}
-		}
-		add("")
-	}
-	if r.beforeErr != nil {
-		addWrapped("⚠ "+r.beforeErr.Error(), "", "  ", s.Warn.Render)
-		add("")
-	}
-
-	add(s.Bold.Render("Impact"))
-	for _, l := range r.impact {
-		addWrapped("• "+l, "  ", "    ", plain)
-	}
-	switch {
-	case !r.usesDone:
-		add("  " + r.spin.view() + " finding who runs as " + strings.Join(r.blast, ", ") + "…")
-	case r.usesErr != nil:
-		addWrapped("⚠ who runs as "+strings.Join(r.blast, ", ")+" could not be read: "+r.usesErr.Error(), "  ", "    ", s.Warn.Render)
-	default:
-		for _, l := range r.uses {
-			addWrapped("• "+strings.TrimLeft(l, " "), "  "+leadingSpace(l), "    "+leadingSpace(l), plain)
-		}
-	}
-	if len(r.impact) == 0 && len(r.blast) == 0 {
-		add("  • nothing already in use is changed")
-	}
-	for _, n := range r.plan.Notes {
-		add("")
-		addWrapped("note: "+n, "", "  ", plain)
-	}
-	for _, wn := range r.plan.Warnings {
-		add("")
-		addWrapped("⚠ "+wn, "", "  ", s.Warn.Render)
-	}
-	return out
-}
-
-func leadingSpace(s string) string { return s[:len(s)-len(strings.TrimLeft(s, " "))] }
-
-// extraTarget names what an op touches beyond its target (the policy).
-func extraTarget(op awsops.Op) string {
-	if p := op.Args[awsops.ArgPolicyName]; p != "" {
-		return " · " + p
-	}
-	if p := op.Args[awsops.ArgPolicyARN]; p != "" {
-		// The name says which policy; the CLI line has the whole ARN.
-		return " · " + p[strings.LastIndex(p, "/")+1:]
-	}
-	return ""
-}
-
-// previousDoc is the document an op replaces, when there is one.
-func previousDoc(op awsops.Op, before awsops.State) (string, bool) {
-	switch op.API {
-	case awsops.APIPutRolePolicy, awsops.APIDeleteRolePolicy:
-		if before[awsops.StExists] == "true" {
-			return before[awsops.StDocument], true
-		}
-	case awsops.APIUpdateAssumeRolePolicy:
-		if before[awsops.StExists] == "true" {
-			return before[awsops.StTrustPolicy], true
-		}
-	}
-	return "", false
-}
-
-// replaced says in words what a step replaces, for the steps whose
-// replaced state is not a document.
-func (r *review) replaced(op awsops.Op, before awsops.State) []string {
-	if before == nil {
-		return nil
-	}
-	switch op.API {
-	case awsops.APIUpdateDomain:
-		var out []string
-		if v, ok := op.Args[awsops.ArgDefaultUserRole]; ok {
-			out = append(out, fmt.Sprintf("default user role: %s → %s", orNone(before[awsops.StDefaultUserRole]), v))
-		}
-		if v, ok := op.Args[awsops.ArgDefaultSpaceRole]; ok {
-			out = append(out, fmt.Sprintf("default space role: %s → %s", orNone(before[awsops.StDefaultSpaceRole]), v))
-		}
-		return out
-	case awsops.APIUpdateUserProfile:
-		from := before[awsops.StExecutionRole]
-		if from == "" {
-			from = orNone(before[awsops.StInheritedRole]) + " (inherited from the domain)"
-		}
-		return []string{fmt.Sprintf("role: %s → %s", from, op.Args[awsops.ArgExecutionRole])}
-	case awsops.APIUpdateNotebookInstance:
-		return []string{fmt.Sprintf("role: %s → %s", orNone(before[awsops.StRoleARN]), op.Args[awsops.ArgExecutionRole])}
-	case awsops.APIDeleteRolePolicy:
-		if before[awsops.StExists] == "true" {
-			return []string{"deletes this document:"}
-		}
-	}
-	return nil
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "(none)"
-	}
-	return s
-}
-
-func sortedDocKeys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }
-
-// wrapWords wraps prose at width, at spaces only (never at a hyphen: an
-// entry ID or a role name must stay whole to be copied), cutting a word
-// only when it is longer than a line (an ARN).
-func wrapWords(text string, width int) string {
-	width = max(width, 10)
-	var out []string
-	for _, para := range strings.Split(text, "\n") {
-		line, lineW := "", 0
-		flush := func() {
-			out = append(out, line)
-			line, lineW = "", 0
-		}
-		for _, word := range strings.Split(para, " ") {
-			ww := ansi.StringWidth(word)
-			switch {
-			case lineW == 0 && ww <= width:
-				line, lineW = word, ww
-			case lineW > 0 && lineW+1+ww <= width:
-				line, lineW = line+" "+word, lineW+1+ww
-			case ww <= width:
-				flush()
-				line, lineW = word, ww
-			default:
-				// Longer than a line: fill what is left, then whole lines.
-				if lineW > 0 && width-lineW-1 >= 8 {
-					room := width - lineW - 1
-					line += " " + ansi.Cut(word, 0, room)
-					word = ansi.Cut(word, room, ww)
-				}
-				if lineW > 0 {
-					flush()
-				}
-				parts := strings.Split(ansi.Hardwrap(word, width, false), "\n")
-				out = append(out, parts[:len(parts)-1]...)
-				line = parts[len(parts)-1]
-				lineW = ansi.StringWidth(line)
-			}
-		}
-		flush()
-	}
-	return strings.Join(out, "\n")
-}
-
-// wrapHard cuts text at width exactly: commands and documents, where a
-// break at a hyphen would look like a space that is not there.
-func wrapHard(text string, width int) string {
-	return ansi.Hardwrap(text, max(width, 10), true)
 }
 
 func (r *review) View() string {
@@ -473,6 +264,9 @@ func (r *review) View() string {
 	scroll := ""
 	if !(r.vp.AtTop() && r.vp.AtBottom()) {
 		scroll = s.Muted.Render(fmt.Sprintf(" %3.0f%%", r.vp.ScrollPercent()*100))
+	}
+	if r.copied {
+		scroll = s.OK.Render(" ✓ commands copied (OSC 52), one a line") + scroll
 	}
 	return r.vp.View() + "\n" + s.Rule.Render(strings.Repeat("─", max(c.Width-visibleWidth(scroll), 0))) + scroll + "\n" + foot
 }

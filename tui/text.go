@@ -53,6 +53,21 @@ func truncate(s string, width int) string {
 	return ansi.Truncate(s, width, "…")
 }
 
+// cutMiddle cuts s to width cells by taking out its middle: where a role
+// ARN or a command differs (the role's name, the target) is at its ends.
+func cutMiddle(s string, width int) string {
+	w := ansi.StringWidth(s)
+	if w <= width {
+		return s
+	}
+	if width < 5 {
+		return truncate(s, width)
+	}
+	head := (width - 1) / 2
+	tail := width - 1 - head
+	return ansi.Cut(s, 0, head) + "…" + ansi.Cut(s, w-tail, w)
+}
+
 // cell pads or cuts s to exactly width cells.
 func cell(s string, width int) string { return padRight(truncate(s, width), width) }
 

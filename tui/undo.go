@@ -113,7 +113,7 @@ func (u *undoScreen) Update(msg tea.Msg) (Child, tea.Cmd) {
 	switch msg := msg.(type) {
 	case journalMsg:
 		u.entries, u.listErr, u.loaded = msg.entries, msg.err, true
-		u.cursor = min(u.cursor, max(len(u.entries)-1, 0))
+		u.cursor = defaultEntry(u.entries)
 		return u, nil
 	case driftMsg:
 		u.checking = false
@@ -169,10 +169,8 @@ func (u *undoScreen) check() tea.Cmd {
 		u.msg = fmt.Sprintf("Already undone by %s; undo that entry to redo it.", e.UndoneBy)
 		return nil
 	}
-	plan := awsops.UndoPlan(e)
-	if len(plan.Steps) == 0 {
-		why := append(plan.Warnings, "no step of it changed anything")
-		u.msg = "Nothing of it can be undone: " + strings.Join(why, "; ") + "."
+	if why := nothingToUndo(awsops.UndoPlan(e)); why != "" {
+		u.msg = why
 		return nil
 	}
 	u.checking = true
@@ -218,7 +216,8 @@ func (u *undoScreen) View() string {
 	}
 	for i := u.offset; i < min(u.offset+listH, len(u.entries)); i++ {
 		e := u.entries[i]
-		line := fmt.Sprintf(" %s  %-11s %s", e.Time.UTC().Format("01-02 15:04Z"), e.Status(), e.Command)
+		head := fmt.Sprintf(" %s  %-11s ", e.Time.UTC().Format("01-02 15:04Z"), e.Status())
+		line := head + cutMiddle(e.Command, w-2-len(head))
 		if i == u.cursor {
 			out = append(out, "›"+s.Selected.Render(cell(line, w-2)))
 		} else {
@@ -229,8 +228,8 @@ func (u *undoScreen) View() string {
 	if e := u.selected(); e != nil {
 		out = append(out, s.Muted.Render("entry ")+e.ID)
 		for i, st := range e.Steps {
-			line := fmt.Sprintf("  %s %d. %s %s%s", st.Status.Mark(), i+1, st.Op.API, st.Op.Target, extraTarget(st.Op))
-			out = append(out, truncate(line, w-1))
+			head := fmt.Sprintf("  %s %d. %s ", st.Status.Mark(), i+1, st.Op.API)
+			out = append(out, head+cutMiddle(st.Op.Target+extraTarget(st.Op), w-1-len([]rune(head))))
 		}
 		switch {
 		case e.UndoOf != "":
@@ -248,7 +247,7 @@ func (u *undoScreen) View() string {
 	if len(u.drift) > 0 {
 		out = append(out, "", s.Warn.Render(wrapWords(fmt.Sprintf("Since this run, something else changed what it touched (%d %s); undoing it would overwrite:", len(u.drift), plural(len(u.drift), "difference", "differences")), w-1)))
 		for _, d := range u.drift {
-			out = append(out, truncate(fmt.Sprintf("  step %d %s %s, %s: left %s, now %s", d.Step, d.API, d.Target, d.Field, short(d.Recorded), short(d.Current)), w-1))
+			out = append(out, cutMiddle(fmt.Sprintf("  step %d %s %s, %s: left %s, now %s", d.Step, d.API, d.Target, d.Field, short(d.Recorded), short(d.Current)), w-1))
 		}
 		out = append(out, s.Bold.Render("  F undoes it anyway; esc leaves it."))
 	}
@@ -261,8 +260,17 @@ func short(s string) string {
 	if s == "" {
 		return "(none)"
 	}
-	if len(s) > 40 {
-		return s[:37] + "…"
+	return cutMiddle(s, 40)
+}
+
+// defaultEntry is where the cursor starts: on the run sagerole undo takes
+// by default, the latest that may have changed something and is not an
+// undo itself (enter on the undo just made would redo the change).
+func defaultEntry(entries []*awsops.Entry) int {
+	for i, e := range entries {
+		if e.UndoOf == "" && e.Undoable() {
+			return i
+		}
 	}
-	return s
+	return 0
 }

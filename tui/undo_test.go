@@ -2,6 +2,8 @@ package tui
 
 import (
 	"context"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/sagerole/sagerole/awsops"
@@ -46,7 +48,28 @@ func TestUndoFlow(t *testing.T) {
 		t.Errorf("old-role still exists: %v", err)
 	}
 	h.press("u")
-	h.golden("journal-after", "3 runs", "undone")
+	f := h.golden("journal-after", "3 runs", "undone")
+	// The cursor is not on the undo just made (enter there would redo
+	// it): it is on the run sagerole undo would take, as the command line
+	// skips undo entries.
+	if !regexp.MustCompile(`(?m)^›.*done\s+create-role new-role`).MatchString(f) {
+		t.Errorf("the cursor is not on create-role new-role:\n%s", f)
+	}
+}
+
+// A long command and a role ARN are cut in the middle, where they do not
+// differ, not at the end, where the role's name is.
+func TestUndoListCutsTheMiddle(t *testing.T) {
+	h := newHarness(t)
+	h.waitFor("account 111122223333")
+	arn := "arn:aws:iam::111122223333:role/sagemaker/DataScientistRestricted"
+	runPlan(t, h, awsops.Plan{Command: "change --domain d-research1 --user alice --role " + arn,
+		Steps: []awsops.Op{awsops.UpdateUserProfileRoleOp("d-research1", "alice", arn)}})
+	h.press("6")
+	f := h.waitFor("1 run on sandbox")
+	if !strings.Contains(f, "DataScientistRestricted") || !strings.Contains(f, "change --domain") || !strings.Contains(f, "…") {
+		t.Errorf("the command is not cut in its middle:\n%s", f)
+	}
 }
 
 // Something else changed what the run touched since: undo shows the
@@ -64,4 +87,25 @@ func TestUndoDrift(t *testing.T) {
 	h.golden("drift", "something else changed what it touched", "F undoes it anyway")
 	h.press("F")
 	h.golden("forced-review", "undoing anyway: 1 later change will be overwritten")
+}
+
+// A run whose only step has no inverse (a domain's first default space
+// role) says why it cannot be undone, and not that it changed nothing;
+// its result offers no undo.
+func TestUndoNothingToUndoSaysWhy(t *testing.T) {
+	h := newHarness(t)
+	h.waitFor("account 111122223333")
+	arn := "arn:aws:iam::111122223333:role/service-role/AmazonSageMaker-ExecutionRole-20240918T143027"
+	e := runPlan(t, h, awsops.Plan{Command: "change --domain d-mlplatform --default-space --role " + arn,
+		Steps: []awsops.Op{awsops.UpdateDomainRolesOp("d-mlplatform", awsops.DomainRoles{DefaultSpaceRole: &arn})}})
+	if line := revertLine(e); strings.Contains(line, "To revert it") || !strings.Contains(line, "no default space role") {
+		t.Errorf("result line = %q", line)
+	}
+	h.press("6")
+	h.waitFor("1 run on sandbox")
+	h.press("enter")
+	f := h.waitFor("cannot be undone")
+	if strings.Contains(f, "no step of it changed anything") {
+		t.Errorf("the undo says the run changed nothing:\n%s", f)
+	}
 }

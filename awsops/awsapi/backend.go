@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -21,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/middleware"
 
 	"github.com/sagerole/sagerole/awsops"
 )
@@ -34,6 +36,9 @@ type Options struct {
 	// MaxAttempts caps attempts per request (1 = no retries); 0 keeps the
 	// SDK's default.
 	MaxAttempts int
+	// CallTimeout bounds each call, its retries included; 0 is
+	// DefaultCallTimeout.
+	CallTimeout time.Duration
 }
 
 // Backend implements awsops.Backend with aws-sdk-go-v2.
@@ -123,7 +128,15 @@ func New(ctx context.Context, o Options) (*Backend, error) {
 	if cfg.Credentials == nil {
 		return nil, &awsops.ConfigError{Msg: msgNoCredentials}
 	}
-	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+	// Fetching credentials is a call too (SSO, an assumed role): bounded
+	// like the others.
+	credCtx, cancel := context.WithTimeout(ctx, callTimeoutOf(o))
+	defer cancel()
+	if _, err := cfg.Credentials.Retrieve(credCtx); err != nil {
+		if ctx.Err() == nil && errors.Is(credCtx.Err(), context.DeadlineExceeded) {
+			return nil, &awsops.ConfigError{Err: err, Msg: fmt.Sprintf(
+				"AWS credentials did not come within %s (the credential source, such as SSO or an assumed role, did not answer); raise the limit with --call-timeout or SAGEROLE_CALL_TIMEOUT", callTimeoutOf(o))}
+		}
 		return nil, credentialsError(o.Profile, err)
 	}
 	return newFromConfig(cfg), nil
@@ -154,6 +167,7 @@ func loadConfig(ctx context.Context, o Options) (aws.Config, error) {
 			}
 		})
 	}))
+	opts = append(opts, config.WithAPIOptions([]func(*middleware.Stack) error{withCallDeadline(callTimeoutOf(o))}))
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		var noProfile config.SharedConfigProfileNotExistError
@@ -168,6 +182,13 @@ func loadConfig(ctx context.Context, o Options) (aws.Config, error) {
 		return aws.Config{}, &awsops.ConfigError{Msg: msgNoRegion}
 	}
 	return cfg, nil
+}
+
+func callTimeoutOf(o Options) time.Duration {
+	if o.CallTimeout > 0 {
+		return o.CallTimeout
+	}
+	return DefaultCallTimeout
 }
 
 // credentialsError explains a failed credential lookup. When the SDK's

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/sagerole/sagerole/awsops"
+	"github.com/sagerole/sagerole/awsops/redact"
 )
 
 // wrap turns an SDK error from api ("iam:GetRole") into an *awsops.Error,
@@ -18,10 +19,18 @@ func wrap(api string, err error) error {
 		return nil
 	}
 	e := &awsops.Error{API: api, Err: err}
+	var late *callTimeout
+	if errors.As(err, &late) {
+		e.Kind = awsops.KindTimeout
+		e.Message = late.Error() + "; raise the limit with --call-timeout or SAGEROLE_CALL_TIMEOUT"
+		return e
+	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
 		e.Code = ae.ErrorCode()
-		e.Message = ae.ErrorMessage()
+		// Redacted here, at the source, so that no caller that prints
+		// e.Message can leak what AWS echoed back.
+		e.Message = redact.String(ae.ErrorMessage())
 		e.Kind = awsops.KindForCode(e.Code)
 	}
 	// HeadBucket has no body, so its 404 carries no code of its own.

@@ -19,9 +19,21 @@ import (
 type InputError struct {
 	Field string
 	Msg   string
+	// Remedy, when set, is what the command line tells the user to do
+	// about it ("pass --create-missing to create it in us-east-1"), and
+	// Flag the flag or command it names ("--create-missing"). They are
+	// kept apart from Msg so that the wizard, whose user typed no flag,
+	// can say the fact and its own remedy instead.
+	Remedy string
+	Flag   string
 }
 
-func (e *InputError) Error() string { return e.Msg }
+func (e *InputError) Error() string {
+	if e.Remedy == "" {
+		return e.Msg
+	}
+	return e.Msg + "; " + e.Remedy
+}
 
 // IsInput reports whether err is (or wraps) an *InputError.
 func IsInput(err error) bool {

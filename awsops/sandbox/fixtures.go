@@ -43,8 +43,10 @@ func (a *Account) CreateDomain(ctx context.Context, name, userRoleARN, spaceRole
 			return "", err
 		}
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, api); err != nil {
+		return "", err
+	}
+	defer a.leave()
 	if err := a.checkRoleUsable(api, userRoleARN); err != nil {
 		return "", err
 	}
@@ -81,8 +83,10 @@ func (a *Account) CreateNotebookInstance(ctx context.Context, name, roleARN stri
 	if err := checkRoleShape(api, fieldNotebookRole, roleARN); err != nil {
 		return err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, api); err != nil {
+		return err
+	}
+	defer a.leave()
 	for _, n := range a.st.notebooks {
 		if strings.EqualFold(n.Name, name) {
 			return awsops.NewError(api, "ValidationException",
@@ -106,8 +110,10 @@ func (a *Account) AddUserProfile(domainID, name, roleARN string) error {
 	if err := checkSageMakerName(api, "userProfileName", name); err != nil {
 		return err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(context.Background(), api); err != nil {
+		return err
+	}
+	defer a.leave()
 	d, err := a.domainLocked(api, domainID)
 	if err != nil {
 		return err
@@ -132,8 +138,10 @@ func (a *Account) AddSpace(domainID, name, sharing, owner string) error {
 	if sharing == awsops.SharingPrivate && owner == "" {
 		return awsops.NewError(api, "ValidationException", "OwnershipSettings must be specified for a Private space.")
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(context.Background(), api); err != nil {
+		return err
+	}
+	defer a.leave()
 	d, err := a.domainLocked(api, domainID)
 	if err != nil {
 		return err
@@ -167,8 +175,10 @@ func (a *Account) AddApp(app awsops.App) error {
 	if app.Status == "" {
 		app.Status = awsops.StatusInService
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(context.Background(), api); err != nil {
+		return err
+	}
+	defer a.leave()
 	d, err := a.domainLocked(api, app.DomainID)
 	if err != nil {
 		return err

@@ -92,7 +92,6 @@ func (a *Account) roleOut(r *role, withTags bool) awsops.Role {
 	if withTags && len(r.Tags) > 0 {
 		out.Tags = append([]awsops.Tag(nil), r.Tags...)
 	}
-	// IAM's list leaves the boundary out, as it does tags.
 	if withTags {
 		out.PermissionsBoundary = r.PermissionsBoundary
 	}
@@ -104,8 +103,10 @@ func (a *Account) GetRole(ctx context.Context, name string) (awsops.Role, error)
 	if err := a.begin(ctx, apiGetRole); err != nil {
 		return awsops.Role{}, err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, apiGetRole); err != nil {
+		return awsops.Role{}, err
+	}
+	defer a.leave()
 	r, err := a.roleLocked(apiGetRole, name)
 	if err != nil {
 		return awsops.Role{}, err
@@ -122,8 +123,10 @@ func (a *Account) ListRoles(ctx context.Context, pathPrefix string) ([]awsops.Ro
 	if pathPrefix != "" && !strings.HasPrefix(pathPrefix, "/") {
 		return nil, constraint(apiListRoles, pathPrefix, "pathPrefix", `Member must satisfy regular expression pattern: \u002F[\u0021-\u007F]*`)
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, apiListRoles); err != nil {
+		return nil, err
+	}
+	defer a.leave()
 	out := []awsops.Role{}
 	for _, k := range slices.Sorted(maps.Keys(a.st.roles)) {
 		r := a.st.roles[k]
@@ -140,8 +143,10 @@ func (a *Account) ListAttachedRolePolicies(ctx context.Context, roleName string)
 	if err := a.begin(ctx, apiListAttachedRolePolicies); err != nil {
 		return nil, err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, apiListAttachedRolePolicies); err != nil {
+		return nil, err
+	}
+	defer a.leave()
 	r, err := a.roleLocked(apiListAttachedRolePolicies, roleName)
 	if err != nil {
 		return nil, err
@@ -162,8 +167,10 @@ func (a *Account) ListRolePolicies(ctx context.Context, roleName string) ([]stri
 	if err := a.begin(ctx, apiListRolePolicies); err != nil {
 		return nil, err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, apiListRolePolicies); err != nil {
+		return nil, err
+	}
+	defer a.leave()
 	r, err := a.roleLocked(apiListRolePolicies, roleName)
 	if err != nil {
 		return nil, err
@@ -177,8 +184,10 @@ func (a *Account) GetRolePolicy(ctx context.Context, roleName, policyName string
 	if err := a.begin(ctx, apiGetRolePolicy); err != nil {
 		return "", err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, apiGetRolePolicy); err != nil {
+		return "", err
+	}
+	defer a.leave()
 	r, err := a.roleLocked(apiGetRolePolicy, roleName)
 	if err != nil {
 		return "", err
@@ -207,8 +216,10 @@ func (a *Account) GetPolicyDocument(ctx context.Context, policyARN string) (stri
 	if err := checkPolicyARN(apiGetPolicy, policyARN); err != nil {
 		return "", err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, apiGetPolicy); err != nil {
+		return "", err
+	}
+	defer a.leave()
 	p, ok := a.st.policies[policyARN]
 	if !ok {
 		return "", noSuchPolicy(apiGetPolicy, policyARN)
@@ -318,8 +329,10 @@ func (a *Account) CreateRole(ctx context.Context, in awsops.CreateRoleInput) (aw
 	if err := checkTags(api, in.Tags); err != nil {
 		return awsops.Role{}, err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, api); err != nil {
+		return awsops.Role{}, err
+	}
+	defer a.leave()
 	key := strings.ToLower(in.Name)
 	if _, ok := a.st.roles[key]; ok {
 		return awsops.Role{}, awsops.NewError(api, "EntityAlreadyExists", fmt.Sprintf("Role with name %s already exists.", in.Name))
@@ -341,8 +354,10 @@ func (a *Account) DeleteRole(ctx context.Context, name string) error {
 	if err := a.begin(ctx, api); err != nil {
 		return err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, api); err != nil {
+		return err
+	}
+	defer a.leave()
 	r, err := a.mutableRoleLocked(api, name)
 	if err != nil {
 		return err
@@ -363,8 +378,10 @@ func (a *Account) UpdateTrustPolicy(ctx context.Context, roleName, document stri
 	if err := a.begin(ctx, api); err != nil {
 		return err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, api); err != nil {
+		return err
+	}
+	defer a.leave()
 	r, err := a.mutableRoleLocked(api, roleName)
 	if err != nil {
 		return err
@@ -386,8 +403,10 @@ func (a *Account) AttachRolePolicy(ctx context.Context, roleName, policyARN stri
 	if err := checkPolicyARN(api, policyARN); err != nil {
 		return err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, api); err != nil {
+		return err
+	}
+	defer a.leave()
 	r, err := a.mutableRoleLocked(api, roleName)
 	if err != nil {
 		return err
@@ -414,8 +433,10 @@ func (a *Account) DetachRolePolicy(ctx context.Context, roleName, policyARN stri
 	if err := checkPolicyARN(api, policyARN); err != nil {
 		return err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, api); err != nil {
+		return err
+	}
+	defer a.leave()
 	r, err := a.mutableRoleLocked(api, roleName)
 	if err != nil {
 		return err
@@ -441,8 +462,10 @@ func (a *Account) PutRolePolicy(ctx context.Context, roleName, policyName, docum
 	if document == "" {
 		return constraint(api, document, "policyDocument", "Member must have length greater than or equal to 1")
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, api); err != nil {
+		return err
+	}
+	defer a.leave()
 	r, err := a.mutableRoleLocked(api, roleName)
 	if err != nil {
 		return err
@@ -472,8 +495,10 @@ func (a *Account) DeleteRolePolicy(ctx context.Context, roleName, policyName str
 	if err := checkName(api, "policyName", policyName, 128); err != nil {
 		return err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, api); err != nil {
+		return err
+	}
+	defer a.leave()
 	r, err := a.mutableRoleLocked(api, roleName)
 	if err != nil {
 		return err
@@ -498,8 +523,10 @@ func (a *Account) TagRole(ctx context.Context, roleName string, tags []awsops.Ta
 	if err := checkTags(api, tags); err != nil {
 		return err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, api); err != nil {
+		return err
+	}
+	defer a.leave()
 	r, err := a.roleLocked(api, roleName)
 	if err != nil {
 		return err
@@ -534,8 +561,10 @@ func (a *Account) UntagRole(ctx context.Context, roleName string, keys []string)
 			return constraint(api, k, "tagKeys", `Member must satisfy regular expression pattern: [\p{L}\p{Z}\p{N}_.:/=+\-@]+`)
 		}
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, api); err != nil {
+		return err
+	}
+	defer a.leave()
 	r, err := a.roleLocked(api, roleName)
 	if err != nil {
 		return err

@@ -27,8 +27,10 @@ func (a *Account) ListBuckets(ctx context.Context) ([]awsops.Bucket, error) {
 	if err := a.begin(ctx, apiListBuckets); err != nil {
 		return nil, err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, apiListBuckets); err != nil {
+		return nil, err
+	}
+	defer a.leave()
 	out := []awsops.Bucket{}
 	for _, n := range slices.Sorted(maps.Keys(a.st.buckets)) {
 		b := a.st.buckets[n]
@@ -43,8 +45,10 @@ func (a *Account) BucketRegion(ctx context.Context, bucket string) (string, erro
 	if err := a.begin(ctx, apiHeadBucket); err != nil {
 		return "", err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, apiHeadBucket); err != nil {
+		return "", err
+	}
+	defer a.leave()
 	b, ok := a.st.buckets[bucket]
 	if !ok {
 		return "", awsops.NewError(apiHeadBucket, "NotFound", "Not Found")
@@ -71,8 +75,10 @@ func (a *Account) CreateBucket(ctx context.Context, bucket, region string) error
 	if !regionRE.MatchString(region) {
 		return awsops.NewError(api, "InvalidLocationConstraint", "The specified location-constraint is not valid")
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, api); err != nil {
+		return err
+	}
+	defer a.leave()
 	if b, ok := a.st.buckets[bucket]; ok {
 		if b.Region == "us-east-1" && region == "us-east-1" {
 			return nil
@@ -94,8 +100,10 @@ func (a *Account) DeleteBucket(ctx context.Context, bucket string) error {
 	if err := a.begin(ctx, api); err != nil {
 		return err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, api); err != nil {
+		return err
+	}
+	defer a.leave()
 	b, ok := a.st.buckets[bucket]
 	if !ok {
 		return noSuchBucket(api)

@@ -132,8 +132,10 @@ func (a *Account) ListDomains(ctx context.Context) ([]awsops.DomainSummary, erro
 	if err := a.begin(ctx, apiListDomains); err != nil {
 		return nil, err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, apiListDomains); err != nil {
+		return nil, err
+	}
+	defer a.leave()
 	out := []awsops.DomainSummary{}
 	for _, d := range a.st.domains {
 		out = append(out, awsops.DomainSummary{ID: d.ID, Name: d.Name, ARN: a.smARN("domain", d.ID), Status: d.Status})
@@ -152,8 +154,10 @@ func (a *Account) DescribeDomain(ctx context.Context, domainID string) (awsops.D
 	if err := a.begin(ctx, apiDescribeDomain); err != nil {
 		return awsops.Domain{}, err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, apiDescribeDomain); err != nil {
+		return awsops.Domain{}, err
+	}
+	defer a.leave()
 	d, err := a.domainLocked(apiDescribeDomain, domainID)
 	if err != nil {
 		return awsops.Domain{}, err
@@ -173,8 +177,10 @@ func (a *Account) ListUserProfiles(ctx context.Context, domainID string) ([]awso
 	if err := a.begin(ctx, apiListUserProfiles); err != nil {
 		return nil, err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, apiListUserProfiles); err != nil {
+		return nil, err
+	}
+	defer a.leave()
 	out := []awsops.UserProfile{}
 	if d, ok := a.st.domains[domainID]; ok {
 		for _, n := range slices.Sorted(maps.Keys(d.profiles)) {
@@ -189,8 +195,10 @@ func (a *Account) DescribeUserProfile(ctx context.Context, domainID, name string
 	if err := a.begin(ctx, apiDescribeUserProfile); err != nil {
 		return awsops.UserProfile{}, err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, apiDescribeUserProfile); err != nil {
+		return awsops.UserProfile{}, err
+	}
+	defer a.leave()
 	_, p, err := a.profileLocked(apiDescribeUserProfile, domainID, name)
 	if err != nil {
 		return awsops.UserProfile{}, err
@@ -208,8 +216,10 @@ func (a *Account) ListSpaces(ctx context.Context, domainID string) ([]awsops.Spa
 	if err := a.begin(ctx, apiListSpaces); err != nil {
 		return nil, err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, apiListSpaces); err != nil {
+		return nil, err
+	}
+	defer a.leave()
 	out := []awsops.Space{}
 	if d, ok := a.st.domains[domainID]; ok {
 		for _, n := range slices.Sorted(maps.Keys(d.spaces)) {
@@ -225,8 +235,10 @@ func (a *Account) DescribeSpace(ctx context.Context, domainID, name string) (aws
 	if err := a.begin(ctx, apiDescribeSpace); err != nil {
 		return awsops.Space{}, err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, apiDescribeSpace); err != nil {
+		return awsops.Space{}, err
+	}
+	defer a.leave()
 	s, err := a.spaceLocked(apiDescribeSpace, domainID, name)
 	if err != nil {
 		return awsops.Space{}, err
@@ -241,8 +253,10 @@ func (a *Account) ListApps(ctx context.Context, domainID string) ([]awsops.App, 
 	if err := a.begin(ctx, apiListApps); err != nil {
 		return nil, err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, apiListApps); err != nil {
+		return nil, err
+	}
+	defer a.leave()
 	out := []awsops.App{}
 	if d, ok := a.st.domains[domainID]; ok {
 		for _, ap := range d.apps {
@@ -259,8 +273,10 @@ func (a *Account) ListNotebookInstances(ctx context.Context) ([]awsops.NotebookI
 	if err := a.begin(ctx, apiListNotebookInstances); err != nil {
 		return nil, err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, apiListNotebookInstances); err != nil {
+		return nil, err
+	}
+	defer a.leave()
 	out := []awsops.NotebookInstance{}
 	for _, k := range slices.Sorted(maps.Keys(a.st.notebooks)) {
 		n := a.st.notebooks[k]
@@ -274,8 +290,10 @@ func (a *Account) DescribeNotebookInstance(ctx context.Context, name string) (aw
 	if err := a.begin(ctx, apiDescribeNotebookInstance); err != nil {
 		return awsops.NotebookInstance{}, err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, apiDescribeNotebookInstance); err != nil {
+		return awsops.NotebookInstance{}, err
+	}
+	defer a.leave()
 	n, err := a.notebookLocked(apiDescribeNotebookInstance, name)
 	if err != nil {
 		return awsops.NotebookInstance{}, err
@@ -311,8 +329,10 @@ func (a *Account) UpdateDomainRoles(ctx context.Context, domainID string, roles 
 			return err
 		}
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, api); err != nil {
+		return err
+	}
+	defer a.leave()
 	d, err := a.domainLocked(api, domainID)
 	if err != nil {
 		return err
@@ -340,8 +360,10 @@ func (a *Account) UpdateUserProfileRole(ctx context.Context, domainID, name, rol
 	if err := checkRoleShape(api, fieldUserRole, roleARN); err != nil {
 		return err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, api); err != nil {
+		return err
+	}
+	defer a.leave()
 	_, p, err := a.profileLocked(api, domainID, name)
 	if err != nil {
 		return err
@@ -378,8 +400,10 @@ func (a *Account) UpdateNotebookInstanceRole(ctx context.Context, name, roleARN 
 	if err := checkRoleShape(api, fieldNotebookRole, roleARN); err != nil {
 		return err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, api); err != nil {
+		return err
+	}
+	defer a.leave()
 	n, err := a.notebookLocked(api, name)
 	if err != nil {
 		return err
@@ -402,8 +426,10 @@ func (a *Account) StopNotebookInstance(ctx context.Context, name string) error {
 	if err := a.begin(ctx, api); err != nil {
 		return err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, api); err != nil {
+		return err
+	}
+	defer a.leave()
 	n, err := a.notebookLocked(api, name)
 	if err != nil {
 		return err
@@ -422,8 +448,10 @@ func (a *Account) StartNotebookInstance(ctx context.Context, name string) error 
 	if err := a.begin(ctx, api); err != nil {
 		return err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, api); err != nil {
+		return err
+	}
+	defer a.leave()
 	n, err := a.notebookLocked(api, name)
 	if err != nil {
 		return err

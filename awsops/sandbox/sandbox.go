@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"strings"
 	"sync"
 	"time"
@@ -60,7 +59,11 @@ type Fault struct {
 type Account struct {
 	latency time.Duration
 	now     func() time.Time
-	path    string // state file; "" keeps the account in memory only
+	// file is where the account is kept between processes; nil keeps it
+	// in memory only.
+	file *stateFile
+	// plan is held by LockAccount: one plan at a time in this process.
+	plan chan struct{}
 
 	mu         sync.Mutex
 	st         *state
@@ -79,37 +82,7 @@ func New(opts Options) (*Account, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sandbox seed: %w", err)
 	}
-	return build(st, "", opts), nil
-}
-
-// Open returns the account kept in the state file at path, creating the
-// file from the seed when it does not exist. Every write that succeeds is
-// saved back to the file before it returns.
-func Open(path string, opts Options) (*Account, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		a, err := New(opts)
-		if err != nil {
-			return nil, err
-		}
-		a.path = path
-		a.mu.Lock()
-		defer a.mu.Unlock()
-		if err := a.saveLocked(); err != nil {
-			return nil, &awsops.ConfigError{Msg: fmt.Sprintf("sandbox state file %s cannot be written: %v", path, unwrapPath(err)), Err: err}
-		}
-		return a, nil
-	}
-	if err == nil {
-		var st *state
-		if st, err = decodeState(data); err == nil {
-			return build(st, path, opts), nil
-		}
-	}
-	return nil, &awsops.ConfigError{
-		Msg: fmt.Sprintf("sandbox state file %s cannot be read: %v; delete it to start from the seed", path, unwrapPath(err)),
-		Err: err,
-	}
+	return build(st, nil, opts), nil
 }
 
 // unwrapPath drops the *fs.PathError wrapper, whose text repeats the path
@@ -122,8 +95,8 @@ func unwrapPath(err error) error {
 	return err
 }
 
-func build(st *state, path string, opts Options) *Account {
-	a := &Account{latency: opts.Latency, now: opts.Now, path: path, st: st, region: st.region,
+func build(st *state, file *stateFile, opts Options) *Account {
+	a := &Account{latency: opts.Latency, now: opts.Now, file: file, plan: make(chan struct{}, 1), st: st, region: st.region,
 		faults: map[string]Fault{}, faultCalls: map[string]int{}, calls: map[string]int{}}
 	if opts.Region != "" {
 		a.region = opts.Region
@@ -226,34 +199,16 @@ func (a *Account) tick() time.Time {
 	return t
 }
 
-// commit ends a write (or a read that moved a status on): the account is
-// saved when it lives in a file. Called with the lock held.
-func (a *Account) commit(api string) error {
-	if a.path == "" {
-		return nil
-	}
-	if err := a.saveLocked(); err != nil {
-		return fmt.Errorf("%s: the sandbox applied the change but could not save it to %s: %w", api, a.path, err)
-	}
-	return nil
-}
-
-func (a *Account) saveLocked() error {
-	data, err := a.st.encode()
-	if err != nil {
-		return err
-	}
-	return awsops.WriteFileAtomic(a.path, data, 0o600)
-}
-
 // CallerIdentity is sts:GetCallerIdentity: an assumed role.
 func (a *Account) CallerIdentity(ctx context.Context) (awsops.Identity, error) {
 	const api = "sts:GetCallerIdentity"
 	if err := a.begin(ctx, api); err != nil {
 		return awsops.Identity{}, err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, api); err != nil {
+		return awsops.Identity{}, err
+	}
+	defer a.leave()
 	c := a.st.caller
 	id := "AROA" + strings.Repeat("X", 17)
 	if r, ok := a.st.roles[strings.ToLower(c.RoleName)]; ok {

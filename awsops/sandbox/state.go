@@ -97,7 +97,8 @@ type fileRole struct {
 	Tags             []awsops.Tag `json:"tags,omitempty"`
 	AttachedPolicies []string     `json:"attachedPolicies,omitempty"`
 	InlinePolicies   []fileInline `json:"inlinePolicies,omitempty"`
-	// PermissionsBoundary is the ARN of a managed policy, "" for none.
+	// PermissionsBoundary is a managed policy ARN (seeded, or set by the test
+	// fixture; sagerole itself sets none).
 	PermissionsBoundary string `json:"permissionsBoundary,omitempty"`
 }
 

@@ -129,13 +129,15 @@ func TestStateFileRoundTrip(t *testing.T) {
 		t.Fatalf("clock went back: %v then %v", saved.CreateDate, r.CreateDate)
 	}
 
+	// The state file, and the lock other processes wait on: nothing else
+	// (no temporary file left behind).
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 {
-		var names []string
-		for _, e := range entries {
-			names = append(names, e.Name())
-		}
-		t.Fatalf("files left in the state directory: %v", names)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if !reflect.DeepEqual(names, []string{"account.json", "account.json.lock"}) {
+		t.Fatalf("files in the state directory: %v", names)
 	}
 }
 
@@ -196,8 +198,9 @@ func TestSaveFailureIsReported(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A directory where the file was: the rename cannot replace it (and
-	// this works for root, unlike a read-only directory).
+	// A directory where the file was: the account cannot be read again
+	// before the write, nor saved after it (and this works for root,
+	// unlike a read-only directory). The write is refused, naming the file.
 	if err := os.Remove(path); err != nil {
 		t.Fatal(err)
 	}
@@ -205,11 +208,11 @@ func TestSaveFailureIsReported(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = a.CreateBucket(context.Background(), "unsaved-bucket", "")
-	if err == nil || !strings.Contains(err.Error(), "could not save it to "+path) {
+	if err == nil || !strings.Contains(err.Error(), "sandbox state file "+path) {
 		t.Fatalf("error = %v", err)
 	}
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 {
+	if len(entries) != 2 { // the directory, and the lock
 		t.Fatalf("a failed save left %d entries behind", len(entries))
 	}
 }

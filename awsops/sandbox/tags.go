@@ -54,8 +54,10 @@ func (a *Account) ListSageMakerTags(ctx context.Context, resourceARN string) ([]
 	if err := a.begin(ctx, apiListTags); err != nil {
 		return nil, err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, apiListTags); err != nil {
+		return nil, err
+	}
+	defer a.leave()
 	tags, err := a.sageMakerTagsLocked(apiListTags, resourceARN)
 	if err != nil {
 		return nil, err
@@ -68,8 +70,10 @@ func (a *Account) ListSageMakerTags(ctx context.Context, resourceARN string) ([]
 // bypasses latency and faults.
 func (a *Account) SetSageMakerTags(resourceARN string, tags []awsops.Tag) error {
 	const api = "sagemaker:AddTags"
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(context.Background(), api); err != nil {
+		return err
+	}
+	defer a.leave()
 	dst, err := a.sageMakerTagsLocked(api, resourceARN)
 	if err != nil {
 		return err

@@ -79,7 +79,8 @@ func Plan(ctx context.Context, acct flows.Account, in Input) (Result, error) {
 		}
 	}
 	if len(res.Missing) > 0 && !in.CreateMissing {
-		return res, &rules.InputError{Field: "bucket", Msg: fmt.Sprintf("%s not exist in this account; pass --create-missing to create %s in %s", listIs(res.Missing), itOrThem(res.Missing), acct.Region())}
+		return res, &rules.InputError{Field: "bucket", Msg: fmt.Sprintf("%s not exist in this account", listIs(res.Missing)),
+			Remedy: fmt.Sprintf("pass --create-missing to create %s in %s", itOrThem(res.Missing), acct.Region()), Flag: "--create-missing"}
 	}
 	for _, b := range res.Missing {
 		res.Plan.Steps = append(res.Plan.Steps, awsops.CreateBucketOp(b, acct.Region()))
@@ -145,10 +146,12 @@ func GrantOps(role awsops.Role, st RoleState, grants []policy.BucketGrant, readO
 	if err != nil {
 		return nil, nil, err
 	}
-	notes := fullAccessNotes(partition, st.Attached, grants)
 	if !changed {
-		return nil, append(notes, fmt.Sprintf("%s already grants %s: nothing to change", policy.BucketPolicyName, grantList(grants))), nil
+		// Nothing is granted, so nothing is explained: why FullAccess did
+		// not cover a bucket is for a run that grants it.
+		return nil, []string{fmt.Sprintf("%s already grants %s: nothing to change", policy.BucketPolicyName, grantList(grants))}, nil
 	}
+	notes := fullAccessNotes(partition, st.Attached, grants)
 	limits := st.Limits
 	limits.InUse = flows.OtherInlineSize(st.Inline, policy.BucketPolicyName)
 	named, err := policy.Fit(policy.BucketPolicyName, merged, limits)
@@ -156,6 +159,30 @@ func GrantOps(role awsops.Role, st RoleState, grants []policy.BucketGrant, readO
 		return nil, nil, err
 	}
 	return flows.ReplaceFamily(role.Name, policy.BucketPolicyName, st.Inline, named), notes, nil
+}
+
+// Granted lists what the role's sagerole bucket policy already grants (every
+// sagerole-buckets* inline policy), sorted; a policy that does not parse
+// grants nothing here.
+func Granted(st RoleState) []policy.BucketGrant {
+	seen := map[policy.BucketGrant]bool{}
+	var out []policy.BucketGrant
+	for _, name := range slices.Sorted(maps.Keys(st.Inline)) {
+		if !flows.IsFamily(name, policy.BucketPolicyName) {
+			continue
+		}
+		d, err := policy.Parse(st.Inline[name])
+		if err != nil {
+			continue
+		}
+		for _, g := range policy.BucketsIn(d) {
+			if !seen[g] {
+				seen[g] = true
+				out = append(out, g)
+			}
+		}
+	}
+	return out
 }
 
 // fullAccessNotes explains, for a role with AmazonSageMakerFullAccess, which

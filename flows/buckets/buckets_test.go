@@ -128,3 +128,41 @@ func TestPlanMergesASplitFamily(t *testing.T) {
 		t.Errorf("the Research role has FullAccess: the plan should teach why these buckets needed the policy: %q", res.Plan.Notes)
 	}
 }
+
+// Adding a bucket the role already has changes nothing, and says only
+// that: not why the role got AccessDenied there, which it did not. Granted
+// lists what the bucket policy gives, so the wizard can mark it.
+func TestPlanNoOpSaysOnlyThat(t *testing.T) {
+	acct, err := sandbox.New(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	first, err := buckets.Plan(ctx, acct, buckets.Input{Role: research, Buckets: []string{"team-raw-data"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, op := range first.Plan.Steps {
+		if err := awsops.Apply(ctx, acct, op); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := buckets.ReadRole(ctx, acct, research)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := buckets.Granted(st); len(g) != 1 || g[0] != (policy.BucketGrant{Bucket: "team-raw-data"}) {
+		t.Errorf("Granted = %v, want team-raw-data", g)
+	}
+	again, err := buckets.Plan(ctx, acct, buckets.Input{Role: research, Buckets: []string{"team-raw-data"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again.Plan.Steps) != 0 {
+		t.Fatalf("a bucket granted twice: %v", steps(again.Plan))
+	}
+	notes := strings.Join(again.Plan.Notes, "\n")
+	if strings.Contains(notes, "AccessDenied") || !strings.Contains(notes, "already grants team-raw-data") {
+		t.Errorf("notes of a no-op:\n%s", notes)
+	}
+}

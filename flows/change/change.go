@@ -16,6 +16,7 @@ import (
 
 	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/awsops/rules"
+	"github.com/sagerole/sagerole/flows/export"
 	"github.com/sagerole/sagerole/flows/find"
 )
 
@@ -234,7 +235,7 @@ func Prepare(ctx context.Context, r awsops.Reader, req Request) (*Prepared, erro
 			return nil, err
 		}
 	}
-	p.checkCloudFormation(ctx, r)
+	p.checkManaged(ctx, r)
 	if err := p.previewUndo(ctx, r); err != nil {
 		return nil, err
 	}
@@ -254,18 +255,27 @@ func resolveRole(ctx context.Context, r awsops.IAMReader, account, role string) 
 	}
 	got, err := r.GetRole(ctx, name)
 	if awsops.IsNotFound(err) {
-		return awsops.Role{}, bad("role", "role %s does not exist in account %s; create it with: sagerole create-role %s", role, account, name)
+		return awsops.Role{}, &rules.InputError{Field: "role", Msg: fmt.Sprintf("role %s does not exist in account %s", role, account),
+			Remedy: "create it with: sagerole create-role " + name, Flag: "create-role"}
 	}
 	if err != nil {
 		return awsops.Role{}, fmt.Errorf("reading role %s: %w", role, err)
 	}
 	if rules.IsARN(role) && got.ARN != role {
-		return awsops.Role{}, bad("role", "role %s does not exist: the role named %s is %s (path %s); pass that ARN, or just --role %s", role, got.Name, got.ARN, got.Path, got.Name)
+		return awsops.Role{}, &rules.InputError{Field: "role", Msg: fmt.Sprintf("role %s does not exist: the role named %s is %s (path %s)", role, got.Name, got.ARN, got.Path),
+			Remedy: "pass that ARN, or just --role " + got.Name, Flag: "--role"}
 	}
 	if !find.TrustsSageMaker(got.TrustPolicy) {
-		return awsops.Role{}, bad("role", "role %s cannot be used by SageMaker: its trust policy does not let %s call sts:AssumeRole; fix it with: sagerole modify %s --fix-trust", got.Name, find.SageMakerService, got.Name)
+		return awsops.Role{}, NoTrust(got.Name)
 	}
 	return got, nil
+}
+
+// NoTrust is the refusal of a role whose trust policy does not let
+// SageMaker assume it: a *rules.InputError whose Flag is --fix-trust.
+func NoTrust(role string) *rules.InputError {
+	return &rules.InputError{Field: "role", Msg: fmt.Sprintf("role %s cannot be used by SageMaker: its trust policy does not let %s call sts:AssumeRole", role, find.SageMakerService),
+		Remedy: "fix it with: sagerole modify " + role + " --fix-trust", Flag: "--fix-trust"}
 }
 
 func domainWords(d awsops.Domain) string {
@@ -458,7 +468,8 @@ func (p *Prepared) prepareNotebook(ctx context.Context, r awsops.Reader) error {
 		p.Steps = []awsops.Op{update}
 	case awsops.StatusInService:
 		if !p.Request.Restart {
-			return bad("restart", "notebook instance %s is InService, and AWS changes a notebook instance's role only while it is Stopped: pass --restart to stop it, change the role and start it again", name)
+			return &rules.InputError{Field: "restart", Msg: fmt.Sprintf("notebook instance %s is InService, and AWS changes a notebook instance's role only while it is Stopped", name),
+				Remedy: "pass --restart to stop it, change the role and start it again", Flag: "--restart"}
 		}
 		p.Steps = []awsops.Op{awsops.StopNotebookInstanceOp(name), update, awsops.StartNotebookInstanceOp(name)}
 		p.Warnings = append(p.Warnings, fmt.Sprintf("notebook instance %s will be stopped and started again: open notebooks and running kernels are lost", name))
@@ -469,34 +480,36 @@ func (p *Prepared) prepareNotebook(ctx context.Context, r awsops.Reader) error {
 	return nil
 }
 
-// checkCloudFormation warns when the updated resource belongs to a
-// CloudFormation stack: the stack would put its own role back.
-func (p *Prepared) checkCloudFormation(ctx context.Context, r awsops.Reader) {
+// checkManaged warns when the updated resource belongs to a CloudFormation
+// stack or is tagged as Terraform's: its code would put its own role back.
+// The warning offers the export that writes the assignment as that code.
+func (p *Prepared) checkManaged(ctx context.Context, r awsops.Reader) {
 	what := p.Target
-	if p.Effective == TargetDefaultUser || p.Effective == TargetDefaultSpace {
+	domainID := p.DomainID
+	switch p.Effective {
+	case TargetDefaultUser, TargetDefaultSpace:
 		what = "domain " + p.DomainID
+	case TargetNotebook:
+		domainID = ""
 	}
 	if p.ResourceARN == "" {
-		p.Checks = append(p.Checks, Check{CheckSkipped, "whether " + what + " is managed by CloudFormation was not checked: its ARN is not known"})
+		p.Checks = append(p.Checks, Check{CheckSkipped, "whether " + what + " is managed by CloudFormation or Terraform was not checked: its ARN is not known"})
 		return
 	}
 	tags, err := awsops.SageMakerTags(ctx, r, p.ResourceARN)
 	switch {
 	case errors.Is(err, awsops.ErrTagsNotSupported):
-		p.Checks = append(p.Checks, Check{CheckSkipped, "whether " + what + " is managed by CloudFormation was not checked: this backend cannot read tags"})
+		p.Checks = append(p.Checks, Check{CheckSkipped, "whether " + what + " is managed by CloudFormation or Terraform was not checked: this backend cannot read tags"})
 		return
 	case err != nil:
-		p.Checks = append(p.Checks, Check{CheckWarn, "whether " + what + " is managed by CloudFormation could not be checked: " + err.Error()})
+		p.Checks = append(p.Checks, Check{CheckWarn, "whether " + what + " is managed by CloudFormation or Terraform could not be checked: " + err.Error()})
 		return
 	}
-	for _, t := range tags {
-		if t.Key == awsops.TagCloudFormationStack {
-			msg := fmt.Sprintf("%s is managed by CloudFormation stack %s: the stack will revert this change at its next update; change the role in the stack's template instead", what, t.Value)
-			p.Checks = append(p.Checks, Check{CheckWarn, msg})
-			return
-		}
+	if m, ok := export.ManagedBy(tags); ok {
+		p.Checks = append(p.Checks, Check{CheckWarn, export.AssignmentWarning(what, domainID, p.Role.ARN, m)})
+		return
 	}
-	p.Checks = append(p.Checks, Check{CheckOK, what + " is not managed by CloudFormation (no " + awsops.TagCloudFormationStack + " tag)"})
+	p.Checks = append(p.Checks, Check{CheckOK, what + " is not managed by CloudFormation or Terraform (no " + awsops.TagCloudFormationStack + " tag, no Terraform tag)"})
 }
 
 // previewUndo says before the run what undo will do, and when it cannot.

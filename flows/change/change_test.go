@@ -136,7 +136,7 @@ func TestImpactPreview(t *testing.T) {
 			moves: []string{"user-profile grace: mlops-pipeline-PipelineExecutionRole-7QX2M9KD4B1Z -> service-role/AmazonSageMaker-ExecutionRole-Research",
 				"space grace-sandbox: mlops-pipeline-PipelineExecutionRole-7QX2M9KD4B1Z -> service-role/AmazonSageMaker-ExecutionRole-Research"},
 			apps:  []string{"grace-sandbox CodeEditor"},
-			check: "managed by CloudFormation stack mlops-pipeline: the stack will revert this change"},
+			check: "managed by CloudFormation stack mlops-pipeline: the stack will revert this change at its next update (or the update breaks); change its code instead (ExecutionRole to " + researchARN + ") — sagerole export --domain d-mlplatform --format cloudformation"},
 		{name: "stopped notebook instance",
 			req:       change.Request{Target: change.TargetNotebook, Name: "legacy-xgboost-training", Role: notebooksARN},
 			effective: change.TargetNotebook,
@@ -406,6 +406,26 @@ func TestSettleWaitsForInService(t *testing.T) {
 	}
 	if !strings.Contains(o.Text(), "is InService; its role is now "+researchARN) {
 		t.Errorf("text = %q", o.Text())
+	}
+}
+
+// A domain's default is not InService: the domain is. The sentence says
+// which resource has the status, then the role it now holds.
+func TestSettleSaysTheDomainIsInService(t *testing.T) {
+	a := newSandbox(t, sandbox.Options{})
+	p := prepare(t, a, change.Request{Target: change.TargetDefaultSpace, DomainID: "d-mlplatform", Role: researchARN})
+	for _, op := range p.Steps {
+		if err := awsops.Apply(context.Background(), a, op); err != nil {
+			t.Fatal(err)
+		}
+	}
+	o, err := change.Settle(context.Background(), a, p, change.Waiter{Sleep: (&fakeSleep{}).sleep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "domain ml-platform (d-mlplatform) is InService; its default space role is now " + researchARN
+	if o.Text() != want {
+		t.Errorf("text = %q\nwant   %q", o.Text(), want)
 	}
 }
 

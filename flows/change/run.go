@@ -235,20 +235,29 @@ type Outcome struct {
 	Role          string `json:"role"`
 	Want          string `json:"want"`
 	FailureReason string `json:"failureReason,omitempty"`
+	// resource is what has the status (the domain, for one of its
+	// defaults), and field the role it holds ("default space role").
+	resource, field string
 }
 
 // OK reports whether the target settled with the role that was set.
 func (o Outcome) OK() bool { return !failed(o.Status) && o.Role == o.Want }
 
 // Text says the outcome in a sentence.
+// A status belongs to the resource (a domain is InService, not its default
+// space role): the sentence says which, then the role it holds.
 func (o Outcome) Text() string {
+	what, field := o.Target, "role"
+	if o.resource != "" {
+		what, field = o.resource, o.field
+	}
 	switch {
 	case failed(o.Status):
-		return fmt.Sprintf("%s is %s: %s", o.Target, o.Status, orUnknown(o.FailureReason))
+		return fmt.Sprintf("%s is %s: %s", what, o.Status, orUnknown(o.FailureReason))
 	case o.Role != o.Want:
-		return fmt.Sprintf("%s is %s, but AWS reports its role as %s, not %s", o.Target, o.Status, orNone(o.Role), o.Want)
+		return fmt.Sprintf("%s is %s, but AWS reports its %s as %s, not %s", what, o.Status, field, orNone(o.Role), o.Want)
 	}
-	return fmt.Sprintf("%s is %s; its role is now %s", o.Target, o.Status, o.Role)
+	return fmt.Sprintf("%s is %s; its %s is now %s", what, o.Status, field, o.Role)
 }
 
 func orNone(s string) string {
@@ -269,9 +278,9 @@ func Settle(ctx context.Context, r awsops.SageMakerReader, p *Prepared, w Waiter
 			return o, err
 		}
 		o.Status, o.FailureReason = d.Status, d.FailureReason
-		o.Role = d.DefaultUserRole
+		o.Role, o.resource, o.field = d.DefaultUserRole, domainWords(d), "default user role"
 		if p.Effective == TargetDefaultSpace {
-			o.Role = d.DefaultSpaceRole
+			o.Role, o.field = d.DefaultSpaceRole, "default space role"
 		}
 	case TargetUser:
 		u, err := w.UserProfile(ctx, r, p.DomainID, p.Name)

@@ -6,6 +6,7 @@ package createrole
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/sagerole/sagerole/awsops"
@@ -36,6 +37,10 @@ type Input struct {
 	// custom scope whose activities use S3, narrow those activities to them.
 	Buckets  []policy.BucketGrant
 	ReadOnly bool
+	// CreateMissing creates the buckets that do not exist, in the
+	// account's region, before the role is given them (as add-buckets
+	// --create-missing does).
+	CreateMissing bool
 }
 
 // customNamed reports whether the custom scope names anything.
@@ -141,7 +146,8 @@ func Plan(ctx context.Context, acct flows.Account, in Input) (awsops.Plan, error
 		return awsops.Plan{}, err
 	}
 	if existing, err := acct.GetRole(ctx, in.Name); err == nil {
-		return awsops.Plan{}, &rules.InputError{Field: "role name", Msg: fmt.Sprintf("role %s already exists (%s); change its permissions with: sagerole modify %s", in.Name, existing.ARN, in.Name)}
+		return awsops.Plan{}, &rules.InputError{Field: "role name", Msg: fmt.Sprintf("role %s already exists (%s)", in.Name, existing.ARN),
+			Remedy: "change its permissions with: sagerole modify " + in.Name, Flag: "modify"}
 	} else if !awsops.IsNotFound(err) {
 		return awsops.Plan{}, fmt.Errorf("checking whether role %s exists: %w", in.Name, err)
 	}
@@ -213,11 +219,21 @@ func Plan(ctx context.Context, acct flows.Account, in Input) (awsops.Plan, error
 				plan.Notes = append(plan.Notes, fmt.Sprintf("AmazonSageMakerFullAccess already allows object access in %s (the name contains sagemaker, SageMaker, Sagemaker or aws-glue); the bucket policy grants it anyway, as asked", strings.Join(covered, ", ")))
 			}
 		}
+		var create []awsops.Op
 		for _, b := range in.Buckets {
-			if _, err := acct.BucketRegion(ctx, b.Bucket); awsops.IsNotFound(err) {
-				plan.Warnings = append(plan.Warnings, fmt.Sprintf("bucket %s does not exist yet; the role is granted access to it by name (create it with: sagerole add-buckets %s %s --create-missing)", b.Bucket, in.Name, b.Bucket))
+			_, err := acct.BucketRegion(ctx, b.Bucket)
+			switch {
+			case awsops.IsNotFound(err) && in.CreateMissing:
+				if !slices.ContainsFunc(create, func(op awsops.Op) bool { return op.Target == b.Bucket }) {
+					create = append(create, awsops.CreateBucketOp(b.Bucket, acct.Region()))
+				}
+			case awsops.IsNotFound(err):
+				plan.Warnings = append(plan.Warnings, fmt.Sprintf("bucket %s does not exist yet; the role is granted access to it by name, and can use it once it is created", b.Bucket))
 			}
 		}
+		// The buckets first, as add-buckets does: the role is then made
+		// with every bucket it names in place.
+		plan.Steps = append(create, plan.Steps...)
 	}
 	limits.InUse = 0
 	docs := make([]policy.Document, len(inline))

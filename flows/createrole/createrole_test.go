@@ -137,6 +137,49 @@ func TestPlanUsesThePartitionsFullAccess(t *testing.T) {
 	}
 }
 
+// A bucket that does not exist is created first when asked (and the run
+// leaves it in the account), and only warned about otherwise.
+func TestPlanCreatesMissingBuckets(t *testing.T) {
+	ctx := context.Background()
+	acct, err := sandbox.New(sandbox.Options{Region: "eu-west-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := createrole.Input{Name: "with-new-bucket", Buckets: []policy.BucketGrant{{Bucket: "brand-new-data"}, {Bucket: "team-raw-data"}}}
+	plan, err := createrole.Plan(ctx, acct, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Warnings) != 1 || !strings.Contains(plan.Warnings[0], "brand-new-data does not exist yet") {
+		t.Errorf("warnings without CreateMissing = %q", plan.Warnings)
+	}
+	for _, op := range plan.Steps {
+		if op.API == awsops.APICreateBucket {
+			t.Errorf("a bucket is created without CreateMissing: %v", op)
+		}
+	}
+	in.CreateMissing = true
+	plan, err = createrole.Plan(ctx, acct, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Warnings) != 0 {
+		t.Errorf("warnings = %q", plan.Warnings)
+	}
+	first := plan.Steps[0]
+	if first.API != awsops.APICreateBucket || first.Target != "brand-new-data" || first.Args[awsops.ArgRegion] != "eu-west-1" {
+		t.Fatalf("first step = %s %s %v, want the missing bucket created in the account's region", first.API, first.Target, first.Args)
+	}
+	for _, op := range plan.Steps {
+		if err := awsops.Apply(ctx, acct, op); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r, err := acct.BucketRegion(ctx, "brand-new-data"); err != nil || r != "eu-west-1" {
+		t.Errorf("brand-new-data after the run: %q, %v", r, err)
+	}
+}
+
 // The role passes itself, at its own path, and the roles named with
 // --pass-role as they exist in the account (path included); nothing else.
 func TestPlanPassesTheRoleItself(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 	"github.com/sagerole/sagerole/awsops/rules"
 	"github.com/sagerole/sagerole/flows"
 	"github.com/sagerole/sagerole/flows/buckets"
+	"github.com/sagerole/sagerole/flows/export"
 	"github.com/sagerole/sagerole/flows/find"
 	"github.com/sagerole/sagerole/flows/policy"
 	"github.com/sagerole/sagerole/flows/policy/iamref"
@@ -29,7 +30,7 @@ const Full = "full"
 const serviceLinkedPath = "/aws-service-role/"
 
 // Inline is one --put-inline: an inline policy's name and document, and
-// the file it came from (for messages).
+// the file it came from (for messages; "" when it was typed in the wizard).
 type Inline struct {
 	Name     string
 	File     string
@@ -98,10 +99,10 @@ func policyARN(flag, v, partition string) (string, error) {
 	return v, nil
 }
 
-// checkPermissionsPolicy refuses what rules.PolicyDocument lets through
+// CheckPermissionsPolicy refuses what rules.PolicyDocument lets through
 // but IAM refuses in a role's inline policy: a Principal, which belongs in
 // a trust policy (the usual mistake: the wrong file).
-func checkPermissionsPolicy(what, doc string) error {
+func CheckPermissionsPolicy(what, doc string) error {
 	if err := rules.PolicyDocument(what, doc); err != nil {
 		return err
 	}
@@ -122,6 +123,12 @@ func checkPermissionsPolicy(what, doc string) error {
 		if !r && !nr {
 			return &rules.InputError{Field: "put-inline", Msg: fmt.Sprintf("%s: statement %d has no Resource or NotResource, which IAM requires in an inline policy", what, i+1)}
 		}
+	}
+	// Strictly, so that what is previewed and judged for broadening is the
+	// document sent: no key twice, valid UTF-8, a known Version and
+	// elements.
+	if _, err := policy.Parse(doc); err != nil {
+		return &rules.InputError{Field: "put-inline", Msg: fmt.Sprintf("%s: %v", what, err)}
 	}
 	return nil
 }
@@ -159,7 +166,11 @@ func (in Input) Validate() error {
 			return &rules.InputError{Field: "put-inline", Msg: fmt.Sprintf("--put-inline %s is given twice", p.Name)}
 		}
 		names[strings.ToLower(p.Name)] = "put-inline"
-		if err := checkPermissionsPolicy(fmt.Sprintf("policy file %s for --put-inline %s", p.File, p.Name), p.Document); err != nil {
+		what := fmt.Sprintf("policy file %s for --put-inline %s", p.File, p.Name)
+		if p.File == "" {
+			what = "inline policy " + p.Name
+		}
+		if err := CheckPermissionsPolicy(what, p.Document); err != nil {
 			return err
 		}
 	}
@@ -246,14 +257,12 @@ func blastRadius(ctx context.Context, opts Options, role awsops.Role) ([]Use, []
 }
 
 // roleWarnings are what is worth knowing about a role whatever is done to
-// it: a CloudFormation stack that owns it, a trust policy SageMaker cannot
-// use.
+// it: a CloudFormation stack or Terraform that owns it (with the export
+// that writes it as their code), a trust policy SageMaker cannot use.
 func roleWarnings(role awsops.Role, fixingTrust bool) []string {
 	var out []string
-	for _, t := range role.Tags {
-		if t.Key == awsops.TagCloudFormationStack {
-			out = append(out, fmt.Sprintf("role %s belongs to CloudFormation stack %s: a change made outside the stack is reverted (or breaks the stack) at its next update; change the stack's template instead", role.Name, t.Value))
-		}
+	if m, ok := export.ManagedBy(role.Tags); ok {
+		out = append(out, export.RoleWarning(role.Name, m))
 	}
 	if !fixingTrust {
 		if !find.TrustsSageMaker(role.TrustPolicy) {
@@ -342,7 +351,11 @@ func Plan(ctx context.Context, acct flows.Account, in Input, opts Options) (*Res
 	}
 	for _, put := range in.PutInline {
 		if old, ok := inline[put.Name]; ok && Pretty(old) == Pretty(put.Document) {
-			p.Notes = append(p.Notes, fmt.Sprintf("inline policy %s already has the document of %s: nothing to change", put.Name, put.File))
+			if put.File == "" {
+				p.Notes = append(p.Notes, fmt.Sprintf("inline policy %s already has this document: nothing to change", put.Name))
+			} else {
+				p.Notes = append(p.Notes, fmt.Sprintf("inline policy %s already has the document of %s: nothing to change", put.Name, put.File))
+			}
 			continue
 		}
 		p.Steps = append(p.Steps, awsops.PutRolePolicyOp(role.Name, put.Name, put.Document))
@@ -462,7 +475,8 @@ func planManaged(ctx context.Context, acct flows.Account, in Input, role awsops.
 		}
 	}
 	if limit := quotas.AttachedPoliciesPerRole; len(now) > limit && len(now) > len(on) {
-		return &rules.InputError{Field: "attach", Msg: fmt.Sprintf("role %s would have %d managed policies attached; IAM allows at most %d per role (PoliciesPerRole quota), so detach one in the same run with --detach", role.Name, len(now), limit)}
+		return &rules.InputError{Field: "attach", Msg: fmt.Sprintf("role %s would have %d managed policies attached; IAM allows at most %d per role (PoliciesPerRole quota)", role.Name, len(now), limit),
+			Remedy: "so detach one in the same run with --detach", Flag: "--detach"}
 	}
 	if !maps.Equal(on, now) {
 		after := slices.Sorted(maps.Keys(now))
@@ -495,7 +509,8 @@ func planBuckets(ctx context.Context, acct flows.Account, in Input, role awsops.
 		if len(missing) > 1 {
 			what = "buckets " + strings.Join(missing, ", ") + " do"
 		}
-		return &rules.InputError{Field: "add-bucket", Msg: fmt.Sprintf("%s not exist in this account; create with: sagerole add-buckets %s %s --create-missing", what, role.Name, strings.Join(missing, " "))}
+		return &rules.InputError{Field: "add-bucket", Msg: what + " not exist in this account",
+			Remedy: fmt.Sprintf("create with: sagerole add-buckets %s %s --create-missing", role.Name, strings.Join(missing, " ")), Flag: "--create-missing"}
 	}
 	ops, notes, err := buckets.GrantOps(role, st, grants, in.AddBucketsReadOnly)
 	if err != nil {

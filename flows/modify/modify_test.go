@@ -423,7 +423,7 @@ func TestPlanWarnsAndShowsTheBlastRadius(t *testing.T) {
 		t.Fatal(err)
 	}
 	warnings := strings.Join(res.Plan.Warnings, "\n")
-	for _, want := range []string{"CloudFormation stack mlops-pipeline", "attaching AdministratorAccess grants every action on every resource", "inline policy wide allows iam:*"} {
+	for _, want := range []string{"role mlops-pipeline-PipelineExecutionRole-7QX2M9KD4B1Z is managed by CloudFormation stack mlops-pipeline", "sagerole export mlops-pipeline-PipelineExecutionRole-7QX2M9KD4B1Z --format cloudformation writes the role as CloudFormation", "attaching AdministratorAccess grants every action on every resource", "inline policy wide allows iam:*"} {
 		if !strings.Contains(warnings, want) {
 			t.Errorf("warnings lack %q:\n%s", want, warnings)
 		}

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/sagerole/sagerole/awsops/rules"
 )
@@ -225,6 +226,12 @@ func sortedKeys[V any](m map[string]V) []string {
 // URL-encoded (as IAM's Get*Policy APIs return it) is decoded first. Elements
 // this package does not model are refused rather than silently dropped, so
 // a document read from AWS is never rewritten with parts missing.
+//
+// It is strict where a lenient reader would judge another document than
+// the one sent: a key given twice at any level (JSON readers keep one of
+// them, not all the same one), text that is not valid UTF-8 (it would be
+// read with replacement characters), a Version other than the two IAM
+// knows, an element IAM does not know.
 func Parse(doc string) (Document, error) {
 	s := strings.TrimSpace(doc)
 	if strings.HasPrefix(s, "%7B") || strings.HasPrefix(s, "%7b") {
@@ -234,9 +241,15 @@ func Parse(doc string) (Document, error) {
 		}
 		s = strings.TrimSpace(dec)
 	}
+	if !utf8.ValidString(s) {
+		return Document{}, fmt.Errorf("policy document is not valid UTF-8 (at byte %d)", invalidUTF8At(s))
+	}
 	top, err := object([]byte(s))
 	if err != nil {
 		return Document{}, fmt.Errorf("policy document is not a JSON object: %w", err)
+	}
+	if err := uniqueKeys(s); err != nil {
+		return Document{}, err
 	}
 	var d Document
 	for k, raw := range top {
@@ -276,6 +289,70 @@ func Parse(doc string) (Document, error) {
 		d.Statement = append(d.Statement, st)
 	}
 	return d, nil
+}
+
+// invalidUTF8At is the offset of the first byte of s that is not UTF-8.
+func invalidUTF8At(s string) int {
+	for i, r := range s {
+		if r == utf8.RuneError {
+			if _, n := utf8.DecodeRuneInString(s[i:]); n <= 1 {
+				return i
+			}
+		}
+	}
+	return len(s)
+}
+
+// uniqueKeys refuses a JSON text (already known to be valid) in which an
+// object has a key twice, at any depth, naming where.
+func uniqueKeys(s string) error {
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	var walk func(path string) error
+	walk = func(path string) error {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		switch tok {
+		case json.Delim('{'):
+			seen := map[string]bool{}
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return err
+				}
+				k, _ := kt.(string)
+				if seen[k] {
+					where := "at the top level"
+					if path != "" {
+						where = "in " + path
+					}
+					return fmt.Errorf("policy document gives the key %q twice %s: each key must be given once, or the document checked is not the one IAM reads", k, where)
+				}
+				seen[k] = true
+				sub := k
+				if path != "" {
+					sub = path + "." + k
+				}
+				if err := walk(sub); err != nil {
+					return err
+				}
+			}
+			_, err = dec.Token()
+			return err
+		case json.Delim('['):
+			for i := 1; dec.More(); i++ {
+				if err := walk(fmt.Sprintf("%s[%d]", path, i)); err != nil {
+					return err
+				}
+			}
+			_, err = dec.Token()
+			return err
+		}
+		return nil
+	}
+	return walk("")
 }
 
 // object decodes one JSON object and refuses trailing data.
