@@ -232,7 +232,7 @@ func (r *Result) denyReason() string {
 	r.needs = strings.Join(needs, " and ")
 	s := fmt.Sprintf("%s unless %s: the request's %s.", head, strings.Join(needs, " and "), strings.Join(had, ", "))
 	if len(unknown) > 0 {
-		s += fmt.Sprintf(" sagerole does not know %s for this request; if it was set, give it with --context KEY=VALUE.", strings.Join(unknown, " or "))
+		s += fmt.Sprintf(" sagerole does not know %s for this request: if the request set it, say so in its context.", strings.Join(unknown, " or "))
 	}
 	return s
 }

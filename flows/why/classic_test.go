@@ -264,7 +264,7 @@ func TestClassicGuardrailNamesTheProperty(t *testing.T) {
 	if len(r.Deciding) != 1 || r.Deciding[0].Sid != "DenyWithoutNetworkIsolation" || r.Deciding[0].Policy != "training-isolated" {
 		t.Errorf("deciding = %+v", r.Deciding)
 	}
-	for _, want := range []string{"EnableNetworkIsolation", "sagemaker:NetworkIsolation was absent", "--context"} {
+	for _, want := range []string{"EnableNetworkIsolation", "sagemaker:NetworkIsolation was absent", "does not know sagemaker:NetworkIsolation"} {
 		if !strings.Contains(r.Reason, want) {
 			t.Errorf("reason lacks %q: %s", want, r.Reason)
 		}

@@ -77,7 +77,7 @@ type requestFacts struct {
 func buildContext(f requestFacts) []ContextKey {
 	var b contextBuilder
 	for _, k := range slices.Sorted(maps.Keys(f.given)) {
-		b.set(k, f.given[k], Given, "given with --context")
+		b.set(k, f.given[k], Given, "given by you")
 	}
 	for _, k := range slices.Sorted(maps.Keys(f.extra)) {
 		b.set(k, f.extra[k], FromRequest, "from the resource given")

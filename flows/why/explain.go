@@ -85,6 +85,9 @@ type Result struct {
 	Simulator *Simulated `json:"simulator"`
 	Fix       *Fix       `json:"fix"`
 	Warnings  []string   `json:"warnings,omitempty"`
+	// NoTrust is set when the role does not trust SageMaker (said in
+	// Warnings; the fix is modify's trust fix).
+	NoTrust bool `json:"noSageMakerTrust,omitempty"`
 
 	// Eval is the evaluator's whole result, Role the documents evaluated
 	// and IAM the role as GetRole read it.
@@ -130,7 +133,8 @@ func Explain(ctx context.Context, acct flows.Account, in Input, opts Options) (*
 		return nil, fmt.Errorf("reading who you are: %w", err)
 	}
 	if r.msg != nil && accountRE.MatchString(r.msg.Account) && r.msg.Account != id.Account {
-		return nil, &rules.InputError{Field: "message", Msg: fmt.Sprintf("the message is from account %s, but sagerole is reading account %s; point it at that account (--profile)", r.msg.Account, id.Account)}
+		return nil, &rules.InputError{Field: "message", Msg: fmt.Sprintf("the message is from account %s, but sagerole is reading account %s", r.msg.Account, id.Account),
+			Remedy: "point sagerole at that account with --profile", Flag: "--profile"}
 	}
 	role, err := flows.ResolveRole(ctx, acct, r.role)
 	if err != nil {
@@ -196,7 +200,8 @@ func Explain(ctx context.Context, acct flows.Account, in Input, opts Options) (*
 	res.Explanation = res.Eval.Explain()
 	res.explain()
 	if !find.TrustsSageMaker(role.TrustPolicy) {
-		res.Warnings = append(res.Warnings, fmt.Sprintf("%s does not trust %s, so SageMaker cannot run as it at all; fix it with: sagerole modify %s --fix-trust", role.Name, policy.SageMakerService, role.Name))
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%s does not trust %s, so SageMaker cannot run as it at all", role.Name, policy.SageMakerService))
+		res.NoTrust = true
 	}
 	res.unseen(ctx, acct)
 	res.simulate(ctx, acct)

@@ -142,8 +142,8 @@ func TestInputRefused(t *testing.T) {
 				t.Fatalf("err = %v, want bad input", err)
 			}
 			ie = err.(*rules.InputError)
-			if ie.Field != c.field || !strings.Contains(ie.Msg, c.says) {
-				t.Errorf("%s: %q, want field %s saying %q", ie.Field, ie.Msg, c.field, c.says)
+			if ie.Field != c.field || !strings.Contains(ie.Error(), c.says) {
+				t.Errorf("%s: %q, want field %s saying %q", ie.Field, ie.Error(), c.field, c.says)
 			}
 		})
 	}

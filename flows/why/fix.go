@@ -2,6 +2,7 @@ package why
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -26,6 +27,8 @@ type Fix struct {
 	// Command is the sagerole command that makes the same change, when
 	// there is one.
 	Command string `json:"command,omitempty"`
+	// Words says the change in words.
+	Words string `json:"words,omitempty"`
 	// Scope says, in words, the requests the fix may also allow: the
 	// request's own resource and kind of access.
 	Scope string `json:"scope,omitempty"`
@@ -46,12 +49,14 @@ type Fix struct {
 // Rejected is a change that was considered and not offered.
 type Rejected struct {
 	Command string `json:"command"`
+	Words   string `json:"words"` // the change in words, for the wizard
 	Why     string `json:"why"`
 }
 
 // candidate is one change that may fix the request.
 type candidate struct {
 	command string
+	words   string // the change in words
 	input   modify.Input
 	env     envelope
 }
@@ -84,7 +89,7 @@ func (r *Result) fix(ctx context.Context, acct flows.Account, opts Options) erro
 	}
 	cands := r.candidates(ctx, acct)
 	if len(cands) == 0 {
-		f.Reason = fmt.Sprintf("no sagerole change grants %s alone: add-buckets, modify --kms-key, the PassRole policy, the addtags-on-create guardrail and the activities do not cover it", r.Request.Action)
+		f.Reason = fmt.Sprintf("no sagerole change grants %s alone: adding buckets or KMS keys, the PassRole statement, the addtags-on-create guardrail and the activities do not cover it", r.Request.Action)
 		return nil
 	}
 	for _, c := range cands {
@@ -94,7 +99,13 @@ func (r *Result) fix(ctx context.Context, acct flows.Account, opts Options) erro
 			if !rules.IsInput(err) && awsops.KindOf(err) == awsops.KindOther {
 				return fmt.Errorf("planning the fix %s: %w", c.command, err)
 			}
-			f.Rejected = append(f.Rejected, Rejected{Command: c.command, Why: err.Error()})
+			// The fact only: the remedy a refusal names is the command line's.
+			why := err.Error()
+			var ie *rules.InputError
+			if errors.As(err, &ie) {
+				why = ie.Msg
+			}
+			f.Rejected = append(f.Rejected, Rejected{Command: c.command, Words: c.words, Why: why})
 			continue
 		}
 		why, checked, changed, also, err := r.prove(ctx, acct, plan, c.env)
@@ -102,11 +113,11 @@ func (r *Result) fix(ctx context.Context, acct flows.Account, opts Options) erro
 			return err
 		}
 		if why != "" {
-			f.Rejected = append(f.Rejected, Rejected{Command: c.command, Why: why})
+			f.Rejected = append(f.Rejected, Rejected{Command: c.command, Words: c.words, Why: why})
 			continue
 		}
 		plan.Plan.Command = strings.TrimPrefix(c.command, "sagerole ")
-		f.Offered, f.Modify, f.Scope, f.Checked, f.AlsoAllows = true, plan, c.env.words, checked, also
+		f.Offered, f.Modify, f.Scope, f.Checked, f.AlsoAllows, f.Words = true, plan, c.env.words, checked, also, c.words
 		if !strings.Contains(c.command, "=FILE") {
 			f.Command = c.command
 		}
@@ -129,13 +140,17 @@ func (r *Result) candidates(ctx context.Context, acct flows.Account) []candidate
 		readOnly := r.act != nil && (r.act.Access == "Read" || r.act.Access == "List")
 		bucketARN := "arn:" + partition + ":s3:::" + bucket
 		cmd := fmt.Sprintf("sagerole add-buckets %s %s", role, bucket)
-		words := fmt.Sprintf("S3 actions on bucket %s and its objects", bucket)
+		scope := fmt.Sprintf("S3 actions on bucket %s and its objects", bucket)
 		if readOnly {
 			cmd += " --read-only"
-			words = fmt.Sprintf("S3 reads of bucket %s and its objects", bucket)
+			scope = fmt.Sprintf("S3 reads of bucket %s and its objects", bucket)
 		}
-		out = append(out, candidate{command: cmd, input: modify.Input{AddBuckets: []string{bucket}, AddBucketsReadOnly: readOnly},
-			env: envelope{words: words, in: func(n eval.Request) bool {
+		words := "adding bucket " + bucket + " to " + role
+		if readOnly {
+			words = "adding bucket " + bucket + " read-only to " + role
+		}
+		out = append(out, candidate{command: cmd, words: words, input: modify.Input{AddBuckets: []string{bucket}, AddBucketsReadOnly: readOnly},
+			env: envelope{words: scope, in: func(n eval.Request) bool {
 				if !strings.HasPrefix(strings.ToLower(n.Action), "s3:") || (n.Resource != bucketARN && !strings.HasPrefix(n.Resource, bucketARN+"/")) {
 					return false
 				}
@@ -146,7 +161,7 @@ func (r *Result) candidates(ctx context.Context, acct flows.Account) []candidate
 				return ok && (a.Access == "Read" || a.Access == "List")
 			}}})
 	case strings.HasPrefix(action, "kms:") && rules.KMSKeyARN(res) == nil && rules.AccountFromARN(res) == account:
-		out = append(out, candidate{command: fmt.Sprintf("sagerole modify %s --kms-key %s", role, res), input: modify.Input{Scope: policy.Scope{KMSKeys: []string{res}}},
+		out = append(out, candidate{command: fmt.Sprintf("sagerole modify %s --kms-key %s", role, res), words: "adding KMS key " + res + " to " + role, input: modify.Input{Scope: policy.Scope{KMSKeys: []string{res}}},
 			env: envelope{words: "KMS actions on key " + res, in: func(n eval.Request) bool {
 				return strings.HasPrefix(strings.ToLower(n.Action), "kms:") && n.Resource == res
 			}}})
@@ -156,6 +171,7 @@ func (r *Result) candidates(ctx context.Context, acct flows.Account) []candidate
 		}
 	case action == "sagemaker:addtags" && strings.HasPrefix(r.taggingAction(), "Create"):
 		out = append(out, candidate{command: fmt.Sprintf("sagerole modify %s --add-guardrail %s", role, policy.AddTagsOnCreate),
+			words: "the " + policy.AddTagsOnCreate + " guardrail on " + role,
 			input: modify.Input{Scope: policy.Scope{Guardrails: []string{policy.AddTagsOnCreate}}},
 			env: envelope{words: "tagging SageMaker resources while creating them (sagemaker:AddTags with a Create sagemaker:TaggingAction)", in: func(n eval.Request) bool {
 				v, ok := lookupFold(n.Context, "sagemaker:TaggingAction")
@@ -186,6 +202,7 @@ func (r *Result) activityCandidates() []candidate {
 		}
 		action := r.Request.Action
 		out = append(out, candidate{command: fmt.Sprintf("sagerole modify %s --add-activity %s", r.Request.Role, a.Name),
+			words: "the " + a.Name + " activity on " + r.Request.Role,
 			input: modify.Input{Scope: policy.Scope{Activities: []string{a.Name}}},
 			env:   envelope{words: action + " itself", in: func(n eval.Request) bool { return strings.EqualFold(n.Action, action) }}})
 	}
@@ -208,6 +225,7 @@ func (r *Result) passRoleCandidate() (candidate, bool) {
 	}
 	return candidate{
 		command: fmt.Sprintf("sagerole modify %s --put-inline %s=FILE", r.Request.Role, PassRolePolicyName),
+		words:   fmt.Sprintf("an iam:PassRole statement for %s in %s's %s policy", nameOfARN(passed), r.Request.Role, PassRolePolicyName),
 		input:   modify.Input{PutInline: []modify.Inline{{Name: PassRolePolicyName, File: "(generated by sagerole why)", Document: doc.String()}}},
 		env: envelope{words: fmt.Sprintf("passing %s to SageMaker", nameOfARN(passed)), in: func(n eval.Request) bool {
 			v, _ := lookupFold(n.Context, "iam:PassedToService")

@@ -30,7 +30,7 @@ func ParseContext(specs []string) (map[string][]string, error) {
 		k, v, ok := strings.Cut(s, "=")
 		k = strings.TrimSpace(k)
 		if !ok || k == "" || !strings.Contains(k, ":") {
-			return nil, &rules.InputError{Field: "context", Msg: fmt.Sprintf("--context %q is not of the form KEY=VALUE with a condition key such as aws:SourceIp=203.0.113.7", s)}
+			return nil, &rules.InputError{Field: "context", Msg: fmt.Sprintf("context %q is not of the form KEY=VALUE with a condition key such as aws:SourceIp=203.0.113.7", s)}
 		}
 		out[k] = append(out[k], v)
 	}
@@ -57,7 +57,8 @@ func (in Input) resolve() (request, error) {
 		}
 		r.msg = &m
 		if m.User != "" {
-			return r, &rules.InputError{Field: "message", Msg: fmt.Sprintf("the caller in the message is IAM user %s, not a role; sagerole explains roles (give one with --role to see what it may do)", m.User)}
+			return r, &rules.InputError{Field: "message", Msg: fmt.Sprintf("the caller in the message is IAM user %s, not a role; sagerole explains roles", m.User),
+				Remedy: "give one with --role to see what it may do", Flag: "--role"}
 		}
 		var err2 error
 		if r.role, err2 = agree("role", r.role, m.Role, sameRole); err2 != nil {
@@ -72,12 +73,13 @@ func (in Input) resolve() (request, error) {
 	}
 	switch {
 	case r.role == "":
-		return r, &rules.InputError{Field: "role", Msg: "the message does not name the role that was denied; give it with --role ROLE"}
+		return r, &rules.InputError{Field: "role", Msg: "the message does not name the role that was denied", Remedy: "give it with --role ROLE", Flag: "--role"}
 	case r.action == "":
 		return r, &rules.InputError{Field: "action", Msg: "no action given; name it as service:Action, such as s3:GetObject"}
 	case r.resource == "":
 		if r.msg != nil {
-			return r, &rules.InputError{Field: "resource", Msg: "the message does not name the resource (S3's short Access Denied never does); give it with --resource ARN or s3://BUCKET/KEY"}
+			return r, &rules.InputError{Field: "resource", Msg: "the message does not name the resource (S3's short Access Denied never does)",
+				Remedy: "give it with --resource ARN or s3://BUCKET/KEY", Flag: "--resource"}
 		}
 		return r, &rules.InputError{Field: "resource", Msg: "no resource given; name it as an ARN, s3://BUCKET/KEY, or * for an action without a resource type"}
 	}
@@ -103,7 +105,8 @@ func agree(field, given, said string, same func(a, b string) bool) (string, erro
 	case said == "" || same(given, said):
 		return given, nil
 	}
-	return "", &rules.InputError{Field: field, Msg: fmt.Sprintf("the message names %s %s but --%s says %s; give one of them", field, said, field, given)}
+	return "", &rules.InputError{Field: field, Msg: fmt.Sprintf("the message names %s %s, not %s", field, said, given),
+		Remedy: fmt.Sprintf("give the %s only once, with the message or --%s", field, field), Flag: "--" + field}
 }
 
 func sameRole(given, said string) bool {

@@ -208,11 +208,11 @@ func Parse(text string) (Message, error) {
 func unparseable(t string, m Message) string {
 	switch {
 	case m.Operation != "" && s3ShortRE.MatchString(t):
-		return fmt.Sprintf("the message says access to the %s operation was denied but not which action; give the action and resource instead: sagerole why ROLE ACTION RESOURCE", m.Operation)
+		return fmt.Sprintf("the message says access to the %s operation was denied but not which action; give the role, the action and the resource instead", m.Operation)
 	case strings.Contains(strings.ToLower(t), "not authorized") || strings.Contains(strings.ToLower(t), "access denied"):
-		return "the message does not name the action that was denied (service:Action); give it instead: sagerole why ROLE ACTION RESOURCE"
+		return "the message does not name the action that was denied (service:Action); give the role, the action and the resource instead"
 	}
-	return "the message is not an AWS access denied message (User: ARN is not authorized to perform: ACTION on resource: ARN …, or S3's Access Denied); give the request instead: sagerole why ROLE ACTION RESOURCE"
+	return "the message is not an AWS access denied message (User: ARN is not authorized to perform: ACTION on resource: ARN …, or S3's Access Denied); give the role, the action and the resource instead"
 }
 
 // readCaller splits the caller's ARN: an assumed role

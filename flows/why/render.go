@@ -22,12 +22,19 @@ func (r *Result) Headline() string {
 	return "implicitly denied: nothing allows it"
 }
 
+// TextOptions say who reads the text: the command line's user, or the
+// wizard's, who typed no flag and is told no command.
+type TextOptions struct{ Wizard bool }
+
 // WriteText writes the explanation for a person: the decision and why,
 // what AWS said, the statements with their lines, the request context
 // (assumed keys said as such), what sagerole cannot see and what it read,
 // the simulator's answer, and whether a fix is offered. The fix's plan is
 // written by the caller, as every plan is.
-func WriteText(w io.Writer, r *Result) error {
+func WriteText(w io.Writer, r *Result) error { return WriteTextWith(w, r, TextOptions{}) }
+
+// WriteTextWith is WriteText for the reader o says.
+func WriteTextWith(w io.Writer, r *Result, o TextOptions) error {
 	var b strings.Builder
 	q := r.Request
 	fmt.Fprintf(&b, "Why was %s denied %s on %s?\n\n", q.Role, q.Action, q.Resource)
@@ -64,7 +71,11 @@ func WriteText(w io.Writer, r *Result) error {
 		fmt.Fprintf(&b, "  note: %s\n", n)
 	}
 	if len(r.UnknownKeys) > 0 {
-		fmt.Fprintf(&b, "  Not known for this request (give them with --context KEY=VALUE if it carried them): %s\n", strings.Join(r.UnknownKeys, ", "))
+		how := "give them with --context KEY=VALUE"
+		if o.Wizard {
+			how = "give them under Context"
+		}
+		fmt.Fprintf(&b, "  Not known for this request (%s if it carried them): %s\n", how, strings.Join(r.UnknownKeys, ", "))
 	}
 	b.WriteString("\nBeyond the role's documents:\n")
 	for _, u := range r.Unseen {
@@ -105,7 +116,10 @@ func WriteText(w io.Writer, r *Result) error {
 			if len(f.AlsoAllows) > 0 {
 				fmt.Fprintf(&b, "  It also allows: %s.\n", listSome(f.AlsoAllows, 6))
 			}
-			if f.Command != "" {
+			switch {
+			case o.Wizard:
+				fmt.Fprintf(&b, "  The change: %s.\n", f.Words)
+			case f.Command != "":
 				fmt.Fprintf(&b, "  The same change: %s\n", f.Command)
 			}
 		} else {
@@ -113,12 +127,23 @@ func WriteText(w io.Writer, r *Result) error {
 		}
 		for _, rj := range f.Rejected {
 			if f.Offered || rj.Why != strings.TrimPrefix(f.Reason, "no change sagerole can make allows exactly this request: ") {
-				fmt.Fprintf(&b, "  Not offered: %s — %s.\n", rj.Command, rj.Why)
+				what := rj.Command
+				if o.Wizard {
+					what = rj.Words
+				}
+				fmt.Fprintf(&b, "  Not offered: %s — %s.\n", what, rj.Why)
 			}
 		}
 	}
 	for _, wn := range r.Warnings {
 		fmt.Fprintf(&b, "\nwarning: %s\n", wn)
+	}
+	if r.NoTrust {
+		if o.Wizard {
+			fmt.Fprintf(&b, "Fix the trust policy from Modify role.\n")
+		} else {
+			fmt.Fprintf(&b, "Fix it with: sagerole modify %s --fix-trust\n", r.Request.Role)
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

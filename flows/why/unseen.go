@@ -127,8 +127,8 @@ func (r *Result) bucketKey(ctx context.Context, acct flows.Account, partition, b
 			if kr.Allowed() {
 				u.Says += fmt.Sprintf(", and %s's policies allow the %s S3 asks for (%s)", r.Request.Role, kmsAction, kr)
 			} else {
-				u.Says += fmt.Sprintf(": %s also needs %s on that key, and its policies do not allow it (%s) — check with: sagerole why %s %s %s",
-					r.Request.Role, kmsAction, kr, r.Request.Role, kmsAction, key)
+				u.Says += fmt.Sprintf(": %s also needs %s on that key, and its policies do not allow it (%s)",
+					r.Request.Role, kmsAction, kr)
 				if r.Decision == eval.Allow {
 					// The identity side allows the S3 request: the key is
 					// the likeliest cause, and S3 reports it as its own.
