@@ -76,7 +76,10 @@ func (st *whyState) fill() {
 	if err != nil {
 		return
 	}
-	for _, p := range []struct{ dst *string; v string }{{&st.role, m.Role}, {&st.action, m.Action}, {&st.resource, m.Resource}} {
+	for _, p := range []struct {
+		dst *string
+		v   string
+	}{{&st.role, m.Role}, {&st.action, m.Action}, {&st.resource, m.Resource}} {
 		if p.v != "" {
 			*p.dst = p.v
 		}

@@ -81,10 +81,10 @@ func TestWhyFromFind(t *testing.T) {
 // and reviews the fix like every plan.
 func TestAccessibleWhy(t *testing.T) {
 	answers := strings.Join([]string{
-		"7",                       // why was I denied?
-		"",                        // no message
-		"StudioSpacesGuarded",     // role
-		"sagemaker:AddTags",       // action
+		"7",                   // why was I denied?
+		"",                    // no message
+		"StudioSpacesGuarded", // role
+		"sagemaker:AddTags",   // action
 		"arn:aws:sagemaker:us-east-1:111122223333:space/d-mlplatform/erin-notebooks", // resource
 		"",  // context
 		"y", // run the fix
