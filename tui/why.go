@@ -216,21 +216,10 @@ func (w *whyScreen) Update(msg tea.Msg) (Child, tea.Cmd) {
 		return w, push(w.id, w.fix)
 	case key.Matches(m, whyModifyKey):
 		return w, push(w.id, newModify(w.ctx, w.res.Request.Role))
-	case key.Matches(m, k.Down):
-		w.top = min(w.top+1, last)
-	case key.Matches(m, k.Up):
-		w.top = max(w.top-1, 0)
-	case key.Matches(m, k.PageDown):
-		w.top = min(w.top+page, last)
-	case key.Matches(m, k.PageUp):
-		w.top = max(w.top-page, 0)
-	case key.Matches(m, k.Top):
-		w.top = 0
-	case key.Matches(m, k.Bottom):
-		w.top = last
 	case key.Matches(m, k.Back):
 		return w, pop(w.id)
 	}
+	w.top, _ = scroll(k, m, w.top, page, last)
 	return w, nil
 }
 

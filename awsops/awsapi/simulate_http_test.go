@@ -3,14 +3,12 @@ package awsapi
 import (
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"reflect"
 	"sync"
 	"testing"
 
 	"github.com/sagerole/sagerole/awsops"
-	"github.com/sagerole/sagerole/awsops/motoserver"
 )
 
 // moto does not implement iam:SimulatePrincipalPolicy, so the request and
@@ -95,15 +93,8 @@ const simPage2 = `<SimulatePrincipalPolicyResponse xmlns="https://iam.amazonaws.
 
 func newFakeIAMQuery(t *testing.T, pages ...string) (*Backend, *fakeIAMQuery) {
 	t.Helper()
-	motoserver.Env(t)
 	f := &fakeIAMQuery{t: t, pages: pages}
-	srv := httptest.NewServer(f)
-	t.Cleanup(srv.Close)
-	b, err := New(t.Context(), Options{Region: "us-east-1", EndpointURL: srv.URL, MaxAttempts: 1})
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	return b, f
+	return backendOn(t, f), f
 }
 
 func TestSimulatePrincipalPolicyRequest(t *testing.T) {
