@@ -3,6 +3,7 @@ package awsapi
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -31,7 +32,12 @@ func codeOf(err error) string {
 // GetBucketPolicy is s3:GetBucketPolicy; "" when S3 answers
 // NoSuchBucketPolicy.
 func (b *Backend) GetBucketPolicy(ctx context.Context, bucket string) (string, error) {
-	out, err := b.s3.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)})
+	in := &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)}
+	out, err := b.s3.GetBucketPolicy(ctx, in)
+	if r := bucketRegionHeader(err); err != nil && r != "" && r != b.region {
+		// A bucket in another region answers with a redirect naming it.
+		out, err = b.s3.GetBucketPolicy(ctx, in, inRegion(r))
+	}
 	if codeOf(err) == "NoSuchBucketPolicy" {
 		return "", nil
 	}
@@ -44,7 +50,11 @@ func (b *Backend) GetBucketPolicy(ctx context.Context, bucket string) (string, e
 // BucketEncryptionKey is s3:GetBucketEncryption: the KMSMasterKeyID of an
 // aws:kms (or aws:kms:dsse) default, "" for SSE-S3 or no configuration.
 func (b *Backend) BucketEncryptionKey(ctx context.Context, bucket string) (string, error) {
-	out, err := b.s3.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String(bucket)})
+	in := &s3.GetBucketEncryptionInput{Bucket: aws.String(bucket)}
+	out, err := b.s3.GetBucketEncryption(ctx, in)
+	if r := bucketRegionHeader(err); err != nil && r != "" && r != b.region {
+		out, err = b.s3.GetBucketEncryption(ctx, in, inRegion(r))
+	}
 	if codeOf(err) == "ServerSideEncryptionConfigurationNotFoundError" {
 		return "", nil
 	}
@@ -70,7 +80,12 @@ func (b *Backend) BucketEncryptionKey(ctx context.Context, bucket string) (strin
 // GetKeyPolicy is kms:GetKeyPolicy of the policy named default (the only
 // name a key policy has).
 func (b *Backend) GetKeyPolicy(ctx context.Context, key string) (string, error) {
-	out, err := b.kms.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: aws.String(key), PolicyName: aws.String("default")})
+	// A key ARN names its region, which KMS must be asked in.
+	var opts []func(*kms.Options)
+	if parts := strings.SplitN(key, ":", 6); len(parts) == 6 && parts[3] != "" && parts[3] != b.region {
+		opts = append(opts, func(o *kms.Options) { o.Region = parts[3] })
+	}
+	out, err := b.kms.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: aws.String(key), PolicyName: aws.String("default")}, opts...)
 	if err != nil {
 		return "", wrap("kms:GetKeyPolicy", err)
 	}
