@@ -167,3 +167,21 @@ func TestS3URIForBucketAction(t *testing.T) {
 		t.Errorf("no s3:prefix in %+v", r.Request.Context)
 	}
 }
+
+// A role of IAM Identity Center (the caller of a PassRole, often) is not
+// changed: its permission set would put it back.
+func TestNoFixOnIdentityCenterRole(t *testing.T) {
+	a := newAccount(t)
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:saml-provider/AWSSSO_0123456789abcdef_DO_NOT_DELETE"},"Action":["sts:AssumeRoleWithSAML","sts:TagSession"]}]}`
+	if _, err := a.CreateRole(context.Background(), awsops.CreateRoleInput{Name: "AWSReservedSSO_DataScience_0123456789abcdef",
+		Path: "/aws-reserved/sso.amazonaws.com/", TrustPolicy: trust}); err != nil {
+		t.Fatal(err)
+	}
+	r := explain(t, a, Input{Role: "AWSReservedSSO_DataScience_0123456789abcdef", Action: "iam:PassRole", Resource: researchARN})
+	if r.Decision != eval.ImplicitDeny || r.Classic != ClassicPassRole {
+		t.Fatalf("decision %s, classic %q", r.Decision, r.Classic)
+	}
+	if r.Fix.Offered || !strings.Contains(r.Fix.Reason, "permission set") {
+		t.Errorf("fix: %+v", r.Fix)
+	}
+}

@@ -16,6 +16,10 @@ import (
 	"github.com/sagerole/sagerole/flows/policy/eval"
 )
 
+// ssoPath is where IAM Identity Center keeps the roles of its permission
+// sets: a change made to one outside the permission set is undone.
+const ssoPath = "/aws-reserved/sso.amazonaws.com/"
+
 // PassRolePolicyName is the inline policy the PassRole fix merges into.
 const PassRolePolicyName = "sagerole-passrole"
 
@@ -85,6 +89,10 @@ func (r *Result) fix(ctx context.Context, acct flows.Account, opts Options) erro
 		return nil
 	case r.Eval.NotAllowedBy == eval.Boundary:
 		f.Reason = "the permissions boundary does not allow it; sagerole does not change boundaries, which an administrator sets to cap the role"
+		return nil
+	}
+	if strings.HasPrefix(r.IAM.Path, ssoPath) {
+		f.Reason = "the role belongs to IAM Identity Center, which puts its policies back from the permission set: change the permission set instead"
 		return nil
 	}
 	cands := r.candidates(ctx, acct)
