@@ -183,7 +183,8 @@ sagerole --sandbox`,
 	f.IntVar(&a.g.concurrency, "concurrency", pool.Default, fmt.Sprintf("AWS reads in flight at most (1 to %d); fewer while AWS throttles", pool.Max))
 
 	root.AddCommand(a.versionCommand(), a.findCommand(), a.journalCommand(), a.undoCommand(),
-		a.createRoleCommand(), a.addBucketsCommand(), a.policyCommand(), a.changeCommand(), a.modifyCommand(), a.exportCommand())
+		a.createRoleCommand(), a.addBucketsCommand(), a.policyCommand(), a.changeCommand(), a.modifyCommand(), a.exportCommand(),
+		a.whyCommand())
 	markWriters(root, "create-role", "add-buckets", "change", "modify", "undo")
 	requireValues(root)
 	return root

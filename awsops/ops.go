@@ -102,6 +102,7 @@ type Reader interface {
 	IAMReader
 	S3Reader
 	SageMakerReader
+	PolicyReader
 }
 
 // Writer is every write.

@@ -261,6 +261,10 @@ func TestStateFileEditedMeanwhile(t *testing.T) {
 // account without the lock would answer at once from a stale copy.
 func TestEveryCallTakesTheFileLock(t *testing.T) {
 	const role, domain = "AmazonSageMaker-ExecutionRole-Research", "d-research1"
+	const arn = "arn:aws:iam::111122223333:role/service-role/" + role
+	const keyPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"}]}`
+	const bucketPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::research-datasets/*"}]}`
+	var keyARN string
 	page := awsops.PageQuery{Size: 10}
 	calls := map[string]func(ctx context.Context, a *Account) error{
 		"CallerIdentity": func(ctx context.Context, a *Account) error { _, err := a.CallerIdentity(ctx); return err },
@@ -276,6 +280,19 @@ func TestEveryCallTakesTheFileLock(t *testing.T) {
 		},
 		"ListSageMakerTags": func(ctx context.Context, a *Account) error {
 			_, err := a.ListSageMakerTags(ctx, "arn:aws:sagemaker:us-east-1:111122223333:domain/"+domain)
+			return err
+		},
+		"GetBucketPolicy": func(ctx context.Context, a *Account) error {
+			_, err := a.GetBucketPolicy(ctx, "research-datasets")
+			return err
+		},
+		"BucketEncryptionKey": func(ctx context.Context, a *Account) error {
+			_, err := a.BucketEncryptionKey(ctx, "ml-models-prod")
+			return err
+		},
+		"GetKeyPolicy": func(ctx context.Context, a *Account) error { _, err := a.GetKeyPolicy(ctx, keyARN); return err },
+		"SimulatePrincipalPolicy": func(ctx context.Context, a *Account) error {
+			_, err := a.SimulatePrincipalPolicy(ctx, awsops.SimulateInput{PolicySourceARN: arn, Actions: []string{"s3:GetObject"}})
 			return err
 		},
 		"ListRolePolicies": func(ctx context.Context, a *Account) error { _, err := a.ListRolePolicies(ctx, role); return err },
@@ -336,7 +353,6 @@ func TestEveryCallTakesTheFileLock(t *testing.T) {
 	}
 	// Writes, tried only while the account is held: each must wait for
 	// the lock, not fail on its arguments.
-	const arn = "arn:aws:iam::111122223333:role/service-role/" + role
 	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"sagemaker.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
 	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}`
 	writes := map[string]func(ctx context.Context, a *Account) error{
@@ -378,11 +394,22 @@ func TestEveryCallTakesTheFileLock(t *testing.T) {
 			_, err := a.CreateDomain(ctx, "new-domain", arn, "")
 			return err
 		},
+		"PutBucketPolicy": func(ctx context.Context, a *Account) error {
+			return a.PutBucketPolicy(ctx, "research-datasets", bucketPolicy)
+		},
+		"PutBucketEncryption": func(ctx context.Context, a *Account) error { return a.PutBucketEncryption(ctx, "ml-models-prod", "") },
+		"CreateKey": func(ctx context.Context, a *Account) error {
+			_, err := a.CreateKey(ctx, "another", keyPolicy)
+			return err
+		},
+		"PutRolePermissionsBoundary": func(ctx context.Context, a *Account) error {
+			return a.PutRolePermissionsBoundary(ctx, role, "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess")
+		},
 		"CreateNotebookInstance": func(ctx context.Context, a *Account) error { return a.CreateNotebookInstance(ctx, "new-notebook", arn) },
 	}
 	// Not calls of the account: the test's knobs and the lock itself; the
 	// fixtures without a context wait for the lock as long as it takes.
-	exempt := []string{"Calls", "SetFault", "ClearFaults", "Region", "LockAccount", "LockPath", "Quotas",
+	exempt := []string{"Calls", "SetFault", "ClearFaults", "Region", "LockAccount", "LockPath", "Quotas", "SetSimulator",
 		"AddUserProfile", "AddSpace", "AddApp", "SetSageMakerTags"}
 	at := reflect.TypeFor[*Account]()
 	for i := range at.NumMethod() {
@@ -392,6 +419,13 @@ func TestEveryCallTakesTheFileLock(t *testing.T) {
 		}
 	}
 	a, b, _ := openTwice(t)
+	a.SetSimulator(func(context.Context, awsops.SimulateDocuments, awsops.SimulateInput) ([]awsops.SimulateResult, error) {
+		return nil, nil
+	})
+	var err error
+	if keyARN, err = a.CreateKey(t.Context(), "for the test", keyPolicy); err != nil {
+		t.Fatal(err)
+	}
 	// Each call works while nobody else holds the account (so that a
 	// failure below is the lock's, not the call's own).
 	for _, name := range slices.Sorted(maps.Keys(calls)) {

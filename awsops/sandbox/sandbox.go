@@ -79,6 +79,7 @@ type Account struct {
 	calls      map[string]int // every call by API name
 	rateKeys   []string       // of Options.RateLimits, most specific first
 	buckets    map[string]*bucket
+	simulator  awsops.Simulator
 }
 
 var _ awsops.Backend = (*Account)(nil)
