@@ -278,7 +278,36 @@ func TestPolicyCommand(t *testing.T) {
 			t.Errorf("%v printed no JSON document: %v\n%s", args, err, out)
 		}
 	}
-	_, out, _ := runCLI(t, "policy", "s3", "--bucket", "team-raw-data", "--prefix", "curated")
+	// A persona's activities come first, by name, on stderr: stdout stays
+	// the document, for sagerole policy lint -.
+	code, out, errOut := runCLI(t, "policy", "persona", "data-scientist", "--bucket", "team-raw-data")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(errOut), "\n")
+	if !strings.HasPrefix(lines[0], "Persona data-scientist: SageMaker Role Manager's Data Scientist") {
+		t.Errorf("first line %q", lines[0])
+	}
+	acts, _ := policy.PersonaActivities(policy.DataScientist)
+	for i, a := range acts {
+		if i+1 >= len(lines) || strings.Fields(lines[i+1])[0] != a {
+			t.Errorf("line %d does not name %s:\n%s", i+2, a, errOut)
+		}
+	}
+	if strings.Contains(errOut, "left out") {
+		t.Errorf("s3-buckets said left out though a bucket is named:\n%s", errOut)
+	}
+	var persona policy.Document
+	if err := json.Unmarshal([]byte(out), &persona); err != nil || len(persona.Statement) == 0 {
+		t.Errorf("stdout is not the persona's document: %v", err)
+	}
+	// The trust policy of the activities that need another service.
+	_, out, _ = runCLI(t, "policy", "trust", "--activity", "pipelines")
+	trust, err := policy.Parse(out)
+	if err != nil || !policy.Trusts(trust, "scheduler.amazonaws.com") || !policy.TrustsSageMaker(trust) {
+		t.Errorf("policy trust --activity pipelines: %v\n%s", err, out)
+	}
+	_, out, _ = runCLI(t, "policy", "s3", "--bucket", "team-raw-data", "--prefix", "curated")
 	if !strings.Contains(out, "arn:aws:s3:::team-raw-data/curated/*") {
 		t.Errorf("s3 policy ignores the prefix:\n%s", out)
 	}

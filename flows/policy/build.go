@@ -190,7 +190,7 @@ func buildAs(s Scope, probe bool) (built, error) {
 	}
 	b := built{r: r, used: v.used, passRoles: v.lists["PassRoles"]}
 	docs := grants
-	if len(guards) > 0 {
+	if len(guards) > 0 && !probe {
 		ref, err := reference()
 		if err != nil {
 			return built{}, err

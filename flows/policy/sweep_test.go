@@ -82,9 +82,22 @@ func TestSweepLintsClean(t *testing.T) {
 			}
 		}
 	}
-	for _, f := range lint.Lint(ref, policy.TrustDocument(), lint.Options{Kind: lint.Trust}) {
-		if f.Level >= lint.Warning {
-			t.Errorf("trust policy: %s", f)
+	var principals []string
+	for _, ts := range policy.TrustServices() {
+		principals = append(principals, ts.Principal)
+	}
+	for _, account := range []string{"", acct} {
+		all, err := policy.TrustFor(principals, account)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range []policy.Document{policy.TrustDocument(), all} {
+			for _, f := range lint.Lint(ref, d, lint.Options{Kind: lint.Trust}) {
+				if f.Level >= lint.Warning {
+					t.Errorf("trust policy %s: %s", d, f)
+				}
+			}
+			checked++
 		}
 	}
 	if checked < 500 {
