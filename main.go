@@ -177,7 +177,8 @@ sagerole --sandbox`,
 	f.DurationVar(&a.g.callTimeout, "call-timeout", awsapi.DefaultCallTimeout, "give up an AWS call that has not answered in `DURATION`, retries included (also "+callTimeoutEnv+"); waits for a resource to settle are not bounded by it")
 
 	root.AddCommand(a.versionCommand(), a.findCommand(), a.journalCommand(), a.undoCommand(),
-		a.createRoleCommand(), a.addBucketsCommand(), a.policyCommand(), a.changeCommand(), a.modifyCommand(), a.exportCommand())
+		a.createRoleCommand(), a.addBucketsCommand(), a.policyCommand(), a.changeCommand(), a.modifyCommand(), a.exportCommand(),
+		a.whyCommand())
 	markWriters(root, "create-role", "add-buckets", "change", "modify", "undo")
 	requireValues(root)
 	return root
