@@ -232,7 +232,9 @@ func (m *Match) finish(r Role, ref *iamref.Reference, docs map[string]policy.Doc
 	if len(o.Subnets) > 0 || len(o.SecurityGroups) > 0 {
 		m.Guardrails = append(m.Guardrails, policy.VPCOnly)
 	}
-	if slices.ContainsFunc(m.Policies, func(p PolicyMatch) bool { return p.KMS && p.Activity != policy.AWSServices && p.Activity != policy.StudioApps }) {
+	if slices.ContainsFunc(m.Policies, func(p PolicyMatch) bool {
+		return p.KMS && p.Activity != policy.AWSServices && p.Activity != policy.StudioApps
+	}) {
 		m.Guardrails = append(m.Guardrails, policy.VolumeKMS)
 	}
 	m.scope = policy.Scope{Activities: m.Activities, ECRRepos: o.ECRRepos, VPC: o.VPC, KMSKeys: o.KMSKeys, PassRoles: o.PassRoles,
