@@ -210,29 +210,26 @@ func (s Scope) validateValues() error {
 		}
 		return &rules.InputError{Field: "pass-role", Msg: fmt.Sprintf("--pass-role %q is neither a role name nor a role ARN of the form arn:aws:iam::123456789012:role/NAME", r)}
 	}
-	for _, d := range s.GlueDatabases {
-		if !glueDatabaseRE.MatchString(d) {
-			return &rules.InputError{Field: "glue database", Msg: fmt.Sprintf("Glue database %q is not a database name (1 to 255 letters, digits, _ and -)", d)}
-		}
-	}
-	for _, w := range s.AthenaWorkgroups {
-		if !athenaWorkgroupRE.MatchString(w) {
-			return &rules.InputError{Field: "athena workgroup", Msg: fmt.Sprintf("Athena workgroup %q is not a workgroup name (1 to 128 letters, digits, ., _ and -)", w)}
-		}
-	}
 	for _, t := range s.InstanceTypes {
 		if err := rules.InstanceType(t); err != nil {
 			return err
 		}
 	}
-	for _, id := range s.Subnets {
-		if !subnetRE.MatchString(id) {
-			return &rules.InputError{Field: "subnet", Msg: fmt.Sprintf("subnet %q is not a subnet ID such as subnet-0a1b2c3d (subnet- and 8 or 17 hex digits)", id)}
-		}
-	}
-	for _, id := range s.SecurityGroups {
-		if !securityGroupRE.MatchString(id) {
-			return &rules.InputError{Field: "security group", Msg: fmt.Sprintf("security group %q is not a security group ID such as sg-0a1b2c3d (sg- and 8 or 17 hex digits)", id)}
+	for _, l := range []struct {
+		values []string
+		re     *regexp.Regexp
+		field  string
+		msg    string // with %q for the value
+	}{
+		{s.Subnets, subnetRE, "subnet", "subnet %q is not a subnet ID such as subnet-0a1b2c3d (subnet- and 8 or 17 hex digits)"},
+		{s.SecurityGroups, securityGroupRE, "security group", "security group %q is not a security group ID such as sg-0a1b2c3d (sg- and 8 or 17 hex digits)"},
+		{s.GlueDatabases, glueDatabaseRE, "glue database", "Glue database %q is not a database name (1 to 255 letters, digits, _ and -)"},
+		{s.AthenaWorkgroups, athenaWorkgroupRE, "athena workgroup", "Athena workgroup %q is not a workgroup name (1 to 128 letters, digits, ., _ and -)"},
+	} {
+		for _, v := range l.values {
+			if !l.re.MatchString(v) {
+				return &rules.InputError{Field: l.field, Msg: fmt.Sprintf(l.msg, v)}
+			}
 		}
 	}
 	for _, c := range s.SourceIPs {
