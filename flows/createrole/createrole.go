@@ -216,7 +216,7 @@ func Plan(ctx context.Context, acct flows.Account, in Input) (awsops.Plan, error
 	plan.Steps = append([]awsops.Op{awsops.CreateRoleOp(awsops.CreateRoleInput{
 		Name: in.Name, Path: path, Description: in.Description, TrustPolicy: trust.String(), Tags: in.Tags})}, plan.Steps...)
 	if bucketsInScope {
-		plan.Notes = append(plan.Notes, fmt.Sprintf("The buckets are granted in %s by s3-buckets, so no %s policy repeats them; add-buckets adds more there.", policy.ScopePolicyName, policy.BucketPolicyName))
+		plan.Notes = append(plan.Notes, fmt.Sprintf("The buckets are granted in %s by s3-buckets, so no %s policy repeats them (add-buckets would add others there).", policy.ScopePolicyName, policy.BucketPolicyName))
 	}
 	if len(in.Buckets) > 0 {
 		if !bucketsInScope {

@@ -72,7 +72,11 @@ func Summarize(s Scope) ([]string, error) {
 		out = append(out, fmt.Sprintf("Athena: queries in workgroup %s only.", orList(wg)))
 	}
 	if len(r.KMSKeys) > 0 && (r.kmsOption() || used["KmsKeys"]) {
-		out = append(out, fmt.Sprintf("KMS: only %s.", andList(r.KMSKeys)))
+		line := fmt.Sprintf("KMS: only %s", andList(r.KMSKeys))
+		if r.kmsOption() {
+			line += ", through S3 for data and through SageMaker for the grants of volumes"
+		}
+		out = append(out, line+".")
 	}
 	if used["EcrRepos"] && len(r.ECRRepos) == 0 {
 		broad = append(broad, "ECR images of every repository (name them with --ecr-repo)")
