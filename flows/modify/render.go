@@ -8,6 +8,7 @@ import (
 
 	"github.com/sagerole/sagerole/flows/find"
 	"github.com/sagerole/sagerole/flows/policy"
+	"github.com/sagerole/sagerole/flows/policy/rolemanager"
 )
 
 // indent prefixes every line of s.
@@ -124,6 +125,9 @@ func WriteDetails(w io.Writer, d *Details) error {
 		fmt.Fprintf(&b, "  %s (%s characters):\n%s\n", p.Name, policy.Thousands(p.Size), indent(Pretty(string(p.Document)), "    "))
 	}
 
+	if m := d.RoleManager; m != nil {
+		writeRoleManager(&b, m)
+	}
 	b.WriteString("\n")
 	writeUses(&b, d.Role.Name, d.UsedBy)
 	for _, wn := range d.Warnings {
@@ -150,4 +154,31 @@ func WriteReview(w io.Writer, r *Result) error {
 	b.WriteString("\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeRoleManager says what sagerole makes of a role Role Manager made.
+func writeRoleManager(b *strings.Builder, m *rolemanager.Match) {
+	b.WriteString("\nMade by SageMaker Role Manager")
+	if made, ok := map[string]string{"console": "its console", "cdk": "its CDK library"}[m.Made]; ok {
+		fmt.Fprintf(b, " (%s)", made)
+	}
+	if m.RoleManagerPersona != "" {
+		fmt.Fprintf(b, " from its %s persona", m.RoleManagerPersona)
+	}
+	b.WriteString(". In sagerole's activities:\n")
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	for _, p := range m.Policies {
+		act := p.Activity
+		if act == "" {
+			act = "(none)"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t→ %s\t%s\n", p.Name, p.RoleManagerActivity, act, p.Match)
+	}
+	_ = tw.Flush()
+	for _, u := range m.Unmatched {
+		fmt.Fprintf(b, "  does not match: %s\n", u)
+	}
+	if m.Command != "" {
+		fmt.Fprintf(b, "  To manage it with sagerole's activities instead (reviewed before it runs, undoable):\n    %s\n", m.Command)
+	}
 }
