@@ -58,8 +58,10 @@ type journalEntry struct {
 func (a *app) journalCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "journal",
-		Short: "List the journaled runs, newest first",
-		Args:  cobra.NoArgs,
+		Short:   "List the journaled runs, newest first",
+		Example: "  sagerole journal\n  sagerole --sandbox-state acct.json --output json journal",
+		GroupID: groupUndo,
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			j, err := a.journal()
 			if err != nil {
@@ -119,7 +121,12 @@ Without ENTRY, the latest change made on this account that is not yet undone
 anything is sent, the account is compared with what the run left: if
 something else changed it since, undo refuses and shows the difference,
 unless --force.`,
-		Args: cobra.MaximumNArgs(1),
+		Example: `  sagerole undo
+  sagerole undo 20261124T013746Z-a1b2c3
+  sagerole --dry-run undo`,
+		GroupID:           groupUndo,
+		ValidArgsFunction: a.completeEntries,
+		Args:              cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			b, err := a.open(ctx)

@@ -16,10 +16,6 @@ import (
 	"github.com/sagerole/sagerole/flows/policy/lint"
 )
 
-// silentExit ends the command with a status, its output already written.
-type silentExit struct{ code int }
-
-func (e *silentExit) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
 // lintReport is policy lint's --output json (documented in the README).
 type lintReport struct {
@@ -55,7 +51,7 @@ Exit status: 0 no error, 1 findings of error level, 2 unreadable input.`,
 		Example: `  sagerole policy lint extra.json
   sagerole policy scope --persona data-scientist | sagerole policy lint -
   sagerole --output json policy lint trust.json`,
-		Args: exactArgs(1, "policy lint needs the FILE to check, or - for standard input"),
+		Args:    exactArgs(1, "policy lint needs the FILE to check, or - for standard input"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			k, err := lintKind(kind)
 			if err != nil {
@@ -92,6 +88,7 @@ Exit status: 0 no error, 1 findings of error level, 2 unreadable input.`,
 		},
 	}
 	cmd.Flags().StringVar(&kind, "kind", "auto", "what the document is: auto (a Principal makes it a trust policy), identity or trust")
+	completeFlag(cmd.Flags(), "kind", fixedValues("auto", "identity", "trust"))
 	return cmd
 }
 
