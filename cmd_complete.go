@@ -175,7 +175,7 @@ func (a *app) liveNames(key string, list lister) cobra.CompletionFunc {
 }
 
 type cachedCompletions struct {
-	Saved time.Time         `json:"saved"`
+	Saved time.Time          `json:"saved"`
 	Names []cobra.Completion `json:"names"`
 }
 

@@ -57,7 +57,7 @@ type journalEntry struct {
 
 func (a *app) journalCommand() *cobra.Command {
 	return &cobra.Command{
-		Use:   "journal",
+		Use:     "journal",
 		Short:   "List the journaled runs, newest first",
 		Example: "  sagerole journal\n  sagerole --sandbox-state acct.json --output json journal",
 		GroupID: groupUndo,

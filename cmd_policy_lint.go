@@ -16,7 +16,6 @@ import (
 	"github.com/sagerole/sagerole/flows/policy/lint"
 )
 
-
 // lintReport is policy lint's --output json (documented in the README).
 type lintReport struct {
 	File      string         `json:"file"`
@@ -51,7 +50,7 @@ Exit status: 0 no error, 1 findings of error level, 2 unreadable input.`,
 		Example: `  sagerole policy lint extra.json
   sagerole policy scope --persona data-scientist | sagerole policy lint -
   sagerole --output json policy lint trust.json`,
-		Args:    exactArgs(1, "policy lint needs the FILE to check, or - for standard input"),
+		Args: exactArgs(1, "policy lint needs the FILE to check, or - for standard input"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			k, err := lintKind(kind)
 			if err != nil {
