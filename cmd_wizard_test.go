@@ -67,11 +67,11 @@ func TestWizardDumbTerminalIsAccessible(t *testing.T) {
 	isolate(t)
 	t.Setenv("TERM", "dumb")
 	var out, errb bytes.Buffer
-	code := run(context.Background(), []string{"--sandbox"}, strings.NewReader("7\n"), &out, &errb)
+	code := run(context.Background(), []string{"--sandbox"}, strings.NewReader("8\n"), &out, &errb)
 	if code != exitOK {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
 	}
-	if !strings.Contains(out.String(), "Enter a number between 1 and 7") || strings.Contains(out.String(), "\x1b[") {
+	if !strings.Contains(out.String(), "Enter a number between 1 and 8") || strings.Contains(out.String(), "\x1b[") {
 		t.Errorf("not the plain prompts:\n%q", out.String())
 	}
 }

@@ -92,7 +92,7 @@ func IsNotFound(err error) bool { return KindOf(err) == KindNotFound }
 // so the sandbox and AWS classify the same codes the same way.
 func KindForCode(code string) Kind {
 	switch code {
-	case "NoSuchEntity", "ResourceNotFound", "NoSuchBucket", "NotFound", "NoSuchEntityException":
+	case "NoSuchEntity", "ResourceNotFound", "NoSuchBucket", "NotFound", "NoSuchEntityException", "NotFoundException":
 		return KindNotFound
 	case "EntityAlreadyExists", "BucketAlreadyOwnedByYou", "BucketAlreadyExists", "ResourceInUse":
 		return KindAlreadyExists

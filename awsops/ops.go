@@ -86,6 +86,7 @@ type Reader interface {
 	IAMReader
 	S3Reader
 	SageMakerReader
+	PolicyReader
 }
 
 // Writer is every write.

@@ -122,6 +122,10 @@ func (a *accessible) item(it menuItem) error {
 	return a.flow(f)
 }
 
+// plainScreen is a screen a flow ends on (finish's) that says itself line
+// by line in accessible mode.
+type plainScreen interface{ plain(a *accessible) error }
+
 func modeWords(mode string) string {
 	switch mode {
 	case ModeSandbox:
@@ -181,9 +185,21 @@ func (a *accessible) flow(f *flow) error {
 			}
 			i = f.nextShown(i+1, 1)
 		}
-		rv, err := planHeld(c.ctx(), c, f.plan)
-		if err == nil {
-			return a.review(rv)
+		var err error
+		if f.finish != nil {
+			var ch Child
+			if ch, err = f.finish(c.ctx()); err == nil {
+				p, ok := ch.(plainScreen)
+				if !ok {
+					return fmt.Errorf("%s has no line-by-line version", f.name)
+				}
+				return p.plain(a)
+			}
+		} else {
+			var rv *review
+			if rv, err = planHeld(c.ctx(), c, f.plan); err == nil {
+				return a.review(rv)
+			}
 		}
 		var ie *rules.InputError
 		if !errors.As(err, &ie) || a.in.ended() || tries > 5 {

@@ -56,7 +56,7 @@ func toRoleStep(h *harness) {
 func TestChangeFixTrustInside(t *testing.T) {
 	h := newHarness(t)
 	toRoleStep(h)
-	h.press("down", "down", "down", "down", "down", "down", "down") // LambdaBasic
+	h.press("down", "down", "down", "down", "down", "down", "down", "down") // LambdaBasic
 	f := h.golden("no-trust", "role LambdaBasic cannot be used by SageMaker", "ctrl+o fix LambdaBasic's trust policy")
 	if strings.Contains(f, "sagerole modify") || strings.Contains(f, "--fix-trust") {
 		t.Errorf("the wizard names a command line:\n%s", f)
@@ -89,7 +89,7 @@ func TestChangeFixTrustInside(t *testing.T) {
 func TestChangeCreateRoleInside(t *testing.T) {
 	h := newHarness(t)
 	toRoleStep(h)
-	h.press("down", "down", "down", "down", "down", "down", "down", "down") // create a new role…
+	h.press("down", "down", "down", "down", "down", "down", "down", "down", "down") // create a new role…
 	h.waitFor("> create a new role…")
 	h.press("enter")
 	h.waitFor("Create role › Name")

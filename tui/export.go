@@ -113,20 +113,10 @@ func (e *exportScreen) Update(msg tea.Msg) (Child, tea.Cmd) {
 				e.copied = true
 				return e, tea.SetClipboard(c.Code)
 			}
-		case key.Matches(m, k.Down):
-			e.top = min(e.top+1, last)
-		case key.Matches(m, k.Up):
-			e.top = max(e.top-1, 0)
-		case key.Matches(m, k.PageDown):
-			e.top = min(e.top+page, last)
-		case key.Matches(m, k.PageUp):
-			e.top = max(e.top-page, 0)
-		case key.Matches(m, k.Top):
-			e.top = 0
-		case key.Matches(m, k.Bottom):
-			e.top = last
 		case key.Matches(m, k.Back):
 			return e, pop(e.id)
+		default:
+			e.top, _ = scroll(k, m, e.top, page, last)
 		}
 	}
 	return e, nil

@@ -90,6 +90,10 @@ type flow struct {
 	// plan builds the review from the answers; an *rules.InputError sends
 	// the user back to the step that asked for its field.
 	plan func(ctx context.Context) (*review, error)
+	// finish, instead of plan, builds from the answers a screen that is
+	// not a plan's review (why's explanation); its refusals send the user
+	// back as plan's do.
+	finish func(ctx context.Context) (Child, error)
 	// remedy says, for a refusal whose Flag names a command-line flag,
 	// what to do in the wizard instead, and may offer to do it: the
 	// wizard's user typed no flag. nil, or "" for a flag: the fact alone.
@@ -126,9 +130,10 @@ type loadedMsg struct {
 func (m loadedMsg) recipient() int { return m.to }
 
 type plannedMsg struct {
-	to  int
-	rv  *review
-	err error
+	to    int
+	rv    *review
+	child Child // finish's screen, when the flow has finish
+	err   error
 }
 
 func (m plannedMsg) recipient() int { return m.to }
@@ -258,6 +263,9 @@ func (f *flow) updateOnce(msg tea.Msg) (Child, tea.Cmd) {
 	case plannedMsg:
 		f.planning = false
 		if msg.err == nil {
+			if msg.child != nil {
+				return f, push(f.id, msg.child)
+			}
 			return f, push(f.id, msg.rv)
 		}
 		f.errMsg, f.offer = f.sentence(msg.err)
@@ -373,6 +381,12 @@ func (f *flow) next() tea.Cmd {
 	f.form, f.screen = nil, nil
 	f.planning = true
 	plan, c, id := f.plan, f.ctx, f.id
+	if finish := f.finish; finish != nil {
+		return tea.Batch(f.spin.start(), func() tea.Msg {
+			ch, err := finish(c.ctx())
+			return plannedMsg{to: id, child: ch, err: err}
+		})
+	}
 	return tea.Batch(f.spin.start(), func() tea.Msg {
 		rv, err := planHeld(c.ctx(), c, plan)
 		return plannedMsg{to: id, rv: rv, err: err}

@@ -25,6 +25,7 @@ type KeyMap struct {
 	Change key.Binding // find: change the selected identity's role
 	Modify key.Binding // find: modify the selected identity's role
 	Uses   key.Binding // find: who else uses the selected role
+	Why    key.Binding // find: why was the selected identity's role denied
 }
 
 // NewKeyMap returns the default bindings.
@@ -51,6 +52,7 @@ func NewKeyMap() KeyMap {
 		Change:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "change role")),
 		Modify:    key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "modify role")),
 		Uses:      key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "who uses it")),
+		Why:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "why denied?")),
 	}
 }
 

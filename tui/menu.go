@@ -32,6 +32,8 @@ func menuItems() []menuItem {
 			open: func(c *ProgramContext) Child { return newModify(c, "") }},
 		{title: "Undo a change", desc: "revert a run, or roll back a failed one",
 			open: func(c *ProgramContext) Child { return newUndo(c) }, plain: (*accessible).undo},
+		{title: "Why was I denied?", desc: "explain an AccessDenied, and fix it",
+			open: func(c *ProgramContext) Child { return newWhy(c, whyPrefill{}) }},
 		{title: "Quit"},
 	}
 }

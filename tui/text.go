@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -70,6 +71,26 @@ func cutMiddle(s string, width int) string {
 
 // cell pads or cuts s to exactly width cells.
 func cell(s string, width int) string { return padRight(truncate(s, width), width) }
+
+// scroll moves the first line shown (top) for the scrolling keys, within
+// 0..last, a page being page lines; ok is false for any other key.
+func scroll(k KeyMap, msg tea.KeyPressMsg, top, page, last int) (int, bool) {
+	switch {
+	case key.Matches(msg, k.Down):
+		return min(top+1, last), true
+	case key.Matches(msg, k.Up):
+		return max(top-1, 0), true
+	case key.Matches(msg, k.PageDown):
+		return min(top+page, last), true
+	case key.Matches(msg, k.PageUp):
+		return max(top-page, 0), true
+	case key.Matches(msg, k.Top):
+		return 0, true
+	case key.Matches(msg, k.Bottom):
+		return last, true
+	}
+	return top, false
+}
 
 // wrapText wraps plain text to width, keeping words whole where it can.
 func wrapText(s string, width int) string {

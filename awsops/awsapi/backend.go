@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -58,6 +59,7 @@ type Backend struct {
 	iam      iamAPI
 	s3       s3API
 	sm       sagemakerAPI
+	kms      kmsAPI
 }
 
 var _ awsops.Backend = (*Backend)(nil)
@@ -77,6 +79,7 @@ type iamAPI interface {
 	GetRolePolicy(ctx context.Context, in *iam.GetRolePolicyInput, opts ...func(*iam.Options)) (*iam.GetRolePolicyOutput, error)
 	GetPolicy(ctx context.Context, in *iam.GetPolicyInput, opts ...func(*iam.Options)) (*iam.GetPolicyOutput, error)
 	GetPolicyVersion(ctx context.Context, in *iam.GetPolicyVersionInput, opts ...func(*iam.Options)) (*iam.GetPolicyVersionOutput, error)
+	iam.SimulatePrincipalPolicyAPIClient
 	GetAccountSummary(ctx context.Context, in *iam.GetAccountSummaryInput, opts ...func(*iam.Options)) (*iam.GetAccountSummaryOutput, error)
 	CreateRole(ctx context.Context, in *iam.CreateRoleInput, opts ...func(*iam.Options)) (*iam.CreateRoleOutput, error)
 	DeleteRole(ctx context.Context, in *iam.DeleteRoleInput, opts ...func(*iam.Options)) (*iam.DeleteRoleOutput, error)
@@ -95,6 +98,8 @@ type s3API interface {
 	GetBucketLocation(ctx context.Context, in *s3.GetBucketLocationInput, opts ...func(*s3.Options)) (*s3.GetBucketLocationOutput, error)
 	CreateBucket(ctx context.Context, in *s3.CreateBucketInput, opts ...func(*s3.Options)) (*s3.CreateBucketOutput, error)
 	DeleteBucket(ctx context.Context, in *s3.DeleteBucketInput, opts ...func(*s3.Options)) (*s3.DeleteBucketOutput, error)
+	GetBucketPolicy(ctx context.Context, in *s3.GetBucketPolicyInput, opts ...func(*s3.Options)) (*s3.GetBucketPolicyOutput, error)
+	GetBucketEncryption(ctx context.Context, in *s3.GetBucketEncryptionInput, opts ...func(*s3.Options)) (*s3.GetBucketEncryptionOutput, error)
 }
 
 type sagemakerAPI interface {
@@ -288,6 +293,7 @@ func newFromConfig(cfg aws.Config, o Options) *Backend {
 		iam:      iam.NewFromConfig(cfg, func(c *iam.Options) { c.Retryer = backoff(c.Retryer) }),
 		s3:       s3c,
 		sm:       sagemaker.NewFromConfig(cfg, func(so *sagemaker.Options) { so.Retryer = backoff(so.Retryer) }),
+		kms:      kms.NewFromConfig(cfg, func(ko *kms.Options) { ko.Retryer = backoff(ko.Retryer) }),
 	}
 }
 

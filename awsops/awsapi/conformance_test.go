@@ -8,6 +8,10 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	smtypes "github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 
@@ -51,7 +55,10 @@ func TestConformance(t *testing.T) {
 	for _, region := range []string{"us-east-1", "eu-west-1"} {
 		t.Run(region, func(t *testing.T) {
 			b, cfg := newMotoBackend(t, region)
-			h := opstest.Harness{Backend: b, Fixture: motoFixture{sm: sagemaker.NewFromConfig(cfg)}}
+			s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+			fx := motoPolicyFixture{motoFixture: motoFixture{sm: sagemaker.NewFromConfig(cfg)},
+				s3: s3c, kms: kms.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg)}
+			h := opstest.Harness{Backend: b, Fixture: fx}
 			opstest.Run(t, func(*testing.T) opstest.Harness { return h })
 		})
 	}
@@ -97,4 +104,39 @@ func (f motoFixture) CreateNotebookInstance(ctx context.Context, name, roleARN s
 		return fmt.Errorf("create notebook instance %s: %w", name, err)
 	}
 	return nil
+}
+
+// motoPolicyFixture adds the policy fixtures (bucket policies and
+// encryption, KMS keys, permissions boundaries) to motoFixture.
+type motoPolicyFixture struct {
+	motoFixture
+	s3  *s3.Client
+	kms *kms.Client
+	iam *iam.Client
+}
+
+func (f motoPolicyFixture) PutBucketPolicy(ctx context.Context, bucket, doc string) error {
+	_, err := f.s3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(doc)})
+	return err
+}
+
+func (f motoPolicyFixture) PutBucketEncryption(ctx context.Context, bucket, keyARN string) error {
+	_, err := f.s3.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: aws.String(bucket),
+		ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{Rules: []s3types.ServerSideEncryptionRule{{
+			ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAwsKms, KMSMasterKeyID: aws.String(keyARN)},
+		}}}})
+	return err
+}
+
+func (f motoPolicyFixture) CreateKey(ctx context.Context, description, policy string) (string, error) {
+	out, err := f.kms.CreateKey(ctx, &kms.CreateKeyInput{Description: aws.String(description), Policy: aws.String(policy)})
+	if err != nil {
+		return "", err
+	}
+	return aws.ToString(out.KeyMetadata.Arn), nil
+}
+
+func (f motoPolicyFixture) PutRolePermissionsBoundary(ctx context.Context, role, policyARN string) error {
+	_, err := f.iam.PutRolePermissionsBoundary(ctx, &iam.PutRolePermissionsBoundaryInput{RoleName: aws.String(role), PermissionsBoundary: aws.String(policyARN)})
+	return err
 }

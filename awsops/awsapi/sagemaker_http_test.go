@@ -95,15 +95,22 @@ func (f *fakeSageMaker) recorded() []smCall {
 // backend on it that does not retry (every request is seen exactly once).
 func newFakeSageMaker(t *testing.T, replies map[string][]smReply) (*Backend, *fakeSageMaker) {
 	t.Helper()
-	motoserver.Env(t)
 	f := &fakeSageMaker{t: t, replies: replies}
-	srv := httptest.NewServer(f)
+	return backendOn(t, f), f
+}
+
+// backendOn starts an httptest server with h and returns a backend that
+// sends every call there and does not retry (every request is seen once).
+func backendOn(t *testing.T, h http.Handler) *Backend {
+	t.Helper()
+	motoserver.Env(t)
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	b, err := New(t.Context(), Options{Region: "us-east-1", EndpointURL: srv.URL, MaxAttempts: 1})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	return b, f
+	return b
 }
 
 func jsonObject(t *testing.T, s string) map[string]any {

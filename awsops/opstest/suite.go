@@ -74,6 +74,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"IAM/Quotas", testQuotas},
 		{"S3/Buckets", testBuckets},
 		{"S3/BucketInOtherRegion", testBucketInOtherRegion},
+		{"Policies/Reads", testPolicyReads},
 		{"SageMaker/Domain", testDomain},
 		{"SageMaker/NotebookInstance", testNotebookInstance},
 	}

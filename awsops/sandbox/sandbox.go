@@ -71,6 +71,7 @@ type Account struct {
 	faults     map[string]Fault
 	faultCalls map[string]int // calls counted against each fault key
 	calls      map[string]int // every call by API name
+	simulator  awsops.Simulator
 }
 
 var _ awsops.Backend = (*Account)(nil)

@@ -60,6 +60,15 @@ type fileState struct {
 	OtherBuckets    []string       `json:"bucketsOfOtherAccounts,omitempty"`
 	Domains         []fileDomain   `json:"domains"`
 	Notebooks       []fileNotebook `json:"notebookInstances"`
+	KMSKeys         []fileKey      `json:"kmsKeys,omitempty"`
+}
+
+// fileKey is a KMS key: what kms:GetKeyPolicy reads.
+type fileKey struct {
+	ID          string  `json:"id"`
+	Region      string  `json:"region"`
+	Description string  `json:"description,omitempty"`
+	Policy      docText `json:"policy"`
 }
 
 type fileCaller struct {
@@ -88,7 +97,8 @@ type fileRole struct {
 	Tags             []awsops.Tag `json:"tags,omitempty"`
 	AttachedPolicies []string     `json:"attachedPolicies,omitempty"`
 	InlinePolicies   []fileInline `json:"inlinePolicies,omitempty"`
-	// PermissionsBoundary is a managed policy ARN (seeded; sagerole sets none).
+	// PermissionsBoundary is a managed policy ARN (seeded, or set by the test
+	// fixture; sagerole itself sets none).
 	PermissionsBoundary string `json:"permissionsBoundary,omitempty"`
 }
 
@@ -99,6 +109,10 @@ type fileBucket struct {
 	// Objects is how many objects the bucket holds: DeleteBucket refuses
 	// a bucket that is not empty, as S3 does.
 	Objects int `json:"objects,omitempty"`
+	// Policy is the bucket policy ("" for none); KMSKey the ARN of the key
+	// of its default encryption ("" for S3-managed keys).
+	Policy docText `json:"policy,omitempty"`
+	KMSKey string  `json:"kmsKey,omitempty"`
 }
 
 type fileDomain struct {
@@ -161,6 +175,7 @@ type state struct {
 	otherBuckets    map[string]bool
 	domains         map[string]*domain
 	notebooks       map[string]*fileNotebook
+	keys            map[string]*fileKey // by key ID
 }
 
 type role struct {
@@ -199,7 +214,8 @@ func decodeState(data []byte) (*state, error) {
 	}
 	s := &state{account: f.Account, region: f.Region, caller: f.Caller, clock: f.Clock,
 		policies: map[string]*filePolicy{}, roles: map[string]*role{}, buckets: map[string]*fileBucket{},
-		otherBuckets: map[string]bool{}, domains: map[string]*domain{}, notebooks: map[string]*fileNotebook{}}
+		otherBuckets: map[string]bool{}, domains: map[string]*domain{}, notebooks: map[string]*fileNotebook{},
+		keys: map[string]*fileKey{}}
 	if s.clock.IsZero() {
 		s.clock = defaultClockStart
 	}
@@ -231,6 +247,11 @@ func decodeState(data []byte) (*state, error) {
 				return nil, fmt.Errorf("role %s: attached policy %s is not among the managed policies", fr.Name, arn)
 			}
 		}
+		if b := fr.PermissionsBoundary; b != "" {
+			if _, ok := s.policies[b]; !ok {
+				return nil, fmt.Errorf("role %s: permissions boundary %s is not among the managed policies", fr.Name, b)
+			}
+		}
 		s.roles[key] = r
 	}
 	for i := range f.Buckets {
@@ -239,6 +260,13 @@ func decodeState(data []byte) (*state, error) {
 			return nil, fmt.Errorf("bucket %q is empty or listed twice", b.Name)
 		}
 		s.buckets[b.Name] = &b
+	}
+	for i := range f.KMSKeys {
+		k := f.KMSKeys[i]
+		if _, dup := s.keys[k.ID]; dup || k.ID == "" || k.Region == "" {
+			return nil, fmt.Errorf("KMS key %q is empty, has no region or is listed twice", k.ID)
+		}
+		s.keys[k.ID] = &k
 	}
 	for _, n := range f.OtherBuckets {
 		s.otherBuckets[n] = true
@@ -317,6 +345,9 @@ func (s *state) encode() ([]byte, error) {
 	}
 	for _, k := range slices.Sorted(maps.Keys(s.notebooks)) {
 		f.Notebooks = append(f.Notebooks, *s.notebooks[k])
+	}
+	for _, k := range slices.Sorted(maps.Keys(s.keys)) {
+		f.KMSKeys = append(f.KMSKeys, *s.keys[k])
 	}
 	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {

@@ -113,6 +113,12 @@ func (o *Offline) ListNotebookInstances(context.Context) ([]awsops.NotebookInsta
 func (o *Offline) DescribeNotebookInstance(context.Context, string) (awsops.NotebookInstance, error) {
 	return awsops.NotebookInstance{}, ErrOffline
 }
+func (o *Offline) GetBucketPolicy(context.Context, string) (string, error)     { return "", ErrOffline }
+func (o *Offline) BucketEncryptionKey(context.Context, string) (string, error) { return "", ErrOffline }
+func (o *Offline) GetKeyPolicy(context.Context, string) (string, error)        { return "", ErrOffline }
+func (o *Offline) SimulatePrincipalPolicy(context.Context, awsops.SimulateInput) ([]awsops.SimulateResult, error) {
+	return nil, ErrOffline
+}
 
 // Unplaceholder rewrites the stand-ins in a sentence for people:
 // ACCOUNT and REGION, the deploying account's.

@@ -48,6 +48,9 @@ type Input struct {
 	// AddBuckets are BUCKET or BUCKET/PREFIX, merged into sagerole-buckets
 	// read-write, as add-buckets does.
 	AddBuckets []string
+	// AddBucketsReadOnly grants AddBuckets read-only, as add-buckets
+	// --read-only does (sagerole why offers it for a denied read).
+	AddBucketsReadOnly bool
 	// Scope holds the activities, guardrails and their options to merge
 	// into the role's sagerole-scope policies (Persona is not used);
 	// Partition, Account and Region are the role's, set by Plan.
@@ -509,13 +512,13 @@ func planBuckets(ctx context.Context, acct flows.Account, in Input, role awsops.
 		return &rules.InputError{Field: "add-bucket", Msg: what + " not exist in this account",
 			Remedy: fmt.Sprintf("create with: sagerole add-buckets %s %s --create-missing", role.Name, strings.Join(missing, " ")), Flag: "--create-missing"}
 	}
-	ops, notes, err := buckets.GrantOps(role, st, grants, false)
+	ops, notes, err := buckets.GrantOps(role, st, grants, in.AddBucketsReadOnly)
 	if err != nil {
 		return err
 	}
 	res.Plan.Notes = append(res.Plan.Notes, notes...)
 	res.Plan.Steps = append(res.Plan.Steps, ops...)
-	applyInline(after, ops)
+	ApplyInline(after, ops)
 	return nil
 }
 
@@ -557,12 +560,12 @@ func planScope(region string, in Input, role awsops.Role, partition string,
 		res.Plan.Notes = append(res.Plan.Notes, fmt.Sprintf("%s already has everything these activities and guardrails add: nothing to change", policy.ScopePolicyName))
 	}
 	res.Plan.Steps = append(res.Plan.Steps, ops...)
-	applyInline(after, ops)
+	ApplyInline(after, ops)
 	return nil
 }
 
-// applyInline plays inline-policy ops onto a name → document map.
-func applyInline(docs map[string]string, ops []awsops.Op) {
+// ApplyInline plays inline-policy ops onto a name → document map.
+func ApplyInline(docs map[string]string, ops []awsops.Op) {
 	for _, op := range ops {
 		switch op.API {
 		case awsops.APIPutRolePolicy:
