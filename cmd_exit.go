@@ -39,10 +39,30 @@ func (e *silentExit) Error() string { return fmt.Sprintf("exit status %d", e.cod
 
 // incompleteError is an answer that was written whole but for what could
 // not be read: the warnings that say what is missing, on stderr, exit 3.
-type incompleteError struct{ missing []string }
+// shown: they are in the text just written to the same terminal, and are
+// only counted on stderr.
+type incompleteError struct {
+	missing []string
+	shown   bool
+}
+
+// partial is an answer that knows what it could not read.
+type partial interface{ Incomplete() []string }
+
+// complete is nil when answer was read whole, else an *incompleteError.
+func (a *app) complete(answer any) error {
+	p, ok := answer.(partial)
+	if !ok || len(p.Incomplete()) == 0 {
+		return nil
+	}
+	return &incompleteError{missing: p.Incomplete(), shown: a.g.output == "text" && isTerminal(a.stdout)}
+}
 
 func (e *incompleteError) Error() string {
-	return fmt.Sprintf("the answer is incomplete: %d part(s) of the account could not be read", len(e.missing))
+	if len(e.missing) == 1 {
+		return "the answer is incomplete: 1 part of the account could not be read"
+	}
+	return fmt.Sprintf("the answer is incomplete: %d parts of the account could not be read", len(e.missing))
 }
 
 // errInterrupted is ctrl+c at a prompt: nothing was sent.
@@ -102,6 +122,10 @@ func (a *app) report(err error, interrupted bool) int {
 		}
 		return exitInterrupt
 	case errors.As(err, &partial):
+		if partial.shown {
+			a.say("sagerole: %v (see the warnings above)\n", err)
+			return exitIncomplete
+		}
 		for _, w := range partial.missing {
 			a.say("sagerole: warning: %s\n", w)
 		}

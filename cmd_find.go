@@ -158,12 +158,19 @@ func (a *app) findWhoAmI(ctx context.Context, b awsops.Backend) error {
 	return tw.Flush()
 }
 
-// writeFind writes a find result as JSON (the documented shape) or text.
+// writeFind writes a find result as JSON (the documented shape) or text;
+// an answer that could not be read whole is then exit 3 (see complete).
 func (a *app) writeFind(v any, text func(io.Writer) error) error {
+	var err error
 	if a.g.output == "json" {
-		return awsops.WriteJSON(a.stdout, v)
+		err = awsops.WriteJSON(a.stdout, v)
+	} else {
+		err = text(a.stdout)
 	}
-	return text(a.stdout)
+	if err != nil {
+		return err
+	}
+	return a.complete(v)
 }
 
 // inventoryProgress shows "reading N/M" on stderr while a large inventory

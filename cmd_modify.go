@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/spf13/cobra"
 
-	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/awsops/rules"
 	"github.com/sagerole/sagerole/flows/modify"
 	"github.com/sagerole/sagerole/flows/policy"
@@ -100,10 +100,7 @@ reverts it.`,
 				if err != nil {
 					return err
 				}
-				if a.g.output == "json" {
-					return awsops.WriteJSON(a.stdout, d)
-				}
-				return modify.WriteDetails(a.stdout, d)
+				return a.writeFind(d, func(w io.Writer) error { return modify.WriteDetails(w, d) })
 			}
 			res, err := modify.Plan(ctx, b, in, opts)
 			if err != nil {

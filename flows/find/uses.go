@@ -57,6 +57,8 @@ type RoleUses struct {
 	Role     RoleCheck `json:"role"`
 	UsedBy   []Use     `json:"usedBy"`
 	Warnings []string  `json:"warnings"`
+	// missing is what the inventory could not read (see Incomplete).
+	missing []string
 }
 
 // RoleMatcher matches role ARNs against what the user typed: an ARN
@@ -143,5 +145,6 @@ func Uses(ctx context.Context, r awsops.Reader, role string, opts Options) (*Rol
 	// The inventory's own warnings about the identities found still matter
 	// (an unreadable profile might run as this role).
 	res.Warnings = append(res.Warnings, t.incomplete...)
+	res.missing = t.incomplete
 	return res, nil
 }

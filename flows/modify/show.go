@@ -55,7 +55,13 @@ type Details struct {
 	Usage            Usage                   `json:"usage"`
 	UsedBy           []Use                   `json:"usedBy"`
 	Warnings         []string                `json:"warnings"`
+	// missing is what could not be read of who runs as the role.
+	missing []string
 }
+
+// Incomplete lists what could not be read of who runs as the role: the
+// blast radius may lack identities. Empty when it is whole.
+func (d *Details) Incomplete() []string { return d.missing }
 
 // Show reads a role, its policies and who runs as it.
 func Show(ctx context.Context, acct flows.Account, roleArg string, opts Options) (*Details, error) {
@@ -103,5 +109,8 @@ func Show(ctx context.Context, acct flows.Account, roleArg string, opts Options)
 		d.UsedBy = []Use{}
 	}
 	d.Warnings = append(d.Warnings, warnings...)
+	if opts.Uses != nil {
+		d.missing = warnings
+	}
 	return d, nil
 }
