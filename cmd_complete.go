@@ -267,7 +267,11 @@ func (a *app) completeRoles() cobra.CompletionFunc {
 		}
 		out := make([]cobra.Completion, len(roles))
 		for i, r := range roles {
-			out[i] = cobra.CompletionWithDesc(r.Name, r.Path+r.Name)
+			desc := r.Description
+			if desc == "" {
+				desc = "path " + r.Path
+			}
+			out[i] = cobra.CompletionWithDesc(r.Name, desc)
 		}
 		return out, nil
 	})
