@@ -13,31 +13,56 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// manCommand writes the man pages of the whole command tree (hidden: the
-// release's before hooks run it, people read the pages). Each command's
-// page lists only the global flags that matter to it, as its --help does;
-// the help topics get section 7 pages.
-func (a *app) manCommand() *cobra.Command {
+// releaseFilesCommand writes what a release packs beside the binary: the
+// man pages of the whole command tree into DIR/man and the completion
+// scripts into DIR/completions. It is hidden: the release's before hooks
+// run it (go run . release-files --dir build); people read the pages and
+// use `sagerole completion SHELL`. Each command's page lists only the
+// global flags that matter to it, as its --help does; the help topics get
+// section 7 pages.
+func (a *app) releaseFilesCommand() *cobra.Command {
 	var dir string
 	cmd := &cobra.Command{
-		Use:     "man --dir DIR",
-		Short:   "Write the man pages of every command into DIR",
-		Example: "  sagerole man --dir build/man",
+		Use:     "release-files --dir DIR",
+		Short:   "Write the man pages and completion scripts a release packs",
+		Example: "  sagerole release-files --dir build",
 		Hidden:  true,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if dir == "" {
-				return usagef("man needs --dir DIR: where to write the pages")
+				return usagef("release-files needs --dir DIR: where to write man/ and completions/")
 			}
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return fmt.Errorf("man pages: %w", err)
+			man, comp := filepath.Join(dir, "man"), filepath.Join(dir, "completions")
+			for _, d := range []string{man, comp} {
+				if err := os.MkdirAll(d, 0o755); err != nil {
+					return fmt.Errorf("release files: %w", err)
+				}
 			}
-			return writeManPages(cmd.Root(), dir, manDate())
+			if err := writeManPages(cmd.Root(), man, manDate()); err != nil {
+				return err
+			}
+			return writeCompletions(cmd.Root(), comp)
 		},
 	}
 	usesGlobals(cmd)
-	cmd.Flags().StringVar(&dir, "dir", "", "the `DIR` to write sagerole.1, sagerole-find.1… into")
+	cmd.Flags().StringVar(&dir, "dir", "", "the `DIR` to write man/sagerole.1… and completions/sagerole.bash… into")
 	return cmd
+}
+
+// writeCompletions writes the completion scripts under the names the
+// shells' vendor directories expect.
+func writeCompletions(root *cobra.Command, dir string) error {
+	for name, write := range map[string]func(string) error{
+		"sagerole.bash": func(f string) error { return root.GenBashCompletionFileV2(f, true) },
+		"_sagerole":     root.GenZshCompletionFile,
+		"sagerole.fish": func(f string) error { return root.GenFishCompletionFile(f, true) },
+		"sagerole.ps1":  root.GenPowerShellCompletionFileWithDesc,
+	} {
+		if err := write(filepath.Join(dir, name)); err != nil {
+			return fmt.Errorf("completion script %s: %w", name, err)
+		}
+	}
+	return nil
 }
 
 // manDate is the pages' date: SOURCE_DATE_EPOCH when set (reproducible

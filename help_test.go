@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/spf13/cobra"
+	"go.yaml.in/yaml/v3"
 )
 
 func testRoot() *cobra.Command {
@@ -174,16 +175,18 @@ func TestHelpTopics(t *testing.T) {
 
 // Man pages come from the command tree: one per command (not the hidden
 // ones), the topics in section 7, each listing only the global flags that
-// matter to its command.
-func TestManPages(t *testing.T) {
+// matter to its command; the completion scripts beside them. The Homebrew
+// cask installs exactly these pages.
+func TestReleaseFiles(t *testing.T) {
 	isolate(t)
 	dir := t.TempDir()
-	if code, _, errOut := runCLI(t, "man", "--dir", dir); code != exitOK {
-		t.Fatalf("man: %s", errOut)
+	if code, _, errOut := runCLI(t, "release-files", "--dir", dir); code != exitOK {
+		t.Fatalf("release-files: %s", errOut)
 	}
+	man := filepath.Join(dir, "man")
 	for _, f := range []string{"sagerole.1", "sagerole-find.1", "sagerole-create-role.1", "sagerole-policy.1", "sagerole-policy-lint.1",
 		"sagerole-completion-bash.1", "sagerole-environment.7", "sagerole-exit-codes.7"} {
-		b, err := os.ReadFile(filepath.Join(dir, f))
+		b, err := os.ReadFile(filepath.Join(man, f))
 		if err != nil {
 			t.Errorf("no %s: %v", f, err)
 			continue
@@ -192,15 +195,21 @@ func TestManPages(t *testing.T) {
 			t.Errorf("%s has no man header: %.80q", f, b)
 		}
 	}
-	for _, f := range []string{"sagerole-man.1", "sagerole-help.1"} {
-		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+	for _, f := range []string{"sagerole-release-files.1", "sagerole-help.1"} {
+		if _, err := os.Stat(filepath.Join(man, f)); err == nil {
 			t.Errorf("%s was written: hidden and help commands have no page", f)
 		}
 	}
-	policyPage, _ := os.ReadFile(filepath.Join(dir, "sagerole-policy.1"))
-	createPage, _ := os.ReadFile(filepath.Join(dir, "sagerole-create-role.1"))
+	policyPage, _ := os.ReadFile(filepath.Join(man, "sagerole-policy.1"))
+	createPage, _ := os.ReadFile(filepath.Join(man, "sagerole-create-role.1"))
 	if strings.Contains(string(policyPage), "dry-run") || !strings.Contains(string(createPage), "dry-run") {
 		t.Errorf("--dry-run is on the policy page or missing from create-role's")
+	}
+	for f, want := range map[string]string{"sagerole.bash": "__start_sagerole", "_sagerole": "#compdef sagerole", "sagerole.fish": "complete -c sagerole",
+		"sagerole.ps1": "Register-ArgumentCompleter"} {
+		if b, err := os.ReadFile(filepath.Join(dir, "completions", f)); err != nil || !strings.Contains(string(b), want) {
+			t.Errorf("completions/%s: %v, lacks %q", f, err, want)
+		}
 	}
 	// The flags hidden for one page are back for the next and for --help.
 	root := testRoot()
@@ -211,7 +220,35 @@ func TestManPages(t *testing.T) {
 	if !strings.Contains(out.String(), "--dry-run") {
 		t.Errorf("create-role --help lost --dry-run")
 	}
-	if code, _, _ := runCLI(t, "man"); code != exitBadUsage {
-		t.Errorf("man without --dir: exit %d", code)
+	if code, _, _ := runCLI(t, "release-files"); code != exitBadUsage {
+		t.Errorf("release-files without --dir: exit %d", code)
+	}
+
+	var cfg struct {
+		Casks []struct {
+			Manpages    []string          `yaml:"manpages"`
+			Completions map[string]string `yaml:"completions"`
+		} `yaml:"homebrew_casks"`
+	}
+	b, err := os.ReadFile(".goreleaser.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.Unmarshal(b, &cfg); err != nil || len(cfg.Casks) != 1 {
+		t.Fatalf(".goreleaser.yaml: %v, %d casks", err, len(cfg.Casks))
+	}
+	pages, _ := filepath.Glob(filepath.Join(man, "*.[17]"))
+	var written []string
+	for _, p := range pages {
+		written = append(written, "man/"+filepath.Base(p))
+	}
+	listed := slices.Sorted(slices.Values(cfg.Casks[0].Manpages))
+	if !slices.Equal(listed, written) {
+		t.Errorf("homebrew_casks manpages in .goreleaser.yaml = %v\nthe pages written are %v: list each page there", listed, written)
+	}
+	for shell, f := range cfg.Casks[0].Completions {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("the cask's %s completion %s is not written: %v", shell, f, err)
+		}
 	}
 }

@@ -146,7 +146,7 @@ sagerole --sandbox`,
 	a.addGroups(root)
 	root.AddCommand(a.versionCommand(), a.findCommand(), a.journalCommand(), a.undoCommand(),
 		a.createRoleCommand(), a.addBucketsCommand(), a.policyCommand(), a.changeCommand(), a.modifyCommand(), a.exportCommand(),
-		a.whyCommand(), a.manCommand())
+		a.whyCommand(), a.releaseFilesCommand())
 	markWriters(root, "create-role", "add-buckets", "change", "modify", "undo")
 	a.addHelp(root)
 	requireValues(root)
