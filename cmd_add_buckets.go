@@ -42,7 +42,7 @@ aws-glue; this is how the others get access.`,
 			if err != nil {
 				return err
 			}
-			res, err := buckets.Plan(ctx, b, in)
+			res, err := buckets.Plan(ctx, b, a.reads(), in)
 			if err != nil {
 				return err
 			}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/flows/change"
-	"github.com/sagerole/sagerole/flows/find"
 )
 
 // changeFlags are the flags of `sagerole change`.
@@ -23,7 +22,6 @@ type changeFlags struct {
 	notebook     string
 	restart      bool
 	role         string
-	concurrency  int
 }
 
 // request turns the flags into a change request, refusing combinations
@@ -58,10 +56,8 @@ func (f changeFlags) request() (change.Request, error) {
 		return change.Request{}, usagef("--restart is for --notebook: only notebook instances must be stopped to change their role")
 	case f.role == "":
 		return change.Request{}, usagef("change needs --role ROLE: the name or ARN of the new execution role")
-	case f.concurrency < 1 || f.concurrency > find.MaxConcurrency:
-		return change.Request{}, usagef("--concurrency must be between 1 and %d, not %d", find.MaxConcurrency, f.concurrency)
 	}
-	req := change.Request{DomainID: f.domain, Role: f.role, Restart: f.restart, Concurrency: f.concurrency}
+	req := change.Request{DomainID: f.domain, Role: f.role, Restart: f.restart}
 	switch {
 	case f.defaultUser:
 		req.Target = change.TargetDefaultUser
@@ -78,7 +74,7 @@ func (f changeFlags) request() (change.Request, error) {
 }
 
 func (a *app) changeCommand() *cobra.Command {
-	f := changeFlags{concurrency: find.DefaultConcurrency}
+	var f changeFlags
 	cmd := &cobra.Command{
 		Use:   "change (--domain ID (--default-user | --default-space | --user NAME | --space NAME) | --notebook NAME [--restart]) --role ROLE",
 		Short: "Switch the execution role of a domain default, a user profile, a space or a notebook instance",
@@ -121,7 +117,6 @@ InService again. --dry-run shows the plan with its aws CLI equivalents.`,
 	completeFlag(fl, "space", a.completeInDomain(true))
 	completeFlag(fl, "notebook", a.completeNotebooks())
 	completeFlag(fl, "role", a.completeRoles())
-	fl.IntVar(&f.concurrency, "concurrency", find.DefaultConcurrency, "describe calls in flight while reading who the change moves")
 	return cmd
 }
 
@@ -134,7 +129,7 @@ func (a *app) runChange(ctx context.Context, f changeFlags) error {
 	if err != nil {
 		return err
 	}
-	prep, err := change.Prepare(ctx, b, req)
+	prep, err := change.Prepare(ctx, a.session(b), req)
 	if err != nil {
 		return err
 	}

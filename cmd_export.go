@@ -70,7 +70,7 @@ warnings to standard error (all of it in one object with --output json).`,
 			o.CLI = a.cliOptions()
 			var c export.Code
 			if cmd.Flags().Changed("domain") {
-				as, err := export.ReadDomain(ctx, b, domain)
+				as, err := export.ReadDomain(ctx, a.session(b), domain)
 				if err != nil {
 					return err
 				}

@@ -15,12 +15,11 @@ import (
 
 // findFlags are the selectors of `sagerole find`.
 type findFlags struct {
-	whoami      bool
-	domain      string
-	user        string
-	space       string
-	role        string
-	concurrency int
+	whoami bool
+	domain string
+	user   string
+	space  string
+	role   string
 }
 
 // check rejects selector combinations that have no meaning, before
@@ -35,8 +34,6 @@ func (f findFlags) check() error {
 		return usagef("find --user and --space need --domain ID: user profiles and spaces belong to a domain")
 	case f.role != "" && (f.user != "" || f.space != ""):
 		return usagef("find --role lists everything that runs as a role; it takes --domain ID to narrow it, not --user or --space")
-	case f.concurrency < 1 || f.concurrency > find.MaxConcurrency:
-		return usagef("--concurrency must be between 1 and %d, not %d", find.MaxConcurrency, f.concurrency)
 	}
 	if f.domain != "" {
 		if err := find.CheckDomainID(f.domain); err != nil {
@@ -84,40 +81,41 @@ is 3.`,
 			if err != nil {
 				return err
 			}
+			s := a.session(b)
 			// Notebook instances belong to no domain: --domain leaves them out.
-			opts := find.Options{Concurrency: f.concurrency, DomainID: f.domain, SkipNotebooks: f.domain != ""}
+			opts := find.Options{DomainID: f.domain, SkipNotebooks: f.domain != ""}
 			switch {
 			case f.whoami:
 				return a.findWhoAmI(ctx, b)
 			case f.role != "":
 				opts.Progress = a.inventoryProgress()
-				res, err := find.Uses(ctx, b, f.role, opts)
+				res, err := s.Uses(ctx, f.role, opts)
 				a.clearProgress()
 				if err != nil {
 					return err
 				}
 				return a.writeFind(res, func(w io.Writer) error { return find.WriteUses(w, res) })
 			case f.user != "":
-				res, err := find.User(ctx, b, f.domain, f.user, opts)
+				res, err := s.User(ctx, f.domain, f.user)
 				if err != nil {
 					return err
 				}
 				return a.writeFind(res, func(w io.Writer) error { return find.WriteUser(w, res) })
 			case f.space != "":
-				res, err := find.Space(ctx, b, f.domain, f.space)
+				res, err := s.Space(ctx, f.domain, f.space)
 				if err != nil {
 					return err
 				}
 				return a.writeFind(res, func(w io.Writer) error { return find.WriteSpace(w, res) })
 			case f.domain != "":
-				res, err := find.Domain(ctx, b, f.domain)
+				res, err := s.Domain(ctx, f.domain)
 				if err != nil {
 					return err
 				}
 				return a.writeFind(res, func(w io.Writer) error { return find.WriteDomain(w, res) })
 			}
 			opts.Progress = a.inventoryProgress()
-			tree, err := find.Inventory(ctx, b, opts)
+			tree, err := s.Inventory(ctx, opts)
 			a.clearProgress()
 			if err != nil {
 				return err
@@ -135,7 +133,6 @@ is 3.`,
 	completeFlag(fl, "user", a.completeInDomain(false))
 	completeFlag(fl, "space", a.completeInDomain(true))
 	completeFlag(fl, "role", a.completeRoles())
-	fl.IntVar(&f.concurrency, "concurrency", find.DefaultConcurrency, "describe calls in flight while reading a whole domain or account")
 	return cmd
 }
 

@@ -122,6 +122,7 @@ func TestFindBadInput(t *testing.T) {
 		{[]string{"--whoami", "--domain", "d-research1"}, "takes no other selector"},
 		{[]string{"--role", "X", "--domain", "d-research1", "--user", "alice"}, "not --user or --space"},
 		{[]string{"--concurrency", "0"}, "--concurrency must be between 1 and 64"},
+		{[]string{"--concurrency", "65"}, "--concurrency must be between 1 and 64, not 65"},
 		{[]string{"--domain", "research"}, "is not of the form d-"},
 		{[]string{"--domain", "d-nosuchdomain"}, "domain d-nosuchdomain does not exist in region us-east-1"},
 		{[]string{"--role", "LambdaBasic", "--domain", "d-nosuchdomain"}, "domain d-nosuchdomain does not exist in region us-east-1"},
@@ -140,5 +141,18 @@ func TestFindBadInput(t *testing.T) {
 				t.Errorf("stdout %q, stderr %q; want one line mentioning %q", out, errOut, c.want)
 			}
 		})
+	}
+}
+
+// TestConcurrencyIsGlobal: --concurrency is one setting for every command,
+// given before or after the command's name.
+func TestConcurrencyIsGlobal(t *testing.T) {
+	isolate(t)
+	if code, _, errOut := runCLI(t, "--sandbox", "--concurrency", "2", "find", "--domain", "d-research1", "--user", "alice"); code != exitOK {
+		t.Errorf("find with a global --concurrency: exit %d, %s", code, errOut)
+	}
+	code, out, errOut := runCLI(t, "--sandbox", "change", "--concurrency", "99", "--domain", "d-research1", "--user", "alice", "--role", "DataScientistRestricted")
+	if code != exitBadUsage || out != "" || !strings.Contains(errOut, "--concurrency must be between 1 and 64, not 99") {
+		t.Errorf("change --concurrency 99: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }

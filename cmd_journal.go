@@ -9,6 +9,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sagerole/sagerole/awsops"
+	"github.com/sagerole/sagerole/flows/modify"
+	"github.com/sagerole/sagerole/flows/undo"
 )
 
 // journal is where runs are recorded: $XDG_STATE_HOME/sagerole, except for
@@ -36,10 +38,11 @@ func (a *app) journal() (*awsops.Journal, error) {
 
 // journalStep and journalEntry are the JSON shape of `sagerole journal`.
 type journalStep struct {
-	API    string            `json:"api"`
-	Target string            `json:"target"`
-	Status awsops.StepStatus `json:"status"`
-	Error  string            `json:"error,omitempty"`
+	API     string            `json:"api"`
+	Target  string            `json:"target"`
+	Status  awsops.StepStatus `json:"status"`
+	Error   string            `json:"error,omitempty"`
+	Outcome string            `json:"outcome,omitempty"`
 }
 
 type journalEntry struct {
@@ -57,8 +60,14 @@ type journalEntry struct {
 
 func (a *app) journalCommand() *cobra.Command {
 	return &cobra.Command{
-		Use:     "journal",
-		Short:   "List the journaled runs, newest first",
+		Use:   "journal",
+		Short: "List the journaled runs, newest first",
+		Long: `List the journaled runs, newest first, with each step's status: done,
+applied (its answer was lost, and reading it back showed it took effect),
+failed, not-applied (its answer was lost, and it did not take effect),
+unknown (it could not be read back), sending (the run ended while it was
+being sent: undo reads it back), or not-run. A file in the journal directory
+that is not an entry is skipped, and named on stderr.`,
 		Example: "  sagerole journal\n  sagerole --sandbox-state acct.json --output json journal",
 		GroupID: groupUndo,
 		Args:    cobra.NoArgs,
@@ -67,9 +76,12 @@ func (a *app) journalCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			entries, err := j.List()
+			entries, unreadable, err := j.Scan()
 			if err != nil {
 				return err
+			}
+			for _, u := range unreadable {
+				fmt.Fprintf(a.stderr, "sagerole: skipped %s: %s\n", u.File, u.Err)
 			}
 			if a.g.output == "json" {
 				out := make([]journalEntry, 0, len(entries))
@@ -77,7 +89,7 @@ func (a *app) journalCommand() *cobra.Command {
 					je := journalEntry{ID: e.ID, Time: e.Time.Format("2006-01-02T15:04:05Z"), Command: e.Command, Account: e.Account,
 						Region: e.Region, Backend: e.Backend, Status: e.Status(), UndoOf: e.UndoOf, UndoneBy: e.UndoneBy, Steps: []journalStep{}}
 					for _, s := range e.Steps {
-						je.Steps = append(je.Steps, journalStep{API: s.Op.API, Target: s.Op.Target, Status: s.Status, Error: s.Error})
+						je.Steps = append(je.Steps, journalStep{API: s.Op.API, Target: s.Op.Target, Status: s.Status, Error: s.Error, Outcome: s.Outcome})
 					}
 					out = append(out, je)
 				}
@@ -89,24 +101,41 @@ func (a *app) journalCommand() *cobra.Command {
 			}
 			var b strings.Builder
 			for _, e := range entries {
-				fmt.Fprintf(&b, "%s  %s  %-8s %s  (%s %s, %s)\n", e.ID, e.Time.Format("2006-01-02 15:04"), e.Status(),
-					e.Command, e.Account, e.Region, e.Backend)
-				if e.UndoOf != "" {
-					fmt.Fprintf(&b, "    undid %s\n", e.UndoOf)
-				}
-				if e.UndoneBy != "" {
-					fmt.Fprintf(&b, "    undone by %s\n", e.UndoneBy)
-				}
-				for _, s := range e.Steps {
-					fmt.Fprintf(&b, "    %s %s %s\n", s.Status.Mark(), s.Op.API, s.Op.Target)
-					if s.Error != "" {
-						fmt.Fprintf(&b, "      %s\n", s.Error)
-					}
-				}
+				writeEntry(&b, e)
 			}
 			_, err = fmt.Fprint(a.stdout, b.String())
 			return err
 		},
+	}
+}
+
+// writeEntry writes one entry for people: a line for the run, then a line
+// per step with its mark, and what is known of a step that did not simply
+// come back done.
+func writeEntry(b *strings.Builder, e *awsops.Entry) {
+	fmt.Fprintf(b, "%s  %s  %-8s %s  (%s %s, %s)\n", e.ID, e.Time.Format("2006-01-02 15:04"), e.Status(),
+		e.Command, e.Account, e.Region, e.Backend)
+	if e.UndoOf != "" {
+		fmt.Fprintf(b, "    undid %s\n", e.UndoOf)
+	}
+	if e.UndoneBy != "" {
+		fmt.Fprintf(b, "    undone by %s\n", e.UndoneBy)
+	}
+	for _, s := range e.Steps {
+		status := ""
+		if s.Status != awsops.StepDone {
+			status = "  " + string(s.Status)
+		}
+		fmt.Fprintf(b, "    %s %s %s%s\n", s.Status.Mark(), s.Op.API, s.Op.Target, status)
+		switch {
+		case s.Outcome != "":
+			fmt.Fprintf(b, "      %s\n", s.Outcome)
+		case s.Status == awsops.StepSending:
+			fmt.Fprintf(b, "      the run ended while this was being sent; sagerole undo %s reads it back\n", e.ID)
+		}
+		if s.Error != "" {
+			fmt.Fprintf(b, "      %s\n", s.Error)
+		}
 	}
 }
 
@@ -115,12 +144,23 @@ func (a *app) undoCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "undo [ENTRY]",
 		Short: "Revert a journaled run (default: the latest change on this account not yet undone)",
-		Long: `Revert a journaled run, or roll back what a partly failed run did.
-Without ENTRY, the latest change made on this account that is not yet undone
-(undo runs themselves are skipped; name one to redo what it undid). Before
-anything is sent, the account is compared with what the run left: if
-something else changed it since, undo refuses and shows the difference,
-unless --force.`,
+		Long: `Revert a journaled run, roll back what a partly failed run did, or resume an
+undo that stopped half way. Without ENTRY, the latest change made on this
+account that is not yet undone (undo runs themselves are skipped; name one
+to redo what it undid).
+
+A step whose outcome is not known (the run ended while it was being sent)
+is read back first. Steps that took effect are reverted, last first; steps
+that did not, or that are already as they were, are skipped. The undo is
+reviewed as any plan is: the diff of every document, who runs as each role
+it deletes or changes, and what access it broadens or narrows.
+
+It refuses, unless --force: when something else changed what the run
+touched since (or would make the undo fail, such as a policy attached by
+hand to a role the undo deletes: --force removes it too); when it would
+delete a role that identities run as; when it would take SageMaker's trust
+from a role in use. With --force, an undo whose end state already holds
+succeeds without sending anything.`,
 		Example: `  sagerole undo
   sagerole undo 20261124T013746Z-a1b2c3
   sagerole --dry-run undo`,
@@ -155,28 +195,92 @@ unless --force.`,
 			if e.UndoneBy != "" {
 				return usagef("entry %s was already undone by %s; undo that entry to redo it", e.ID, e.UndoneBy)
 			}
-			if err := a.checkDrift(ctx, b, e, force); err != nil {
+			if err := j.CheckRedo(e); err != nil {
+				return usagef("%v", err)
+			}
+			record := j
+			if a.g.dryRun {
+				record = nil // a dry run changes nothing, the journal included
+			}
+			found, err := undo.Settle(ctx, b, record, e)
+			for _, f := range found {
+				fmt.Fprintln(a.stderr, f)
+			}
+			if err != nil {
 				return err
 			}
-			plan := awsops.UndoPlan(e)
-			if len(plan.Steps) == 0 {
-				return usagef("entry %s has nothing that can be undone: %s", e.ID, strings.Join(append(plan.Warnings, "no step of it changed anything"), "; "))
+			if !e.Undoable() {
+				return usagef("entry %s changed nothing: no step of it took effect, so there is nothing to undo", e.ID)
+			}
+			res, err := undo.Review(ctx, b, e, undo.Options{Uses: modify.AccountUses(a.session(b)), Force: force})
+			if err != nil {
+				return err
+			}
+			refusal := res.Check()
+			// A refused undo's review is why it fails: it goes with the error.
+			stream := a.reviewStream(len(res.Plan.Steps))
+			if refusal != nil {
+				stream = a.stderr
+			}
+			if a.g.output == "json" {
+				if err := undo.WriteDrift(a.stderr, e, res.Undo.Drift); err != nil {
+					return err
+				}
+				for _, d := range res.Diffs() {
+					res.Plan.Notes = append(res.Plan.Notes, d.Text)
+				}
+			} else if err := undo.WriteReview(stream, res); err != nil {
+				return err
+			}
+			if refusal != nil {
+				return usagef("%v", refusal)
+			}
+			if len(res.Plan.Steps) == 0 {
+				return a.nothingToUndo(ctx, b, j, e, res)
 			}
 			// An undo sends the same kinds of writes as the run it reverts.
-			_, err = a.execute(ctx, b, plan, a.sageMakerTune(a.waiter(ctx)))
+			_, err = a.execute(ctx, b, res.Plan, a.sageMakerTune(a.waiter(ctx)))
 			return err
 		},
 	}
-	cmd.Flags().BoolVar(&force, "force", false, "undo even if something else changed the same resources since")
+	cmd.Flags().BoolVar(&force, "force", false, "undo even if something else changed the same resources since, or it deletes (or takes SageMaker's trust from) a role in use")
 	return cmd
+}
+
+// nothingToUndo ends an undo whose every step is already reverted (by hand,
+// or by an undo that stopped half way): nothing is sent, and the entry is
+// marked undone by a journaled run with no steps.
+func (a *app) nothingToUndo(ctx context.Context, b awsops.Backend, j *awsops.Journal, e *awsops.Entry, res *undo.Result) error {
+	p := res.Plan
+	if len(res.Undo.Skipped) == 0 {
+		return usagef("entry %s cannot be undone: %s", e.ID, strings.Join(p.Warnings, "; "))
+	}
+	why := strings.Join(res.Undo.Skipped, "; ")
+	if a.g.dryRun {
+		_, err := fmt.Fprintf(a.stdout, "Nothing to send: the account already is as it was before entry %s (%s). Nothing was sent (dry run).\n", e.ID, why)
+		return err
+	}
+	x := &awsops.Executor{Backend: b, Journal: j, Account: e.Account, BackendName: a.backendName}
+	u, err := x.Run(ctx, p)
+	if err != nil {
+		return err
+	}
+	if a.g.output == "json" {
+		return a.writeView(awsops.View(p, u, false, a.cliOptions()))
+	}
+	_, err = fmt.Fprintf(a.stdout, "Nothing to send: the account already is as it was before entry %s (%s). Entry %s is marked undone (journal entry %s).\n", e.ID, why, e.ID, u.ID)
+	return err
 }
 
 // latestUndoable is the newest entry made on this backend and account that
 // did something and is not yet undone; undo runs are skipped.
 func (a *app) latestUndoable(j *awsops.Journal, account string) (*awsops.Entry, error) {
-	entries, err := j.List()
+	entries, unreadable, err := j.Scan()
 	if err != nil {
 		return nil, err
+	}
+	for _, u := range unreadable {
+		fmt.Fprintf(a.stderr, "sagerole: skipped %s: %s\n", u.File, u.Err)
 	}
 	for _, e := range entries {
 		if e.UndoOf == "" && e.Backend == a.backendName && (account == "" || e.Account == account) && e.Undoable() {
@@ -184,30 +288,4 @@ func (a *app) latestUndoable(j *awsops.Journal, account string) (*awsops.Entry, 
 		}
 	}
 	return nil, usagef("nothing to undo: the journal has no change on this account that is not undone yet (see sagerole journal)")
-}
-
-func (a *app) checkDrift(ctx context.Context, b awsops.Backend, e *awsops.Entry, force bool) error {
-	drift, err := awsops.DetectDrift(ctx, b, e)
-	if err != nil {
-		return err
-	}
-	if len(drift) == 0 {
-		return nil
-	}
-	fmt.Fprintf(a.stderr, "Since entry %s ran, something else changed what it touched:\n", e.ID)
-	for _, d := range drift {
-		fmt.Fprintf(a.stderr, "  step %d %s %s, %s:\n    left:  %s\n    now:   %s\n", d.Step, d.API, d.Target, d.Field, orNone(d.Recorded), orNone(d.Current))
-	}
-	if force {
-		fmt.Fprintln(a.stderr, "Undoing anyway (--force): those later changes will be overwritten.")
-		return nil
-	}
-	return usagef("refusing to undo entry %s: %d later change(s) would be overwritten (shown above); pass --force to undo anyway", e.ID, len(drift))
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "(none)"
-	}
-	return s
 }

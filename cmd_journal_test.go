@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -224,4 +225,104 @@ func TestPlainSandboxDoesNotJournalIntoTheUsersJournal(t *testing.T) {
 	if code, _, errOut := runCLI(t, "--sandbox", "undo", "--yes"); code != exitBadUsage || !strings.Contains(errOut, "nothing to undo") {
 		t.Errorf("undo on a fresh sandbox: exit %d, %s", code, errOut)
 	}
+}
+
+// One foreign, corrupt or empty file in the journal directory is named on
+// stderr and skipped: journal and a bare undo still work, and {} is never
+// listed as a run.
+func TestJournalSkipsUnreadableFiles(t *testing.T) {
+	dir := isolate(t)
+	state := filepath.Join(dir, "account.json")
+	e, err := runPlanOn(t, state, modifyPlan(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jdir, _ := awsops.DefaultJournalDir()
+	for name, body := range map[string]string{"20200101T000000Z-000000.json": "{}", "notes.json": "not json at all", "tsconfig.json": `{"compilerOptions": {}}`} {
+		if err := os.WriteFile(filepath.Join(jdir, name), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errOut := runCLI(t, "journal")
+	if code != 0 || strings.Count(errOut, "skipped ") != 3 || !strings.Contains(out, e.ID) || strings.Contains(out, "20200101T000000Z") {
+		t.Fatalf("journal: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, _ = runCLI(t, "--output", "json", "journal")
+	var entries []journalEntry
+	if code != 0 || json.Unmarshal([]byte(out), &entries) != nil || len(entries) != 1 {
+		t.Fatalf("journal json: exit %d\n%s", code, out)
+	}
+	if code, out, errOut := runCLI(t, "--sandbox-state", state, "undo", "--yes"); code != 0 {
+		t.Fatalf("undo beside unreadable files: exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+// The issue's stuck undo: a policy attached by hand after create-role would
+// make DeleteRole fail. undo refuses and names it; --force detaches it too
+// and the role is gone; the entry is undone.
+func TestUndoOfCreateRoleWithAPolicyAttachedByHand(t *testing.T) {
+	dir := isolate(t)
+	state := filepath.Join(dir, "account.json")
+	if code, out, errOut := runCLI(t, "--sandbox-state", state, "--yes", "create-role", "hand-role"); code != 0 {
+		t.Fatalf("create-role: exit %d\n%s\n%s", code, out, errOut)
+	}
+	acct, err := sandbox.Open(state, sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := acct.AttachRolePolicy(context.Background(), "hand-role", "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "--sandbox-state", state, "undo", "--yes")
+	if code != exitBadUsage || !strings.Contains(errOut, "attached policy arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess was added since") || !strings.Contains(errOut, "--force") {
+		t.Fatalf("want a refusal naming the policy; exit %d\n%s\n%s", code, out, errOut)
+	}
+	if _, err := reopen(t, state).GetRole(context.Background(), "hand-role"); err != nil {
+		t.Fatalf("a refused undo changed the account: %v", err)
+	}
+	code, out, errOut = runCLI(t, "--sandbox-state", state, "undo", "--yes", "--force")
+	if code != 0 || !strings.Contains(out, "aws iam detach-role-policy --role-name hand-role --policy-arn arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess") {
+		t.Fatalf("forced undo: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if _, err := reopen(t, state).GetRole(context.Background(), "hand-role"); !awsops.IsNotFound(err) {
+		t.Errorf("hand-role is still there: %v", err)
+	}
+	code, out, _ = runCLI(t, "--output", "json", "journal")
+	if code != 0 || !strings.Contains(out, `"status": "undone"`) {
+		t.Errorf("the create-role entry is not undone:\n%s", out)
+	}
+}
+
+// A role deleted by hand after create-role: the end state already holds,
+// so undo (with or without --force) sends nothing, says so, exits 0.
+func TestUndoWhenTheEndStateAlreadyHolds(t *testing.T) {
+	dir := isolate(t)
+	state := filepath.Join(dir, "account.json")
+	if code, out, errOut := runCLI(t, "--sandbox-state", state, "--yes", "create-role", "gone-role"); code != 0 {
+		t.Fatalf("create-role: exit %d\n%s\n%s", code, out, errOut)
+	}
+	acct := reopen(t, state)
+	ctx := context.Background()
+	if err := acct.DetachRolePolicy(ctx, "gone-role", "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"); err != nil {
+		t.Fatal(err)
+	}
+	if err := acct.DeleteRole(ctx, "gone-role"); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "--sandbox-state", state, "undo", "--yes", "--force")
+	if code != 0 || !strings.Contains(out, "Nothing to send: the account already is as it was before entry") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if code, _, errOut := runCLI(t, "--sandbox-state", state, "undo", "--yes"); code != exitBadUsage || !strings.Contains(errOut, "nothing to undo") {
+		t.Errorf("the entry is still offered for undo: exit %d %s", code, errOut)
+	}
+}
+
+func reopen(t *testing.T, state string) *sandbox.Account {
+	t.Helper()
+	acct, err := sandbox.Open(state, sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return acct
 }

@@ -94,7 +94,7 @@ reverts it.`,
 			if err != nil {
 				return err
 			}
-			opts := modify.Options{Uses: modify.AccountUses(b)}
+			opts := modify.Options{Uses: modify.AccountUses(a.session(b))}
 			if !in.Changes() {
 				d, err := modify.Show(ctx, b, in.Role, opts)
 				if err != nil {

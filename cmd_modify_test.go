@@ -118,9 +118,18 @@ func TestModifyRunThenUndoRestoresTheRole(t *testing.T) {
 		t.Fatalf("the role did not change as planned: %+v", changed)
 	}
 
+	// dave runs as LambdaBasic: an undo that takes SageMaker's trust away
+	// from it again is refused unless forced, and says who it would break.
 	code, out, errOut = runCLI(t, "--sandbox-state", state, "undo", "--yes")
+	if code != exitBadUsage || !strings.Contains(errOut, "removes sagemaker.amazonaws.com's trust from role LambdaBasic") || !strings.Contains(errOut, "user dave (d-mlplatform)") {
+		t.Fatalf("undo: want a refusal naming dave; exit %d\n%s\n%s", code, out, errOut)
+	}
+	if got := sortedSnapshot(t, state, "LambdaBasic"); !reflect.DeepEqual(got, changed) {
+		t.Fatal("a refused undo changed the role")
+	}
+	code, out, errOut = runCLI(t, "--sandbox-state", state, "undo", "--yes", "--force")
 	if code != 0 {
-		t.Fatalf("undo: exit %d\n%s\n%s", code, out, errOut)
+		t.Fatalf("undo --force: exit %d\n%s\n%s", code, out, errOut)
 	}
 	if got := sortedSnapshot(t, state, "LambdaBasic"); !reflect.DeepEqual(got, before) {
 		t.Fatalf("after undo the role differs:\n got %+v\nwant %+v", got, before)

@@ -103,7 +103,7 @@ it (asking first, or --yes; --dry-run sends nothing).`,
 				return err
 			}
 			why.UseEvaluator(b)
-			res, err := why.Explain(ctx, b, in, why.Options{Uses: modify.AccountUses(b)})
+			res, err := why.Explain(ctx, b, in, why.Options{Uses: modify.AccountUses(a.session(b))})
 			if err != nil {
 				return err
 			}

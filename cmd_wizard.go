@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"os"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/tui"
 )
 
@@ -31,6 +33,22 @@ func (a *app) wizard(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
+	opts := a.wizardOptions(ctx, b, j)
+	if accessible {
+		opts.In = interruptible(ctx, a.stdin)
+		err := tui.RunAccessible(opts)
+		if ctx.Err() != nil {
+			// What ran was said as it ran, and is journaled.
+			return tui.ErrInterrupted
+		}
+		return err
+	}
+	return tui.Run(opts, tea.WithInput(a.stdin), tea.WithOutput(a.stdout))
+}
+
+// wizardOptions is what the wizard is given: the backend, the journal
+// (none for runs in a dry run), and this invocation's settings.
+func (a *app) wizardOptions(ctx context.Context, b awsops.Backend, j *awsops.Journal) tui.Options {
 	opts := tui.Options{
 		Backend:     b,
 		BackendName: a.backendName,
@@ -46,20 +64,12 @@ func (a *app) wizard(cmd *cobra.Command) error {
 		Context:     ctx,
 		In:          a.stdin,
 		Out:         a.stdout,
+		Reads:       a.reads(),
 	}
 	if !a.g.dryRun {
 		opts.Journal = j
 	}
-	if accessible {
-		opts.In = interruptible(ctx, a.stdin)
-		err := tui.RunAccessible(opts)
-		if ctx.Err() != nil {
-			// What ran was said as it ran, and is journaled.
-			return tui.ErrInterrupted
-		}
-		return err
-	}
-	return tui.Run(opts, tea.WithInput(a.stdin), tea.WithOutput(a.stdout))
+	return opts
 }
 
 // credentialsShown says, for the wizard's header, where the credentials

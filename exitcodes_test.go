@@ -51,7 +51,7 @@ func TestExitCodes(t *testing.T) {
 		{"a bad environment default", plain([]string{"SAGEROLE_OUTPUT=yaml"}, "--sandbox", "find", "--whoami"), exitBadUsage, []string{`SAGEROLE_OUTPUT="yaml" must be text or json`}},
 		{"an incomplete inventory", plain([]string{sandboxFaultsEnv + "=sagemaker:DescribeUserProfile=AccessDeniedException"}, "--sandbox", "find"),
 			exitIncomplete, []string{"sagerole: warning: user profile alice in domain d-research1 could not be read", "the answer is incomplete"}},
-		{"an incomplete reverse lookup", plain([]string{sandboxFaultsEnv + "=sagemaker:DescribeSpace=ThrottlingException"}, "--sandbox", "find", "--role", "AmazonSageMaker-ExecutionRole-Research"),
+		{"an incomplete reverse lookup", plain([]string{sandboxFaultsEnv + "=sagemaker:DescribeUserProfile=AccessDeniedException*2"}, "--sandbox", "find", "--role", "AmazonSageMaker-ExecutionRole-Research"),
 			exitIncomplete, []string{"could not be read", "the answer is incomplete"}},
 		{"SIGINT during a slow read", func(t *testing.T) (int, string) {
 			p := start(t, cliEnv(sandboxLatencyEnv+"=3s"), "--sandbox", "find")

@@ -19,6 +19,8 @@ import (
 	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/awsops/awsapi"
 	"github.com/sagerole/sagerole/awsops/sandbox"
+	"github.com/sagerole/sagerole/flows/find"
+	"github.com/sagerole/sagerole/flows/pool"
 )
 
 func main() {
@@ -41,6 +43,7 @@ type globals struct {
 	accessible   bool
 	debug        bool
 	callTimeout  time.Duration
+	concurrency  int
 }
 
 // callTimeoutEnv sets --call-timeout when the flag is not given.
@@ -59,6 +62,8 @@ type app struct {
 	// account (a Locker's lock) from open until it returns.
 	writes bool
 	unlock func()
+	// limiter bounds every read of the invocation (--concurrency).
+	limiter *pool.Limiter
 	// processJournal is the plain sandbox's journal directory, removed
 	// when the invocation ends.
 	processJournal string
@@ -137,7 +142,8 @@ sagerole --sandbox`,
 	f.BoolVar(&a.g.accessible, "accessible", false, "plain line-by-line prompts for screen readers and scripts (also ACCESSIBLE)")
 	f.BoolVar(&a.g.debug, "debug", false, "log every AWS call on stderr: service, operation, status, duration, attempts; never credentials (also SAGEROLE_DEBUG=1)")
 	f.DurationVar(&a.g.callTimeout, "call-timeout", awsapi.DefaultCallTimeout, "give up an AWS call that has not answered in `DURATION`, retries included (also "+callTimeoutEnv+"); waits for a resource to settle are not bounded by it")
-	globalKinds(f, globalsAccount, "profile", "region", "endpoint-url", "sandbox", "sandbox-state", "call-timeout", "debug")
+	f.IntVar(&a.g.concurrency, "concurrency", pool.Default, fmt.Sprintf("AWS reads in flight at most (1 to %d); fewer while AWS throttles", pool.Max))
+	globalKinds(f, globalsAccount, "profile", "region", "endpoint-url", "sandbox", "sandbox-state", "call-timeout", "debug", "concurrency")
 	globalKinds(f, globalsWrites, "dry-run", "yes")
 	globalKinds(f, globalsOutput, "output")
 	globalKinds(f, globalsWizard, "no-color", "accessible")
@@ -182,6 +188,9 @@ func (a *app) checkGlobals(cmd *cobra.Command) error {
 	}
 	if a.g.callTimeout <= 0 {
 		return usagef("--call-timeout must be a positive duration such as 90s or 2m, not %s", a.g.callTimeout)
+	}
+	if a.g.concurrency < 1 || a.g.concurrency > pool.Max {
+		return usagef("--concurrency must be between 1 and %d, not %d", pool.Max, a.g.concurrency)
 	}
 	if a.g.sandboxState != "" {
 		a.g.sandbox = true
@@ -273,6 +282,20 @@ func (a *app) hold(ctx context.Context, b awsops.Backend) error {
 	a.unlock = unlock
 	return nil
 }
+
+// reads returns the limiter every read of the invocation goes through:
+// one, so that the calls of find, a change's preview, a blast radius and
+// the wizard share --concurrency and back off together when AWS throttles.
+func (a *app) reads() *pool.Limiter {
+	if a.limiter == nil {
+		a.limiter = pool.New(a.g.concurrency)
+	}
+	return a.limiter
+}
+
+// session is a find session for one command: the caller identity and each
+// role read once, every call through the invocation's limiter.
+func (a *app) session(b awsops.Backend) *find.Session { return find.NewSession(b, a.reads()) }
 
 // mode is the badge the user sees: SANDBOX, DRY RUN or LIVE.
 func (a *app) mode() string {

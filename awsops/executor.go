@@ -20,6 +20,9 @@ type Plan struct {
 	// UndoOf is the journal entry this plan reverts; a successful run marks
 	// that entry as undone.
 	UndoOf string `json:"undoOf,omitempty"`
+	// UndoPartly says that some step of UndoOf that took effect cannot be
+	// undone, so that the entry is marked partly undone.
+	UndoPartly bool `json:"undoPartly,omitempty"`
 	// Outputs is what exists once the plan has run (e.g. roleArn), for
 	// scripts and the wizard's result screen.
 	Outputs map[string]string `json:"outputs,omitempty"`
@@ -56,8 +59,9 @@ type Executor struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 }
 
-// RunError is a run that stopped at a failed step. Entry holds what ran and
-// what did not.
+// RunError is a run that stopped at a step that did not come back done.
+// Entry holds what ran and what did not; the step's status says whether it
+// took effect (read back when its answer was lost).
 type RunError struct {
 	Entry *Entry
 	Step  int
@@ -66,35 +70,69 @@ type RunError struct {
 
 func (e *RunError) Error() string {
 	s := e.Entry.Steps[e.Step]
-	return fmt.Sprintf("step %d of %d (%s %s) failed: %v", e.Step+1, len(e.Entry.Steps), s.Op.API, s.Op.Target, e.Err)
+	what := fmt.Sprintf("step %d of %d (%s %s)", e.Step+1, len(e.Entry.Steps), s.Op.API, s.Op.Target)
+	switch s.Status {
+	case StepApplied:
+		return fmt.Sprintf("%s took effect, but the run stopped there: %v", what, e.Err)
+	case StepNotApplied:
+		return fmt.Sprintf("%s did not take effect: %v", what, e.Err)
+	case StepUnknown:
+		return fmt.Sprintf("%s: its outcome is unknown: %v", what, e.Err)
+	case StepDone:
+		return fmt.Sprintf("%s was done, but %v", what, e.Err)
+	}
+	return fmt.Sprintf("%s failed: %v", what, e.Err)
 }
 
 func (e *RunError) Unwrap() error { return e.Err }
 
-// Summary says what was and was not done, and how to roll back.
+// Summary says what was and was not done, and how to roll back. A step
+// whose answer was lost says what reading it back showed.
 func (e *RunError) Summary() string {
-	var done, notRun []string
+	var done, notDone, unknown, notRun, outcomes []string
 	for i, s := range e.Entry.Steps {
 		label := fmt.Sprintf("%d %s %s", i+1, s.Op.API, s.Op.Target)
 		switch s.Status {
 		case StepDone:
 			done = append(done, label)
+		case StepApplied:
+			done = append(done, label+" (its answer was lost; read back, it took effect)")
+		case StepFailed, StepNotApplied:
+			notDone = append(notDone, label)
+		case StepSending, StepUnknown:
+			unknown = append(unknown, label)
 		case StepNotRun:
 			notRun = append(notRun, label)
+		}
+		if s.Outcome != "" && s.Status != StepApplied {
+			outcomes = append(outcomes, fmt.Sprintf("step %d: %s", i+1, s.Outcome))
 		}
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n", e.Error())
+	for _, o := range outcomes {
+		fmt.Fprintf(&b, "%s\n", o)
+	}
 	if len(done) > 0 {
 		fmt.Fprintf(&b, "done: %s\n", strings.Join(done, "; "))
-	} else {
-		fmt.Fprintf(&b, "done: nothing\n")
+	} else if len(unknown) == 0 {
+		fmt.Fprintf(&b, "done: nothing, the account is as it was\n")
+	}
+	if len(notDone) > 0 {
+		fmt.Fprintf(&b, "not done: %s\n", strings.Join(notDone, "; "))
+	}
+	if len(unknown) > 0 {
+		fmt.Fprintf(&b, "outcome unknown: %s\n", strings.Join(unknown, "; "))
 	}
 	if len(notRun) > 0 {
 		fmt.Fprintf(&b, "not run: %s\n", strings.Join(notRun, "; "))
 	}
-	if len(done) > 0 && e.Entry.ID != "" {
-		fmt.Fprintf(&b, "roll back what was done: sagerole undo %s\n", e.Entry.ID)
+	if e.Entry.ID != "" && (len(done) > 0 || len(unknown) > 0) {
+		if e.Entry.UndoOf != "" {
+			fmt.Fprintf(&b, "resume the undo: sagerole undo %s (or put back what this undo did: sagerole undo %s)\n", e.Entry.UndoOf, e.Entry.ID)
+		} else {
+			fmt.Fprintf(&b, "roll back what was done: sagerole undo %s\n", e.Entry.ID)
+		}
 	}
 	return b.String()
 }
@@ -168,44 +206,96 @@ func (x *Executor) Run(ctx context.Context, plan Plan) (*Entry, error) {
 		}
 		x.emit(Event{Step: i, Op: s.Op, Status: StepSending, Attempt: 1})
 		if err := x.send(ctx, i, s); err != nil {
-			return e, x.fail(e, i, err)
+			if stop := x.lost(ctx, e, i, err); stop != nil {
+				return e, stop
+			}
+			continue
 		}
 		s.Status = StepDone
 		s.Finished = x.now().UTC()
 		if x.Journal != nil {
 			// What the step left, so that undo can tell whether something
 			// else changed it since. Best effort: the write did happen.
-			if after, err := Snapshot(ctx, x.Backend, s.Op); err == nil {
+			actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), verifyTimeout)
+			if after, err := Snapshot(actx, x.Backend, s.Op); err == nil {
 				s.After = after
 			}
+			cancel()
 		}
 		if err := x.save(e); err != nil {
-			return e, x.fail(e, i, fmt.Errorf("the step was done, but the journal could not record it: %w", err))
+			// The write is done; the journal still says it was being sent,
+			// and undo reads it back.
+			err = fmt.Errorf("the step was done, but the journal could not record it: %w", err)
+			x.emit(Event{Step: i, Op: s.Op, Status: StepDone, Attempt: s.Attempts, Err: err})
+			return e, &RunError{Entry: e, Step: i, Err: err}
 		}
 		x.emit(Event{Step: i, Op: s.Op, Status: StepDone, Attempt: s.Attempts})
 	}
 	if plan.UndoOf != "" && x.Journal != nil {
-		if err := x.markUndone(plan.UndoOf, e.ID); err != nil {
+		if err := x.markUndone(plan.UndoOf, e.ID, plan.UndoPartly); err != nil {
 			return e, err
 		}
 	}
 	return e, nil
 }
 
-// markUndone records that entry id was undone by the run undoneBy. When id
-// was itself an undo, the entry it had undone is in effect again.
-func (x *Executor) markUndone(id, undoneBy string) error {
+// lost settles a write that did not come back done: AWS refused it, or its
+// answer was lost (a dropped connection, a timeout, ctrl+c while it was in
+// flight, or an error after an attempt whose answer was lost). What it
+// touches is read back: a write that took effect is applied, and the run
+// goes on unless it was interrupted; anything else stops the run.
+func (x *Executor) lost(ctx context.Context, e *Entry, i int, err error) error {
+	s := &e.Steps[i]
+	s.Error = errText(err)
+	s.Finished = x.now().UTC()
+	if errors.Is(err, ErrNotSent) {
+		s.Status = StepFailed
+	} else {
+		settle(ctx, x.Backend, s, causeOf(err), refusedByAWS(err))
+	}
+	if serr := x.save(e); serr != nil {
+		err = errors.Join(err, fmt.Errorf("the journal could not record the outcome: %w", serr))
+		x.emit(Event{Step: i, Op: s.Op, Status: s.Status, Err: err})
+		return &RunError{Entry: e, Step: i, Err: err}
+	}
+	x.emit(Event{Step: i, Op: s.Op, Status: s.Status, Attempt: s.Attempts, Err: err})
+	// An interrupted run stops after the write in flight; when that was the
+	// last one, there is nothing left to stop.
+	if s.Status == StepApplied && (ctx.Err() == nil || i == len(e.Steps)-1) {
+		return nil
+	}
+	return &RunError{Entry: e, Step: i, Err: err}
+}
+
+// causeOf says in words why a write's outcome had to be read back.
+func causeOf(err error) string {
+	var e *Error
+	switch {
+	case errors.Is(err, context.Canceled):
+		return "the run was interrupted while this write was in flight"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "no answer came in time"
+	case errors.As(err, &e) && e.Code != "":
+		return "AWS answered " + e.Code
+	}
+	return fmt.Sprintf("the answer never came (%s)", errText(err))
+}
+
+// markUndone records that entry id was undone by the run undoneBy (partly:
+// some step of it could not be undone). When id was itself an undo, the
+// entry it had undone is in effect again.
+func (x *Executor) markUndone(id, undoneBy string, partly bool) error {
 	target, err := x.Journal.Load(id)
 	if err != nil {
 		return fmt.Errorf("undone, but entry %s could not be marked: %w", id, err)
 	}
-	target.UndoneBy = undoneBy
+	target.UndoneBy, target.UndonePartly = undoneBy, partly
 	if err := x.Journal.Save(target); err != nil {
 		return fmt.Errorf("undone, but entry %s could not be marked: %w", id, err)
 	}
 	if target.UndoOf != "" {
 		if orig, err := x.Journal.Load(target.UndoOf); err == nil && orig.UndoneBy == target.ID {
-			orig.UndoneBy = ""
+			orig.UndoneBy, orig.UndonePartly = "", false
 			if err := x.Journal.Save(orig); err != nil {
 				return fmt.Errorf("redone, but entry %s could not be marked: %w", orig.ID, err)
 			}
@@ -238,7 +328,7 @@ func (x *Executor) send(ctx context.Context, i int, s *StepRecord) error {
 func (x *Executor) fail(e *Entry, i int, err error) error {
 	s := &e.Steps[i]
 	s.Status = StepFailed
-	s.Error = redact.Error(err)
+	s.Error = errText(err)
 	s.Finished = x.now().UTC()
 	if serr := x.save(e); serr != nil {
 		err = errors.Join(err, fmt.Errorf("the journal could not record the failure: %w", serr))
@@ -247,44 +337,7 @@ func (x *Executor) fail(e *Entry, i int, err error) error {
 	return &RunError{Entry: e, Step: i, Err: err}
 }
 
-// UndoPlan is the plan that reverts what e did: the inverses of its done
-// steps, last step first. Steps that cannot be undone, or whose outcome is
-// unknown because the run was interrupted while sending them, are listed in
-// the plan's warnings.
-func UndoPlan(e *Entry) Plan {
-	p := Plan{Command: "undo " + e.ID, UndoOf: e.ID}
-	for i := len(e.Steps) - 1; i >= 0; i-- {
-		s := e.Steps[i]
-		if s.Status == StepSending {
-			p.Warnings = append(p.Warnings, fmt.Sprintf("step %d (%s %s) was interrupted while being sent: its outcome is unknown, so it is not undone; check it by hand", i+1, s.Op.API, s.Op.Target))
-			continue
-		}
-		if s.Status != StepDone {
-			continue
-		}
-		if s.NoUndo != "" {
-			p.Warnings = append(p.Warnings, fmt.Sprintf("step %d (%s %s) cannot be undone: %s", i+1, s.Op.API, s.Op.Target, s.NoUndo))
-			continue
-		}
-		for _, u := range s.Undo {
-			if u.Note != "" {
-				p.Notes = append(p.Notes, u.Note)
-			}
-			p.Steps = append(p.Steps, u)
-		}
-	}
-	return p
-}
-
-// Rollback runs the inverse of every done step of e, in reverse order, as a
-// journaled run of its own; when it succeeds, e is marked (and reloaded as)
-// undone by it.
-func (x *Executor) Rollback(ctx context.Context, e *Entry) (*Entry, error) {
-	u, err := x.Run(ctx, UndoPlan(e))
-	if err == nil && x.Journal != nil {
-		if fresh, lerr := x.Journal.Load(e.ID); lerr == nil {
-			*e = *fresh
-		}
-	}
-	return u, err
-}
+// errText is an error as the journal and the user see it: every error
+// text of a step (its error, its outcome) goes through here, redacted, so
+// that no credential or signature an AWS message carries is recorded.
+func errText(err error) string { return redact.Error(err) }

@@ -310,7 +310,8 @@ func TestRetryThenSucceed(t *testing.T) {
 func TestJournalListNewestFirstAndAtomic(t *testing.T) {
 	j := &awsops.Journal{Dir: t.TempDir()}
 	for _, id := range []string{"20260101T000000Z-aaaaaa", "20260301T000000Z-bbbbbb", "20260201T000000Z-cccccc"} {
-		if err := j.Save(&awsops.Entry{ID: id, Command: "c"}); err != nil {
+		at, _ := time.Parse("20060102T150405Z", id[:16])
+		if err := j.Save(&awsops.Entry{ID: id, Time: at, Command: "c"}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -17,6 +17,9 @@ type IAMReader interface {
 	// ListRolePolicies lists the names of a role's inline policies.
 	ListRolePolicies(ctx context.Context, role string) ([]string, error)
 	GetRolePolicy(ctx context.Context, role, policyName string) (string, error)
+	// ListInstanceProfilesForRole lists the names of the instance profiles
+	// that hold the role: iam:DeleteRole refuses a role that is in one.
+	ListInstanceProfilesForRole(ctx context.Context, role string) ([]string, error)
 	// GetPolicyDocument returns the default version document of a managed policy.
 	GetPolicyDocument(ctx context.Context, policyARN string) (string, error)
 	// Quotas returns the account's IAM limits for roles.
@@ -54,18 +57,31 @@ type S3Writer interface {
 }
 
 // SageMakerReader reads domains, user profiles, spaces, apps and notebook
-// instances. Lists return every page.
+// instances. The List methods return every page, each asked for at
+// MaxPageSize; the Page methods read one page, so that a caller can start
+// on its items while the next one is read.
 type SageMakerReader interface {
 	ListDomains(ctx context.Context) ([]DomainSummary, error)
 	DescribeDomain(ctx context.Context, domainID string) (Domain, error)
 	// ListUserProfiles lists a domain's profiles; ExecutionRole is not part
 	// of the list and is left empty.
 	ListUserProfiles(ctx context.Context, domainID string) ([]UserProfile, error)
+	// ListUserProfilesPage is one page of ListUserProfiles and the token of
+	// the next ("" after the last).
+	ListUserProfilesPage(ctx context.Context, domainID string, q PageQuery) ([]UserProfile, string, error)
 	DescribeUserProfile(ctx context.Context, domainID, name string) (UserProfile, error)
+	// ListSpaces lists a domain's spaces. Each item carries the sharing
+	// type and the owner, which is all a space's role depends on.
+	// SageMaker's ListSpaces filters by domain and by part of the name
+	// only: there is no filter by owner.
 	ListSpaces(ctx context.Context, domainID string) ([]Space, error)
+	ListSpacesPage(ctx context.Context, domainID string, q PageQuery) ([]Space, string, error)
 	DescribeSpace(ctx context.Context, domainID, name string) (Space, error)
 	ListApps(ctx context.Context, domainID string) ([]App, error)
+	// ListAppsPage is one page of the apps f selects.
+	ListAppsPage(ctx context.Context, f AppFilter, q PageQuery) ([]App, string, error)
 	ListNotebookInstances(ctx context.Context) ([]NotebookInstance, error)
+	ListNotebookInstancesPage(ctx context.Context, q PageQuery) ([]NotebookInstance, string, error)
 	DescribeNotebookInstance(ctx context.Context, name string) (NotebookInstance, error)
 }
 

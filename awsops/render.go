@@ -142,8 +142,12 @@ func WriteText(w io.Writer, v PlanView) error {
 			status = "  ✗ failed"
 		case StepNotRun:
 			status = "  · not run"
-		case StepSending:
+		case StepSending, StepUnknown:
 			status = "  ? outcome unknown"
+		case StepApplied:
+			status = "  ✓ applied (its answer was lost; read back, it took effect)"
+		case StepNotApplied:
+			status = "  ✗ not applied (its answer was lost; read back, it did not take effect)"
 		}
 		fmt.Fprintf(&b, "\n%d. %s %s%s\n", i+1, s.API, s.Target, status)
 		if s.Note != "" {

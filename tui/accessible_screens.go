@@ -10,6 +10,7 @@ import (
 
 	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/flows/find"
+	"github.com/sagerole/sagerole/flows/undo"
 )
 
 // review prints the plan as the command line does, with its impact, and
@@ -69,11 +70,11 @@ func (a *accessible) review(rv *review) error {
 		a.say("Nothing was changed.")
 		return nil
 	}
-	return a.execute(plan, rv.hooks, nil, before)
+	return a.execute(plan, rv.hooks, rv.undoes, before)
 }
 
-// execute runs a plan (or rolls back an entry) and says each step as it
-// goes, then what exists, or what ran and what did not.
+// execute runs a plan (rollbackOf: the undo of that entry) and says each
+// step as it goes, then what exists, or what ran and what did not.
 func (a *accessible) execute(plan awsops.Plan, hooks runHooks, rollbackOf *awsops.Entry, reviewed []awsops.State) error {
 	c := a.ctx
 	say := func(s string) { a.say("  %s", s) }
@@ -88,7 +89,9 @@ func (a *accessible) execute(plan awsops.Plan, hooks runHooks, rollbackOf *awsop
 			switch {
 			case ev.Status == awsops.StepDone:
 				a.say("✓ %s", label)
-			case ev.Status == awsops.StepFailed:
+			case ev.Status == awsops.StepApplied:
+				a.say("✓ %s (its answer was lost; read back, it took effect)", label)
+			case ev.Status == awsops.StepFailed, ev.Status == awsops.StepNotApplied, ev.Status == awsops.StepUnknown:
 				a.say("✗ %s: %v", label, ev.Err)
 			case ev.Attempt > 1:
 				say(hooks.retryLine(ev))
@@ -100,12 +103,7 @@ func (a *accessible) execute(plan awsops.Plan, hooks runHooks, rollbackOf *awsop
 		return nil
 	}
 	ctx := context.WithoutCancel(c.ctx())
-	var e *awsops.Entry
-	if rollbackOf != nil {
-		e, err = x.Rollback(ctx, rollbackOf)
-	} else {
-		e, err = x.Run(ctx, plan)
-	}
+	e, err := x.Run(ctx, plan)
 	release()
 	var runErr *awsops.RunError
 	if errors.As(err, &runErr) {
@@ -118,7 +116,8 @@ func (a *accessible) execute(plan awsops.Plan, hooks runHooks, rollbackOf *awsop
 			return ferr
 		}
 		if back && !a.in.ended() {
-			return a.execute(awsops.UndoPlan(e), runHooks{}, e, nil)
+			// The roll back is an undo like any other: reviewed first.
+			return a.undoEntry(e)
 		}
 		return nil
 	}
@@ -168,13 +167,13 @@ func (a *accessible) find() error {
 		if err := find.CheckRoleInput(role); err != nil {
 			return err
 		}
-		r, err := find.Uses(c.ctx(), c.Opts.Backend, role, find.Options{Concurrency: c.Opts.InventoryConcurrency})
+		r, err := c.session().Uses(c.ctx(), role, find.Options{})
 		if err != nil {
 			return err
 		}
 		return find.WriteUses(a.out, r)
 	}
-	t, err := find.Inventory(c.ctx(), c.Opts.Backend, find.Options{Concurrency: c.Opts.InventoryConcurrency})
+	t, err := c.session().Inventory(c.ctx(), find.Options{})
 	if err != nil {
 		return err
 	}
@@ -214,34 +213,80 @@ func (a *accessible) undo() error {
 	if a.in.ended() {
 		return errInputEnded
 	}
-	e := mine[pick]
+	return a.undoEntry(mine[pick])
+}
+
+// undoEntry works the undo of e out as sagerole undo does (unknown
+// outcomes read back first; drift, blast radius, broadening and narrowing
+// reviewed), asks before overriding a refusal, and reviews the plan.
+func (a *accessible) undoEntry(e *awsops.Entry) error {
+	c := a.ctx
 	if e.UndoneBy != "" {
 		a.say("Entry %s was already undone by %s; undo that entry to redo it.", e.ID, e.UndoneBy)
 		return nil
 	}
-	drift, err := awsops.DetectDrift(c.ctx(), c.Opts.Backend, e)
+	if h := c.Opts.History; h != nil {
+		if err := h.CheckRedo(e); err != nil {
+			a.say("%v.", err)
+			return nil
+		}
+	}
+	if why := nothingToUndo(e); why != "" {
+		a.say("Entry %s: %s", e.ID, why)
+		return nil
+	}
+	x := &awsops.Executor{Backend: c.Opts.Backend, Journal: c.Opts.Journal, Account: c.Identity.Account, BackendName: c.Opts.BackendName, Now: c.Opts.RunNow}
+	w, err := workUndo(c.ctx(), x, c.session(), e, false)
+	for _, f := range w.settled {
+		a.say("%s", f)
+	}
 	if err != nil {
 		return err
 	}
-	if len(drift) > 0 {
-		a.say("Since entry %s ran, something else changed what it touched:", e.ID)
-		for _, d := range drift {
-			a.say("  step %d %s %s, %s: left %s, now %s", d.Step, d.API, d.Target, d.Field, short(d.Recorded), short(d.Current))
+	if err := w.res.Check(); err != nil {
+		if err := undo.WriteDrift(a.out, e, w.res.Undo.Drift); err != nil {
+			return err
+		}
+		a.say("%v", err)
+		if len(w.res.Undo.Blocked) > 0 {
+			return nil
 		}
 		force := false
-		if err := a.form(huh.NewConfirm().Title("Undo it anyway, overwriting those changes?").Value(&force)); err != nil {
+		if err := a.form(huh.NewConfirm().Title("Undo it anyway?").Value(&force)); err != nil {
 			return err
 		}
 		if !force || a.in.ended() {
 			a.say("Nothing was changed.")
 			return nil
 		}
+		// Worked out again: the account may have changed while the
+		// question was open.
+		if w, err = workUndo(c.ctx(), x, c.session(), e, true); err != nil {
+			return err
+		}
+		if err := w.res.Check(); err != nil {
+			a.say("%v", err)
+			return nil
+		}
 	}
-	plan := awsops.UndoPlan(e)
-	if why := nothingToUndo(plan); why != "" {
-		a.say("Entry %s: %s", e.ID, why)
+	res := w.res
+	if len(res.Plan.Steps) == 0 {
+		why := strings.Join(append(res.Undo.Skipped, res.Plan.Warnings...), "; ")
+		if len(res.Undo.Skipped) == 0 {
+			a.say("Nothing of entry %s can be undone: %s.", e.ID, why)
+			return nil
+		}
+		a.say("Nothing to send: the account already is as it was before entry %s (%s).", e.ID, why)
+		if w.marked != "" {
+			a.say("Entry %s is marked undone.", e.ID)
+		}
 		return nil
 	}
-	rv := newReview(c, "Undo", plan)
+	if err := undo.WriteReview(a.out, res); err != nil {
+		return err
+	}
+	rv := newReview(c, "Undo", res.Plan)
+	rv.undoes = e
+	rv.before, rv.beforeErr = w.before, w.beforeErr
 	return a.review(rv)
 }

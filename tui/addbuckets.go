@@ -56,7 +56,7 @@ func newAddBuckets(c *ProgramContext, role string) *flow {
 		if err := in.Validate(); err != nil {
 			return nil, err
 		}
-		res, err := buckets.Plan(ctx, c.Opts.Backend, in)
+		res, err := buckets.Plan(ctx, c.Opts.Backend, c.Opts.Reads, in)
 		if err != nil {
 			return nil, err
 		}

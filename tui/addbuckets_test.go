@@ -85,7 +85,7 @@ func TestAddBucketsMissingBucket(t *testing.T) {
 func TestAddBucketsMarksGranted(t *testing.T) {
 	h := newHarness(t)
 	h.waitFor("account 111122223333")
-	res, err := buckets.Plan(context.Background(), h.acct, buckets.Input{Role: "DataScientistRestricted", Buckets: []string{"ml-models-prod"}})
+	res, err := buckets.Plan(context.Background(), h.acct, nil, buckets.Input{Role: "DataScientistRestricted", Buckets: []string{"ml-models-prod"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -107,3 +107,26 @@ func BenchmarkWrapCommand(b *testing.B) {
 		wrapCommand(cmd, 79, "   $ ", "     ")
 	}
 }
+
+// BenchmarkFindWarnings is what the find screen does on the UI goroutine
+// each time a domain arrives: collect the warnings of 10 domains of 1,000
+// each (repeats among them said once).
+func BenchmarkFindWarnings(b *testing.B) {
+	c := newProgramContext(Options{NoColor: true, Static: true})
+	f := newFind(c)
+	for d := range 10 {
+		slot := domainSlot{}
+		for i := range 1000 {
+			// Every domain repeats the account-wide half of its warnings.
+			slot.warnings = append(slot.warnings, fmt.Sprintf("warning %d of domain %d", i, d*(i%2)))
+		}
+		f.domains = append(f.domains, slot)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		f.collectWarnings()
+	}
+	if len(f.warnings) != 500+10*500 {
+		b.Fatalf("%d warnings, want %d", len(f.warnings), 500+10*500)
+	}
+}

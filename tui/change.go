@@ -70,6 +70,9 @@ func newChange(c *ProgramContext, pre changePrefill) *flow {
 	}
 	f := newFlow(c, "Change role")
 	b := c.Opts.Backend
+	// One session for the flow's reads of its domains: the identity is
+	// read once, every call through the wizard's limiter.
+	s := c.session()
 	f.loads = []load{
 		st.roles.load(c),
 		func(ctx context.Context) func() {
@@ -117,8 +120,7 @@ func newChange(c *ProgramContext, pre changePrefill) *flow {
 		d := &domainRead{}
 		st.read[id] = d
 		return func(ctx context.Context) func() {
-			t, err := find.Inventory(ctx, b, find.Options{DomainID: id, SkipNotebooks: true, SkipRoleChecks: true,
-				Concurrency: c.Opts.InventoryConcurrency})
+			t, err := s.Inventory(ctx, find.Options{DomainID: id, SkipNotebooks: true, SkipRoleChecks: true})
 			var node *find.DomainNode
 			if err == nil && len(t.Domains) > 0 {
 				node = &t.Domains[0]
@@ -259,14 +261,14 @@ func newChange(c *ProgramContext, pre changePrefill) *flow {
 			return nil, inputErr("role", "pick the new role: the role to create is not made yet")
 		}
 		req := change.Request{Target: st.kind(), DomainID: st.domainID, Name: st.name, Role: st.role.value(),
-			Restart: st.restart && isNotebook(), Concurrency: c.Opts.InventoryConcurrency}
+			Restart: st.restart && isNotebook()}
 		if !needsName() {
 			req.Name = ""
 		}
 		if isNotebook() {
 			req.DomainID = ""
 		}
-		p, err := change.Prepare(ctx, b, req)
+		p, err := change.Prepare(ctx, c.session(), req)
 		if err != nil {
 			return nil, err
 		}

@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"github.com/sagerole/sagerole/awsops"
+	"github.com/sagerole/sagerole/flows/find"
 	"github.com/sagerole/sagerole/flows/policy/iamref"
+	"github.com/sagerole/sagerole/flows/pool"
 )
 
 // Modes, as main names them. The badge shows one of these.
@@ -69,9 +71,9 @@ type Options struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Static stops animations (spinners do not tick), for golden tests.
 	Static bool
-	// InventoryConcurrency is how many describe calls the find screen keeps
-	// in flight; 0 is the find flow's default.
-	InventoryConcurrency int
+	// Reads bounds every read of the wizard (--concurrency), shared by
+	// every screen; nil is a limiter of pool.Default.
+	Reads *pool.Limiter
 }
 
 // ProgramContext is shared by every screen: the terminal's size, the
@@ -114,6 +116,9 @@ func newProgramContext(opts Options) *ProgramContext {
 	if opts.Mode == "" {
 		opts.Mode = ModeLive
 	}
+	if opts.Reads == nil {
+		opts.Reads = pool.New(pool.Default)
+	}
 	c := &ProgramContext{Width: 80, Height: 24, IsDark: true, Opts: opts, Keys: NewKeyMap()}
 	c.Styles = NewStyles(c.IsDark, opts.NoColor)
 	c.layout()
@@ -134,6 +139,13 @@ func (c *ProgramContext) newID() int {
 
 // ctx is the context of reads.
 func (c *ProgramContext) ctx() context.Context { return c.Opts.Context }
+
+// session is a find session for one read of the account (a screen's
+// load, a plan's preview): the identity and each role read once, every
+// call through the wizard's one limiter.
+func (c *ProgramContext) session() *find.Session {
+	return find.NewSession(c.Opts.Backend, c.Opts.Reads)
+}
 
 // DryRun reports whether writes are only shown: derived from the mode main
 // decided, never decided here.

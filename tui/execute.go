@@ -46,7 +46,7 @@ type execute struct {
 	plan  awsops.Plan
 	next  []nextAction
 	hooks runHooks
-	// rollbackOf is the entry this run rolls back (nil for a plan's run).
+	// rollbackOf is the entry this run reverts (nil for a plan's run).
 	rollbackOf *awsops.Entry
 	// reviewed is what each step replaced when the plan was reviewed: the
 	// run is refused if the account has changed since.
@@ -101,14 +101,6 @@ func newExecute(c *ProgramContext, name string, plan awsops.Plan, next []nextAct
 	return e
 }
 
-// newRollback rolls back what a failed (or stopped) run did: the inverses
-// of its done steps, last first, as a journaled run of its own.
-func newRollback(c *ProgramContext, failed *awsops.Entry) *execute {
-	e := newExecute(c, "Roll back", awsops.UndoPlan(failed), []nextAction{menuAction()}, runHooks{})
-	e.rollbackOf = failed
-	return e
-}
-
 func (e *execute) ID() int { return e.id }
 func (e *execute) Title() string {
 	if e.rollbackOf != nil {
@@ -147,7 +139,7 @@ func (e *execute) Init() tea.Cmd {
 		Now:         c.Opts.RunNow,
 		Progress:    func(ev awsops.Event) { ch <- progressMsg{to: id, ev: ev} },
 	}
-	plan, rollbackOf, after, reviewed := e.plan, e.rollbackOf, e.hooks.after, e.reviewed
+	plan, after, reviewed := e.plan, e.hooks.after, e.reviewed
 	go func() {
 		// Writes are not cancelled by anything the user does: a write in
 		// flight finishes, and the gate stops the run before the next.
@@ -162,14 +154,7 @@ func (e *execute) Init() tea.Cmd {
 			close(ch)
 			return
 		}
-		if rollbackOf != nil {
-			// Rollback reloads the entry it is given once it is undone: it
-			// gets a copy of its own, the screen keeps reading the other.
-			failed := *rollbackOf
-			done.entry, done.err = x.Rollback(ctx, &failed)
-		} else {
-			done.entry, done.err = x.Run(ctx, plan)
-		}
+		done.entry, done.err = x.Run(ctx, plan)
 		release()
 		if done.err == nil && after != nil {
 			ch <- sayMsg{to: id, text: "waiting for AWS to apply the change"}
@@ -237,7 +222,8 @@ func (e *execute) Update(msg tea.Msg) (Child, tea.Cmd) {
 		}
 		switch {
 		case key.Matches(msg, k.Rollback) && e.canRollback():
-			return e, replace(e.id, newRollback(c, e.entry))
+			// The roll back is an undo like any other: reviewed first.
+			return e, replace(e.id, newUndoFor(c, e.entry))
 		case key.Matches(msg, k.Menu), key.Matches(msg, k.Back):
 			return e, home
 		}
@@ -280,8 +266,11 @@ func (e *execute) progress(ev awsops.Event) {
 		}
 	case awsops.StepDone:
 		s.status, s.end, s.note = awsops.StepDone, now, ""
-	case awsops.StepFailed:
-		s.status, s.end, s.err = awsops.StepFailed, now, ev.Err
+	case awsops.StepApplied:
+		// Its answer was lost, and reading it back showed it took effect.
+		s.status, s.end, s.note = awsops.StepApplied, now, "its answer was lost; read back, it took effect"
+	case awsops.StepFailed, awsops.StepNotApplied, awsops.StepUnknown:
+		s.status, s.end, s.err = ev.Status, now, ev.Err
 		if s.start.IsZero() {
 			s.start = now
 		}
@@ -340,10 +329,12 @@ func (e *execute) lines() []string {
 		switch st.status {
 		case awsops.StepSending:
 			mark = e.spin.view()
-		case awsops.StepDone:
+		case awsops.StepDone, awsops.StepApplied:
 			mark = s.OK.Render("✓")
 			tail = elapsed(st.end.Sub(st.start))
-		case awsops.StepFailed:
+		case awsops.StepUnknown:
+			mark, tail = s.Warn.Render("?"), "outcome unknown"
+		case awsops.StepFailed, awsops.StepNotApplied:
 			mark = s.Fail.Render("✗")
 			tail = elapsed(st.end.Sub(st.start))
 			if errors.Is(st.err, errStopped) {
@@ -353,7 +344,7 @@ func (e *execute) lines() []string {
 		label := fmt.Sprintf("%d. %s %s%s", i+1, op.API, op.Target, extraTarget(op))
 		room := w - 3 - len(tail) - 1
 		out = append(out, " "+mark+" "+cell(label, room)+" "+s.Muted.Render(tail))
-		if st.note != "" && st.status == awsops.StepSending {
+		if st.note != "" && (st.status == awsops.StepSending || st.status == awsops.StepApplied) {
 			out = append(out, indent(wrapWords(st.note, w-6), "     "))
 		}
 		if st.err != nil && !errors.Is(st.err, errStopped) {
@@ -374,9 +365,10 @@ func (e *execute) lines() []string {
 }
 
 // failureSummary says what state things are in: what ran, what did not,
-// and how to roll back.
+// what reading back a step whose answer was lost showed, and how to roll
+// back.
 func (e *execute) failureSummary() string {
-	var done, notRun []string
+	var done, notRun, outcomes []string
 	failed := ""
 	stopped := false
 	if e.entry != nil {
@@ -385,6 +377,8 @@ func (e *execute) failureSummary() string {
 			switch st.Status {
 			case awsops.StepDone:
 				done = append(done, label)
+			case awsops.StepApplied:
+				done = append(done, label+" (its answer was lost; read back, it took effect)")
 			case awsops.StepNotRun:
 				notRun = append(notRun, label)
 			case awsops.StepFailed:
@@ -394,8 +388,13 @@ func (e *execute) failureSummary() string {
 				} else {
 					failed = label
 				}
-			case awsops.StepSending:
-				failed = label + " (outcome unknown: check it by hand)"
+			case awsops.StepNotApplied:
+				failed = label + " (it did not take effect)"
+			case awsops.StepSending, awsops.StepUnknown:
+				failed = label + " (outcome unknown: the undo reads it back)"
+			}
+			if st.Outcome != "" && st.Status != awsops.StepApplied {
+				outcomes = append(outcomes, fmt.Sprintf("Step %d: %s.", i+1, st.Outcome))
 			}
 		}
 	}
@@ -407,9 +406,15 @@ func (e *execute) failureSummary() string {
 	} else if e.err != nil {
 		fmt.Fprintf(&b, "%v\n", e.err)
 	}
-	if len(done) > 0 {
+	for _, o := range outcomes {
+		b.WriteString(o + "\n")
+	}
+	switch {
+	case len(done) > 0:
 		fmt.Fprintf(&b, "Done: %s.\n", strings.Join(done, "; "))
-	} else {
+	case strings.Contains(failed, "outcome unknown"):
+		b.WriteString("Done: nothing that is known.\n")
+	default:
 		b.WriteString("Done: nothing, the account is as it was.\n")
 	}
 	if len(notRun) > 0 {
@@ -418,7 +423,7 @@ func (e *execute) failureSummary() string {
 	if e.canRollback() {
 		fmt.Fprintf(&b, "Press r to roll back what was done (or later: sagerole undo %s).", e.entry.ID)
 	} else if e.rollbackOf != nil {
-		fmt.Fprintf(&b, "The rollback itself stopped; see sagerole journal, and sagerole undo %s.", e.rollbackOf.ID)
+		fmt.Fprintf(&b, "The undo itself stopped; sagerole undo %s resumes it (see sagerole journal).", e.rollbackOf.ID)
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

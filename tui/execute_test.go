@@ -29,6 +29,12 @@ func TestRunFailureAndRollback(t *testing.T) {
 	h.press("y")
 	h.golden("failed", "Failed: 3 iam:PutRolePolicy", "Press r to roll back")
 	h.press("r")
+	// The roll back is reviewed like any plan before anything is sent.
+	h.golden("rollback-review", "undo ", "2 steps", "iam:DeleteRole fail-role")
+	if _, err := h.acct.GetRole(context.Background(), "fail-role"); err != nil {
+		t.Fatalf("the roll back sent something before it was confirmed: %v", err)
+	}
+	h.press("y")
 	h.golden("rolled-back", "✓ Rolled back create-role fail-role")
 	if _, err := h.acct.GetRole(context.Background(), "fail-role"); !awsops.IsNotFound(err) {
 		t.Errorf("the role is still there after the rollback: %v", err)
@@ -73,6 +79,8 @@ func TestStopDuringWrite(t *testing.T) {
 		t.Errorf("the step after the stop was sent (%d calls)", n)
 	}
 	h.press("r")
+	h.waitFor("iam:DeleteRole stop-role")
+	h.press("y")
 	h.golden("rolled-back", "✓ Rolled back create-role stop-role")
 	h.quit()
 }

@@ -2,8 +2,6 @@ package tui
 
 import (
 	"context"
-	"slices"
-	"sync"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -24,16 +22,19 @@ type findScreen struct {
 	ctx *ProgramContext
 	id  int
 
-	domains    []domainSlot
-	notebooks  []find.NotebookNode
-	nbWarnings []string
-	nbDone     bool
-	warnings   []string
-	listErr    error
-	loading    bool
-	done       int // calls finished, over every domain's inventory
-	total      int
-	events     chan tea.Msg
+	domains   []domainSlot
+	notebooks []find.NotebookNode
+	nbDone    bool
+	// accountWarnings are the whole tree's, whole once it has come (the
+	// last of a reading); until then the domains' own are shown.
+	accountWarnings []string
+	whole           bool
+	warnings        []string
+	listErr         error
+	loading         bool
+	done            int // calls of the inventory finished, of total so far
+	total           int
+	events          chan tea.Msg
 
 	tree         findTree
 	filter       textinput.Model
@@ -103,57 +104,37 @@ func (f *findScreen) Resume() tea.Cmd {
 	return f.Init()
 }
 
-// inventory lists the domains, then reads each with the find flow's
-// inventory, a few at a time, sending each domain as soon as it is read.
-// The first domain's call also reads the notebook instances.
+// inventory reads the account with one inventory of a find session, as
+// sagerole find does (the same calls, through the wizard's one bound of
+// calls in flight): the list of domains as soon as it is read, each domain
+// as soon as it is read whole, the progress as calls finish, and last the
+// whole tree, with the notebook instances and the account's warnings.
 func (f *findScreen) inventory(ctx context.Context, ch chan<- tea.Msg) {
-	c := f.ctx
+	id := f.id
 	defer close(ch)
-	defer func() { ch <- findDoneMsg{to: f.id} }()
-	list, err := c.Opts.Backend.ListDomains(ctx)
-	ch <- findDomainsMsg{to: f.id, domains: list, err: err}
-	if err != nil {
+	defer func() { ch <- findDoneMsg{to: id} }()
+	listed := false
+	t, err := f.ctx.session().Inventory(ctx, find.Options{
+		Domains: func(list []awsops.DomainSummary) {
+			listed = true
+			ch <- findDomainsMsg{to: id, domains: list}
+		},
+		Domain:   func(i int, t *find.Tree) { ch <- findTreeMsg{to: id, slot: i, tree: t} },
+		Progress: func(p find.Progress) { ch <- findProgressMsg{to: id, done: p.Done, total: p.Total} },
+	})
+	if err != nil && !listed {
+		ch <- findDomainsMsg{to: id, err: err}
 		return
 	}
-	var mu sync.Mutex
-	done, total := make([]int, len(list)+1), make([]int, len(list)+1)
-	progress := func(i int) func(find.Progress) {
-		return func(p find.Progress) {
-			mu.Lock()
-			done[i], total[i] = p.Done, p.Total
-			d, t := 0, 0
-			for j := range done {
-				d, t = d+done[j], t+total[j]
-			}
-			mu.Unlock()
-			ch <- findProgressMsg{to: f.id, done: d, total: t}
-		}
-	}
-	if len(list) == 0 {
-		t, err := find.Inventory(ctx, c.Opts.Backend, find.Options{Concurrency: c.Opts.InventoryConcurrency, Progress: progress(0)})
-		ch <- findTreeMsg{to: f.id, slot: -1, tree: t, err: err}
-		return
-	}
-	sem := make(chan struct{}, 4)
-	var wg sync.WaitGroup
-	for i, d := range list {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			t, err := find.Inventory(ctx, c.Opts.Backend, find.Options{Concurrency: c.Opts.InventoryConcurrency,
-				DomainID: d.ID, SkipNotebooks: i > 0, Progress: progress(i)})
-			ch <- findTreeMsg{to: f.id, slot: i, tree: t, err: err}
-		}()
-	}
-	wg.Wait()
+	ch <- findTreeMsg{to: id, slot: -1, tree: t, err: err}
 }
 
 func (f *findScreen) Update(msg tea.Msg) (Child, tea.Cmd) {
 	switch msg := msg.(type) {
 	case findDomainsMsg:
-		f.listErr = msg.err
+		// A new reading: its domains' warnings stand until its whole tree
+		// comes.
+		f.listErr, f.whole = msg.err, false
 		old := map[string]domainSlot{}
 		for _, d := range f.domains {
 			old[d.summary.ID] = d
@@ -196,6 +177,10 @@ func (f *findScreen) Update(msg tea.Msg) (Child, tea.Cmd) {
 	return f, nil
 }
 
+// addTree takes one domain's reading (slot ≥ 0), or the whole tree
+// (slot -1), which comes last: the notebook instances, and the account's
+// warnings, which then stand for the domains' own (a role that is bad in
+// two domains is one warning there, naming the users of both).
 func (f *findScreen) addTree(msg findTreeMsg) {
 	if msg.err != nil {
 		if msg.slot >= 0 {
@@ -206,38 +191,40 @@ func (f *findScreen) addTree(msg findTreeMsg) {
 		return
 	}
 	t := msg.tree
-	if msg.slot >= 0 && len(t.Domains) > 0 {
-		n := t.Domains[0]
-		f.domains[msg.slot].node = &n
-	}
-	if msg.slot <= 0 {
-		f.notebooks = t.Notebooks
-		f.nbDone = true
-	}
 	if msg.slot >= 0 {
+		if len(t.Domains) > 0 {
+			n := t.Domains[0]
+			f.domains[msg.slot].node = &n
+		}
 		f.domains[msg.slot].warnings = t.Warnings
 	} else {
-		f.nbWarnings = t.Warnings
+		f.notebooks, f.nbDone = t.Notebooks, true
+		f.accountWarnings, f.whole = t.Warnings, true
 	}
 	f.collectWarnings()
 }
 
-// collectWarnings lists the warnings in the order of the domains, whatever
-// order their inventories finished in; each domain's inventory checks its
-// own roles, so a bad role used in two domains is said once.
+// collectWarnings lists the warnings, each once: the whole tree's when it
+// has come; until then each domain's as it arrives, in the order of the
+// domains, whatever order they were read in.
 func (f *findScreen) collectWarnings() {
 	f.warnings = nil
+	seen := map[string]bool{}
 	add := func(ws []string) {
 		for _, w := range ws {
-			if !slices.Contains(f.warnings, w) {
+			if !seen[w] {
+				seen[w] = true
 				f.warnings = append(f.warnings, w)
 			}
 		}
 	}
+	if f.whole {
+		add(f.accountWarnings)
+		return
+	}
 	for _, d := range f.domains {
 		add(d.warnings)
 	}
-	add(f.nbWarnings)
 }
 
 func (f *findScreen) key(msg tea.KeyPressMsg) (Child, tea.Cmd) {

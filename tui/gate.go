@@ -2,7 +2,7 @@ package tui
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -10,8 +10,8 @@ import (
 )
 
 // errStopped is the error of the step a run stopped before: it was never
-// sent.
-var errStopped = errors.New("not sent: the run was stopped (ctrl+c) before this step")
+// sent (awsops.ErrNotSent), so there is nothing to read back.
+var errStopped = fmt.Errorf("%w: the run was stopped (ctrl+c) before this step", awsops.ErrNotSent)
 
 // gate lets the user stop a run between writes, never during one: a write
 // that has started is left to finish (cancelling it would leave AWS in a

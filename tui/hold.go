@@ -63,21 +63,30 @@ func holdAccount(ctx context.Context, b awsops.Backend, plan awsops.Plan, review
 // same hold: the states a run is later checked against are then exactly
 // those the plan was built from, with no write of another process between.
 func planHeld(ctx context.Context, c *ProgramContext, plan func(context.Context) (*review, error)) (*review, error) {
-	release := func() {}
-	if l, ok := c.Opts.Backend.(awsops.Locker); ok {
+	var rv *review
+	err := held(ctx, c.Opts.Backend, "plan", func() error {
+		var err error
+		if rv, err = plan(ctx); err != nil || rv == nil {
+			return err
+		}
+		rv.before, rv.beforeErr = snapshots(ctx, c.Opts.Backend, rv.plan.Steps)
+		return nil
+	})
+	return rv, err
+}
+
+// held runs read with the account held when other processes may change it
+// (a Locker), so that all it reads is one state of the account, with no
+// write of another process between. what names the purpose, for the error.
+func held(ctx context.Context, b awsops.Backend, what string, read func() error) error {
+	if l, ok := b.(awsops.Locker); ok {
 		unlock, err := l.LockAccount(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("the account could not be held to plan: %w", err)
+			return fmt.Errorf("the account could not be held to %s: %w", what, err)
 		}
-		release = unlock
+		defer unlock()
 	}
-	defer release()
-	rv, err := plan(ctx)
-	if err != nil || rv == nil {
-		return rv, err
-	}
-	rv.before, rv.beforeErr = snapshots(ctx, c.Opts.Backend, rv.plan.Steps)
-	return rv, nil
+	return read()
 }
 
 // changedField is the first field that differs between two states, ""

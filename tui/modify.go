@@ -217,7 +217,7 @@ func newModifyWith(c *ProgramContext, pre modifyPrefill) *flow {
 			return nil, err
 		}
 		ref, _ := c.iamRef()
-		res, err := modify.Plan(ctx, b, in, modify.Options{Uses: modify.AccountUses(b), Reference: ref})
+		res, err := modify.Plan(ctx, b, in, modify.Options{Uses: modify.AccountUses(c.session()), Reference: ref})
 		if err != nil {
 			return nil, err
 		}

@@ -213,23 +213,24 @@ func revertLine(e *awsops.Entry) string {
 	if !e.Undoable() {
 		return head
 	}
-	if why := nothingToUndo(awsops.UndoPlan(e)); why != "" {
+	if why := nothingToUndo(e); why != "" {
 		return head + " " + why
 	}
 	return head + " To revert it: Undo in the main menu, or sagerole undo " + e.ID
 }
 
-// nothingToUndo says why an undo plan has no step ("" when it has some):
-// steps that cannot be undone (and why), or a run that changed nothing;
-// never both.
-func nothingToUndo(undo awsops.Plan) string {
+// nothingToUndo says, from the journal alone, why entry e has nothing to
+// undo ("" when it may have): steps that cannot be undone (and why), or a
+// run none of whose steps took effect; never both.
+func nothingToUndo(e *awsops.Entry) string {
+	nothing, why := e.NothingToUndo()
 	switch {
-	case len(undo.Steps) > 0:
+	case !nothing:
 		return ""
-	case len(undo.Warnings) > 0:
-		// Each warning says which step cannot be undone, and why.
-		w := strings.Join(undo.Warnings, "; ")
+	case len(why) > 0:
+		// Each sentence says which step cannot be undone, and why.
+		w := strings.Join(why, "; ")
 		return strings.ToUpper(w[:1]) + w[1:] + "."
 	}
-	return "Nothing to undo: no step of it changed anything."
+	return "This run changed nothing: no step of it took effect, so there is nothing to undo."
 }

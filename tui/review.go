@@ -41,6 +41,8 @@ type review struct {
 	blast []string
 	next  []nextAction
 	hooks runHooks
+	// undoes is the entry an undo plan reverts: its run says so.
+	undoes *awsops.Entry
 
 	before    []awsops.State // what each step replaces; nil until read
 	beforeErr error
@@ -121,7 +123,7 @@ func snapshots(ctx context.Context, r awsops.Reader, ops []awsops.Op) ([]awsops.
 // blastRadius lists who runs as each role: everyone a change to the role
 // reaches.
 func blastRadius(ctx context.Context, c *ProgramContext, roles []string) ([]string, error) {
-	t, err := find.Inventory(ctx, c.Opts.Backend, find.Options{Concurrency: c.Opts.InventoryConcurrency, SkipRoleChecks: true})
+	t, err := c.session().Inventory(ctx, find.Options{SkipRoleChecks: true})
 	if err != nil {
 		return nil, err
 	}
@@ -214,6 +216,7 @@ func (r *review) Update(msg tea.Msg) (Child, tea.Cmd) {
 			// checks that the account is still as it was then.
 			ex := newExecute(r.ctx, r.name, r.plan, r.next, r.hooks)
 			ex.reviewed = r.before
+			ex.rollbackOf = r.undoes
 			return r, replace(r.id, ex)
 		case msg.String() == "c" && len(r.plan.Steps) > 0:
 			r.copied = true

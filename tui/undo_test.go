@@ -72,21 +72,53 @@ func TestUndoListCutsTheMiddle(t *testing.T) {
 	}
 }
 
-// Something else changed what the run touched since: undo shows the
-// difference and refuses, unless asked again with F.
+// Something else changed what the run touched since — here, a policy
+// attached by hand, which would make the undo's DeleteRole fail: undo
+// shows it and refuses, unless asked again with F, which reviews the
+// detach of that policy too.
 func TestUndoDrift(t *testing.T) {
 	h := newHarness(t)
 	h.waitFor("account 111122223333")
 	runPlan(t, h, createPlan("drift-role"))
-	if err := h.acct.DetachRolePolicy(context.Background(), "drift-role", "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"); err != nil {
+	if err := h.acct.AttachRolePolicy(context.Background(), "drift-role", "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"); err != nil {
 		t.Fatal(err)
 	}
 	h.press("6")
 	h.waitFor("create-role drift-role")
 	h.press("enter")
-	h.golden("drift", "something else changed what it touched", "F undoes it anyway")
+	h.golden("drift", "something else changed what it touched", "iam:DeleteRole would fail", "F undoes it anyway")
 	h.press("F")
-	h.golden("forced-review", "undoing anyway: 1 later change will be overwritten")
+	h.golden("forced-review", "iam:DetachRolePolicy drift-role · AmazonS3ReadOnlyAccess", "3 steps")
+	h.press("y")
+	h.waitFor("3 steps done")
+	if _, err := h.acct.GetRole(context.Background(), "drift-role"); !awsops.IsNotFound(err) {
+		t.Errorf("drift-role still exists after the forced undo: %v", err)
+	}
+}
+
+// A step that was already put back by hand: nothing is sent, the run is
+// marked undone, and the screen says so.
+func TestUndoAlreadyAsBefore(t *testing.T) {
+	h := newHarness(t)
+	h.waitFor("account 111122223333")
+	runPlan(t, h, createPlan("gone-role"))
+	ctx := context.Background()
+	if err := h.acct.DetachRolePolicy(ctx, "gone-role", "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.acct.DeleteRole(ctx, "gone-role"); err != nil {
+		t.Fatal(err)
+	}
+	before := h.acct.Calls()
+	h.press("6")
+	h.waitFor("create-role gone-role")
+	h.press("enter")
+	h.waitFor("Nothing to send", "as it was before this run", "undone      create-role gone-role")
+	for api, n := range h.acct.Calls() {
+		if n != before[api] && (api == awsops.APIDeleteRole || api == awsops.APIDetachRolePolicy) {
+			t.Errorf("%s was sent though the role was already gone", api)
+		}
+	}
 }
 
 // A run whose only step has no inverse (a domain's first default space

@@ -132,7 +132,7 @@ func (st *whyState) explain(ctx context.Context, c *ProgramContext) (Child, erro
 		Resource: strings.TrimSpace(st.resource), Context: ctxKeys}
 	var res *why.Result
 	rv, err := planHeld(ctx, c, func(ctx context.Context) (*review, error) {
-		r, err := why.Explain(ctx, b, in, why.Options{Uses: modify.AccountUses(b)})
+		r, err := why.Explain(ctx, b, in, why.Options{Uses: modify.AccountUses(c.session())})
 		if err != nil {
 			return nil, err
 		}

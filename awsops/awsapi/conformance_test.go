@@ -2,6 +2,7 @@ package awsapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -56,17 +58,44 @@ func TestConformance(t *testing.T) {
 		t.Run(region, func(t *testing.T) {
 			b, cfg := newMotoBackend(t, region)
 			s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
-			fx := motoPolicyFixture{motoFixture: motoFixture{sm: sagemaker.NewFromConfig(cfg)},
-				s3: s3c, kms: kms.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg)}
+			fx := motoPolicyFixture{motoFixture: motoFixture{sm: sagemaker.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg)},
+				s3: s3c, kms: kms.NewFromConfig(cfg)}
 			h := opstest.Harness{Backend: b, Fixture: fx}
 			opstest.Run(t, func(*testing.T) opstest.Harness { return h })
 		})
 	}
 }
 
-// motoFixture creates domains and notebook instances with the SageMaker
-// API, which sagerole itself never calls.
-type motoFixture struct{ sm *sagemaker.Client }
+// motoFixture creates domains, notebook instances and instance profiles
+// with the APIs sagerole itself never calls.
+type motoFixture struct {
+	sm  *sagemaker.Client
+	iam *iam.Client
+}
+
+func (f motoFixture) AddRoleToInstanceProfile(ctx context.Context, profile, role string) error {
+	_, err := f.iam.CreateInstanceProfile(ctx, &iam.CreateInstanceProfileInput{InstanceProfileName: aws.String(profile)})
+	var exists *iamtypes.EntityAlreadyExistsException
+	if err != nil && !errors.As(err, &exists) {
+		return fmt.Errorf("create instance profile %s: %w", profile, err)
+	}
+	if _, err := f.iam.AddRoleToInstanceProfile(ctx, &iam.AddRoleToInstanceProfileInput{
+		InstanceProfileName: aws.String(profile), RoleName: aws.String(role)}); err != nil {
+		return fmt.Errorf("add role %s to instance profile %s: %w", role, profile, err)
+	}
+	return nil
+}
+
+func (f motoFixture) RemoveRoleFromInstanceProfile(ctx context.Context, profile, role string) error {
+	if _, err := f.iam.RemoveRoleFromInstanceProfile(ctx, &iam.RemoveRoleFromInstanceProfileInput{
+		InstanceProfileName: aws.String(profile), RoleName: aws.String(role)}); err != nil {
+		return fmt.Errorf("remove role %s from instance profile %s: %w", role, profile, err)
+	}
+	if _, err := f.iam.DeleteInstanceProfile(ctx, &iam.DeleteInstanceProfileInput{InstanceProfileName: aws.String(profile)}); err != nil {
+		return fmt.Errorf("delete instance profile %s: %w", profile, err)
+	}
+	return nil
+}
 
 func (f motoFixture) CreateDomain(ctx context.Context, name, userRoleARN, spaceRoleARN string) (string, error) {
 	in := &sagemaker.CreateDomainInput{
@@ -112,7 +141,6 @@ type motoPolicyFixture struct {
 	motoFixture
 	s3  *s3.Client
 	kms *kms.Client
-	iam *iam.Client
 }
 
 func (f motoPolicyFixture) PutBucketPolicy(ctx context.Context, bucket, doc string) error {

@@ -70,10 +70,14 @@ func fromIAMRole(r iamtypes.Role) awsops.Role {
 	return role
 }
 
+// iamMaxItems is the largest page IAM's lists return (MaxItems: 1 to
+// 1,000; 100 when it is not set).
+const iamMaxItems = 1000
+
 // ListRoles is iam:ListRoles over every page. AWS leaves tags out of the
 // list; GetRole has them.
 func (b *Backend) ListRoles(ctx context.Context, pathPrefix string) ([]awsops.Role, error) {
-	in := &iam.ListRolesInput{}
+	in := &iam.ListRolesInput{MaxItems: aws.Int32(iamMaxItems)}
 	if pathPrefix != "" {
 		in.PathPrefix = aws.String(pathPrefix)
 	}
@@ -94,7 +98,7 @@ func (b *Backend) ListRoles(ctx context.Context, pathPrefix string) ([]awsops.Ro
 // ListAttachedRolePolicies is iam:ListAttachedRolePolicies over every page.
 func (b *Backend) ListAttachedRolePolicies(ctx context.Context, role string) ([]awsops.AttachedPolicy, error) {
 	var pols []awsops.AttachedPolicy
-	p := iam.NewListAttachedRolePoliciesPaginator(b.iam, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(role)})
+	p := iam.NewListAttachedRolePoliciesPaginator(b.iam, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(role), MaxItems: aws.Int32(iamMaxItems)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -110,13 +114,30 @@ func (b *Backend) ListAttachedRolePolicies(ctx context.Context, role string) ([]
 // ListRolePolicies is iam:ListRolePolicies over every page.
 func (b *Backend) ListRolePolicies(ctx context.Context, role string) ([]string, error) {
 	var names []string
-	p := iam.NewListRolePoliciesPaginator(b.iam, &iam.ListRolePoliciesInput{RoleName: aws.String(role)})
+	p := iam.NewListRolePoliciesPaginator(b.iam, &iam.ListRolePoliciesInput{RoleName: aws.String(role), MaxItems: aws.Int32(iamMaxItems)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
 			return nil, wrap("iam:ListRolePolicies", err)
 		}
 		names = append(names, page.PolicyNames...)
+	}
+	return names, nil
+}
+
+// ListInstanceProfilesForRole is iam:ListInstanceProfilesForRole over
+// every page: the names of the instance profiles that hold the role.
+func (b *Backend) ListInstanceProfilesForRole(ctx context.Context, role string) ([]string, error) {
+	var names []string
+	p := iam.NewListInstanceProfilesForRolePaginator(b.iam, &iam.ListInstanceProfilesForRoleInput{RoleName: aws.String(role)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, wrap("iam:ListInstanceProfilesForRole", err)
+		}
+		for _, ip := range page.InstanceProfiles {
+			names = append(names, aws.ToString(ip.InstanceProfileName))
+		}
 	}
 	return names, nil
 }

@@ -10,10 +10,11 @@ import (
 	"github.com/sagerole/sagerole/awsops"
 )
 
-// ListDomains is sagemaker:ListDomains over every page.
+// ListDomains is sagemaker:ListDomains over every page, MaxPageSize at a
+// time.
 func (b *Backend) ListDomains(ctx context.Context) ([]awsops.DomainSummary, error) {
 	var out []awsops.DomainSummary
-	p := sagemaker.NewListDomainsPaginator(b.sm, &sagemaker.ListDomainsInput{})
+	p := sagemaker.NewListDomainsPaginator(b.sm, &sagemaker.ListDomainsInput{MaxResults: maxResults(awsops.MaxPageSize)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -29,6 +30,23 @@ func (b *Backend) ListDomains(ctx context.Context) ([]awsops.DomainSummary, erro
 		}
 	}
 	return out, nil
+}
+
+// maxResults is a page size as SageMaker takes it: nil (its default, 10)
+// for 0.
+func maxResults(size int) *int32 {
+	if size <= 0 {
+		return nil
+	}
+	return aws.Int32(int32(size))
+}
+
+// token is a NextToken as the SDK takes it: nil for the first page.
+func token(t string) *string {
+	if t == "" {
+		return nil
+	}
+	return aws.String(t)
 }
 
 // DescribeDomain is sagemaker:DescribeDomain.
@@ -56,22 +74,27 @@ func (b *Backend) DescribeDomain(ctx context.Context, domainID string) (awsops.D
 // ListUserProfiles is sagemaker:ListUserProfiles over every page. The list
 // has no execution role; DescribeUserProfile does.
 func (b *Backend) ListUserProfiles(ctx context.Context, domainID string) ([]awsops.UserProfile, error) {
-	var out []awsops.UserProfile
-	p := sagemaker.NewListUserProfilesPaginator(b.sm, &sagemaker.ListUserProfilesInput{DomainIdEquals: aws.String(domainID)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, wrap("sagemaker:ListUserProfiles", err)
-		}
-		for _, u := range page.UserProfiles {
-			out = append(out, awsops.UserProfile{
-				DomainID: aws.ToString(u.DomainId),
-				Name:     aws.ToString(u.UserProfileName),
-				Status:   string(u.Status),
-			})
-		}
+	return awsops.AllPages(ctx, awsops.MaxPageSize, func(ctx context.Context, q awsops.PageQuery) ([]awsops.UserProfile, string, error) {
+		return b.ListUserProfilesPage(ctx, domainID, q)
+	})
+}
+
+// ListUserProfilesPage is one page of sagemaker:ListUserProfiles.
+func (b *Backend) ListUserProfilesPage(ctx context.Context, domainID string, q awsops.PageQuery) ([]awsops.UserProfile, string, error) {
+	page, err := b.sm.ListUserProfiles(ctx, &sagemaker.ListUserProfilesInput{DomainIdEquals: aws.String(domainID),
+		MaxResults: maxResults(q.Size), NextToken: token(q.Token)})
+	if err != nil {
+		return nil, "", wrap("sagemaker:ListUserProfiles", err)
 	}
-	return out, nil
+	out := make([]awsops.UserProfile, 0, len(page.UserProfiles))
+	for _, u := range page.UserProfiles {
+		out = append(out, awsops.UserProfile{
+			DomainID: aws.ToString(u.DomainId),
+			Name:     aws.ToString(u.UserProfileName),
+			Status:   string(u.Status),
+		})
+	}
+	return out, aws.ToString(page.NextToken), nil
 }
 
 // DescribeUserProfile is sagemaker:DescribeUserProfile. ExecutionRole is
@@ -96,29 +119,35 @@ func (b *Backend) DescribeUserProfile(ctx context.Context, domainID, name string
 
 // ListSpaces is sagemaker:ListSpaces over every page.
 func (b *Backend) ListSpaces(ctx context.Context, domainID string) ([]awsops.Space, error) {
-	var out []awsops.Space
-	p := sagemaker.NewListSpacesPaginator(b.sm, &sagemaker.ListSpacesInput{DomainIdEquals: aws.String(domainID)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, wrap("sagemaker:ListSpaces", err)
-		}
-		for _, s := range page.Spaces {
-			sp := awsops.Space{
-				DomainID: aws.ToString(s.DomainId),
-				Name:     aws.ToString(s.SpaceName),
-				Status:   string(s.Status),
-			}
-			if s.SpaceSharingSettingsSummary != nil {
-				sp.SharingType = string(s.SpaceSharingSettingsSummary.SharingType)
-			}
-			if s.OwnershipSettingsSummary != nil {
-				sp.Owner = aws.ToString(s.OwnershipSettingsSummary.OwnerUserProfileName)
-			}
-			out = append(out, sp)
-		}
+	return awsops.AllPages(ctx, awsops.MaxPageSize, func(ctx context.Context, q awsops.PageQuery) ([]awsops.Space, string, error) {
+		return b.ListSpacesPage(ctx, domainID, q)
+	})
+}
+
+// ListSpacesPage is one page of sagemaker:ListSpaces. Its items carry the
+// sharing type and the owner (the summaries of DescribeSpace's settings).
+func (b *Backend) ListSpacesPage(ctx context.Context, domainID string, q awsops.PageQuery) ([]awsops.Space, string, error) {
+	page, err := b.sm.ListSpaces(ctx, &sagemaker.ListSpacesInput{DomainIdEquals: aws.String(domainID),
+		MaxResults: maxResults(q.Size), NextToken: token(q.Token)})
+	if err != nil {
+		return nil, "", wrap("sagemaker:ListSpaces", err)
 	}
-	return out, nil
+	out := make([]awsops.Space, 0, len(page.Spaces))
+	for _, s := range page.Spaces {
+		sp := awsops.Space{
+			DomainID: aws.ToString(s.DomainId),
+			Name:     aws.ToString(s.SpaceName),
+			Status:   string(s.Status),
+		}
+		if s.SpaceSharingSettingsSummary != nil {
+			sp.SharingType = string(s.SpaceSharingSettingsSummary.SharingType)
+		}
+		if s.OwnershipSettingsSummary != nil {
+			sp.Owner = aws.ToString(s.OwnershipSettingsSummary.OwnerUserProfileName)
+		}
+		out = append(out, sp)
+	}
+	return out, aws.ToString(page.NextToken), nil
 }
 
 // DescribeSpace is sagemaker:DescribeSpace.
@@ -142,50 +171,63 @@ func (b *Backend) DescribeSpace(ctx context.Context, domainID, name string) (aws
 	return sp, nil
 }
 
-// ListApps is sagemaker:ListApps over every page.
+// ListApps is sagemaker:ListApps of a domain over every page.
 func (b *Backend) ListApps(ctx context.Context, domainID string) ([]awsops.App, error) {
-	var out []awsops.App
-	p := sagemaker.NewListAppsPaginator(b.sm, &sagemaker.ListAppsInput{DomainIdEquals: aws.String(domainID)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, wrap("sagemaker:ListApps", err)
-		}
-		for _, a := range page.Apps {
-			out = append(out, awsops.App{
-				DomainID:    aws.ToString(a.DomainId),
-				UserProfile: aws.ToString(a.UserProfileName),
-				SpaceName:   aws.ToString(a.SpaceName),
-				AppType:     string(a.AppType),
-				AppName:     aws.ToString(a.AppName),
-				Status:      string(a.Status),
-			})
-		}
+	return awsops.AllPages(ctx, awsops.MaxPageSize, func(ctx context.Context, q awsops.PageQuery) ([]awsops.App, string, error) {
+		return b.ListAppsPage(ctx, awsops.AppFilter{DomainID: domainID}, q)
+	})
+}
+
+// ListAppsPage is one page of sagemaker:ListApps with the filters of f.
+func (b *Backend) ListAppsPage(ctx context.Context, f awsops.AppFilter, q awsops.PageQuery) ([]awsops.App, string, error) {
+	in := &sagemaker.ListAppsInput{DomainIdEquals: aws.String(f.DomainID), MaxResults: maxResults(q.Size), NextToken: token(q.Token)}
+	if f.UserProfile != "" {
+		in.UserProfileNameEquals = aws.String(f.UserProfile)
 	}
-	return out, nil
+	if f.Space != "" {
+		in.SpaceNameEquals = aws.String(f.Space)
+	}
+	page, err := b.sm.ListApps(ctx, in)
+	if err != nil {
+		return nil, "", wrap("sagemaker:ListApps", err)
+	}
+	out := make([]awsops.App, 0, len(page.Apps))
+	for _, a := range page.Apps {
+		out = append(out, awsops.App{
+			DomainID:    aws.ToString(a.DomainId),
+			UserProfile: aws.ToString(a.UserProfileName),
+			SpaceName:   aws.ToString(a.SpaceName),
+			AppType:     string(a.AppType),
+			AppName:     aws.ToString(a.AppName),
+			Status:      string(a.Status),
+		})
+	}
+	return out, aws.ToString(page.NextToken), nil
 }
 
 // ListNotebookInstances is sagemaker:ListNotebookInstances over every page.
 // AWS's list has no role: RoleARN is left empty, as ListUserProfiles leaves
 // ExecutionRole; DescribeNotebookInstance has it.
 func (b *Backend) ListNotebookInstances(ctx context.Context) ([]awsops.NotebookInstance, error) {
-	var out []awsops.NotebookInstance
-	p := sagemaker.NewListNotebookInstancesPaginator(b.sm, &sagemaker.ListNotebookInstancesInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, wrap("sagemaker:ListNotebookInstances", err)
-		}
-		for _, n := range page.NotebookInstances {
-			out = append(out, awsops.NotebookInstance{
-				Name:         aws.ToString(n.NotebookInstanceName),
-				ARN:          aws.ToString(n.NotebookInstanceArn),
-				Status:       string(n.NotebookInstanceStatus),
-				InstanceType: string(n.InstanceType),
-			})
-		}
+	return awsops.AllPages(ctx, awsops.MaxPageSize, b.ListNotebookInstancesPage)
+}
+
+// ListNotebookInstancesPage is one page of sagemaker:ListNotebookInstances.
+func (b *Backend) ListNotebookInstancesPage(ctx context.Context, q awsops.PageQuery) ([]awsops.NotebookInstance, string, error) {
+	page, err := b.sm.ListNotebookInstances(ctx, &sagemaker.ListNotebookInstancesInput{MaxResults: maxResults(q.Size), NextToken: token(q.Token)})
+	if err != nil {
+		return nil, "", wrap("sagemaker:ListNotebookInstances", err)
 	}
-	return out, nil
+	out := make([]awsops.NotebookInstance, 0, len(page.NotebookInstances))
+	for _, n := range page.NotebookInstances {
+		out = append(out, awsops.NotebookInstance{
+			Name:         aws.ToString(n.NotebookInstanceName),
+			ARN:          aws.ToString(n.NotebookInstanceArn),
+			Status:       string(n.NotebookInstanceStatus),
+			InstanceType: string(n.InstanceType),
+		})
+	}
+	return out, aws.ToString(page.NextToken), nil
 }
 
 // DescribeNotebookInstance is sagemaker:DescribeNotebookInstance.

@@ -198,8 +198,38 @@ func TestApplyUpdateDomainOp(t *testing.T) {
 	}
 }
 
+// TestSageMakerListPage checks one page at a time: the token and the page
+// size asked for (none for the service's default), the next token
+// returned, and ListApps' filters by user profile and by space.
+func TestSageMakerListPage(t *testing.T) {
+	b, f := newFakeSageMaker(t, map[string][]smReply{
+		"ListApps":   {{Body: `{"Apps":[{"DomainId":"d-abc","UserProfileName":"alice","AppType":"Canvas","AppName":"default","Status":"InService"}],"NextToken":"t2"}`}},
+		"ListSpaces": {{Body: `{"Spaces":[{"DomainId":"d-abc","SpaceName":"lab","Status":"InService"}]}`}},
+	})
+	apps, next, err := b.ListAppsPage(t.Context(), awsops.AppFilter{DomainID: "d-abc", UserProfile: "alice"}, awsops.PageQuery{Size: 100})
+	if err != nil || next != "t2" || len(apps) != 1 || apps[0].UserProfile != "alice" {
+		t.Fatalf("ListAppsPage = %+v, %q, %v", apps, next, err)
+	}
+	if _, _, err := b.ListAppsPage(t.Context(), awsops.AppFilter{DomainID: "d-abc", Space: "lab"}, awsops.PageQuery{Token: "t2", Size: 100}); err != nil {
+		t.Fatal(err)
+	}
+	spaces, next, err := b.ListSpacesPage(t.Context(), "d-abc", awsops.PageQuery{Token: "s9"})
+	if err != nil || next != "" || len(spaces) != 1 {
+		t.Fatalf("ListSpacesPage = %+v, %q, %v", spaces, next, err)
+	}
+	want := []smCall{
+		{Op: "ListApps", Body: jsonObject(t, `{"DomainIdEquals":"d-abc","UserProfileNameEquals":"alice","MaxResults":100}`)},
+		{Op: "ListApps", Body: jsonObject(t, `{"DomainIdEquals":"d-abc","SpaceNameEquals":"lab","MaxResults":100,"NextToken":"t2"}`)},
+		{Op: "ListSpaces", Body: jsonObject(t, `{"DomainIdEquals":"d-abc","NextToken":"s9"}`)},
+	}
+	if got := f.recorded(); !reflect.DeepEqual(got, want) {
+		t.Errorf("requests = %+v\nwant %+v", got, want)
+	}
+}
+
 // TestSageMakerListPagination checks that every SageMaker list follows
-// NextToken to the last page, sending the filter with each request.
+// NextToken to the last page, asking for pages of 100 (SageMaker's most;
+// 10 when not asked) and sending the filter with each request.
 func TestSageMakerListPagination(t *testing.T) {
 	type listFn func(b *Backend) (any, error)
 	cases := []struct {
@@ -223,7 +253,7 @@ func TestSageMakerListPagination(t *testing.T) {
 				{DomainID: "d-abc", Name: "bob", Status: "Updating"},
 				{DomainID: "d-abc", Name: "carol", Status: "Failed"},
 			},
-			body: `{"DomainIdEquals":"d-abc"}`,
+			body: `{"DomainIdEquals":"d-abc","MaxResults":100}`,
 		},
 		{
 			name: "ListApps", op: "ListApps",
@@ -236,7 +266,7 @@ func TestSageMakerListPagination(t *testing.T) {
 				{DomainID: "d-abc", UserProfile: "alice", AppType: "Canvas", AppName: "default", Status: "InService"},
 				{DomainID: "d-abc", SpaceName: "lab", AppType: "JupyterLab", AppName: "default", Status: "Pending"},
 			},
-			body: `{"DomainIdEquals":"d-abc"}`,
+			body: `{"DomainIdEquals":"d-abc","MaxResults":100}`,
 		},
 		{
 			name: "ListSpaces", op: "ListSpaces",
@@ -251,7 +281,7 @@ func TestSageMakerListPagination(t *testing.T) {
 				// A space from before sharing types has no summary at all.
 				{DomainID: "d-abc", Name: "old", Status: "Deleting"},
 			},
-			body: `{"DomainIdEquals":"d-abc"}`,
+			body: `{"DomainIdEquals":"d-abc","MaxResults":100}`,
 		},
 		{
 			name: "ListDomains", op: "ListDomains",
@@ -264,7 +294,7 @@ func TestSageMakerListPagination(t *testing.T) {
 				{ID: "d-abc", Name: "research", ARN: "arn:aws:sagemaker:us-east-1:123456789012:domain/d-abc", Status: "InService"},
 				{ID: "d-def", Name: "prod", ARN: "arn:aws:sagemaker:us-east-1:123456789012:domain/d-def", Status: "Updating"},
 			},
-			body: `{}`,
+			body: `{"MaxResults":100}`,
 		},
 		{
 			name: "ListNotebookInstances", op: "ListNotebookInstances",
@@ -277,7 +307,7 @@ func TestSageMakerListPagination(t *testing.T) {
 				{Name: "nb1", ARN: "arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/nb1", Status: "InService", InstanceType: "ml.t3.medium"},
 				{Name: "nb2", ARN: "arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/nb2", Status: "Stopped", InstanceType: "ml.t3.large"},
 			},
-			body: `{}`,
+			body: `{"MaxResults":100}`,
 		},
 	}
 	for _, c := range cases {

@@ -26,4 +26,9 @@ type Fixture interface {
 	CreateDomain(ctx context.Context, name, userRoleARN, spaceRoleARN string) (string, error)
 	// CreateNotebookInstance creates a notebook instance running as roleARN.
 	CreateNotebookInstance(ctx context.Context, name, roleARN string) error
+	// AddRoleToInstanceProfile puts role in instance profile profile,
+	// creating the profile when it does not exist.
+	AddRoleToInstanceProfile(ctx context.Context, profile, role string) error
+	// RemoveRoleFromInstanceProfile takes role out of profile again.
+	RemoveRoleFromInstanceProfile(ctx context.Context, profile, role string) error
 }

@@ -27,6 +27,8 @@ import (
 //     Principal in an inline policy (AWS: MalformedPolicyDocument), role
 //     names unique regardless of case (AWS: EntityAlreadyExists for "ROLE"
 //     when "role" exists), bucket names (moto accepts "Bad_Name").
+//   - iam:ListInstanceProfilesForRole of a role that does not exist: AWS
+//     answers NoSuchEntity, moto an empty list.
 //   - IAM quotas moto does not enforce but AWS does, each LimitExceeded: an
 //     11th managed policy on a role ("Cannot exceed quota for
 //     PoliciesPerRole: 10"), inline policies over 10,240 characters
@@ -70,6 +72,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"IAM/InlinePolicies", testInlinePolicies},
 		{"IAM/Tags", testTags},
 		{"IAM/DeleteRole", testDeleteRole},
+		{"IAM/InstanceProfiles", testInstanceProfiles},
 		{"IAM/GetPolicyDocument", testGetPolicyDocument},
 		{"IAM/Quotas", testQuotas},
 		{"S3/Buckets", testBuckets},
@@ -579,6 +582,42 @@ func testDeleteRole(s *suite) {
 	}
 	if slices.ContainsFunc(roles, func(r awsops.Role) bool { return r.Name == n }) {
 		t.Errorf("ListRoles still has deleted role %s", n)
+	}
+}
+
+// testInstanceProfiles checks the read undo needs before it deletes a role:
+// a role in an instance profile cannot be deleted, and the list says which.
+func testInstanceProfiles(s *suite) {
+	t := s.t
+	n := name("sr-profile")
+	s.createRole(awsops.CreateRoleInput{Name: n})
+	got, err := s.b.ListInstanceProfilesForRole(s.ctx, n)
+	if err != nil || len(got) != 0 {
+		t.Fatalf("a new role is in instance profiles %v (%v); want none", got, err)
+	}
+	s.needFixture()
+	profile := name("sr-ip")
+	if err := s.fx.AddRoleToInstanceProfile(s.ctx, profile, n); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.b.ListInstanceProfilesForRole(s.ctx, n); err != nil || !slices.Equal(got, []string{profile}) {
+		t.Fatalf("ListInstanceProfilesForRole = %v (%v); want [%s]", got, err, profile)
+	}
+	s.wantErrors([]errCase{
+		{"delete a role in an instance profile", func() error { return s.b.DeleteRole(s.ctx, n) },
+			awsops.KindConflict, "DeleteConflict", awsops.APIDeleteRole},
+	})
+	if _, err := s.b.GetRole(s.ctx, n); err != nil {
+		t.Fatalf("role is gone after a refused delete: %v", err)
+	}
+	if err := s.fx.RemoveRoleFromInstanceProfile(s.ctx, profile, n); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.b.ListInstanceProfilesForRole(s.ctx, n); err != nil || len(got) != 0 {
+		t.Fatalf("after removing it the role is in %v (%v); want none", got, err)
+	}
+	if err := s.b.DeleteRole(s.ctx, n); err != nil {
+		t.Fatalf("DeleteRole once out of the instance profile: %v", err)
 	}
 }
 

@@ -3,8 +3,10 @@ package sandbox
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -249,5 +251,200 @@ func TestStateFileEditedMeanwhile(t *testing.T) {
 	}
 	if got := bucketNames(t, a); !slices.Contains(got, "by-b") || slices.Contains(got, "by-a") {
 		t.Fatalf("after the repair a sees %v", got)
+	}
+}
+
+// Every call of the sandbox takes the state file's lock and reads the file
+// again (enter and leave): while another process holds the account, each
+// one waits, and its wait ends with its context — the paged lists, one
+// page at a time, and the instance profiles included. A call that read the
+// account without the lock would answer at once from a stale copy.
+func TestEveryCallTakesTheFileLock(t *testing.T) {
+	const role, domain = "AmazonSageMaker-ExecutionRole-Research", "d-research1"
+	const arn = "arn:aws:iam::111122223333:role/service-role/" + role
+	const keyPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"}]}`
+	const bucketPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::research-datasets/*"}]}`
+	var keyARN string
+	page := awsops.PageQuery{Size: 10}
+	calls := map[string]func(ctx context.Context, a *Account) error{
+		"CallerIdentity": func(ctx context.Context, a *Account) error { _, err := a.CallerIdentity(ctx); return err },
+		"GetRole":        func(ctx context.Context, a *Account) error { _, err := a.GetRole(ctx, role); return err },
+		"ListRoles":      func(ctx context.Context, a *Account) error { _, err := a.ListRoles(ctx, "/"); return err },
+		"ListAttachedRolePolicies": func(ctx context.Context, a *Account) error {
+			_, err := a.ListAttachedRolePolicies(ctx, role)
+			return err
+		},
+		"GetRolePolicy": func(ctx context.Context, a *Account) error {
+			_, err := a.GetRolePolicy(ctx, role, "research-datasets-access")
+			return err
+		},
+		"ListSageMakerTags": func(ctx context.Context, a *Account) error {
+			_, err := a.ListSageMakerTags(ctx, "arn:aws:sagemaker:us-east-1:111122223333:domain/"+domain)
+			return err
+		},
+		"GetBucketPolicy": func(ctx context.Context, a *Account) error {
+			_, err := a.GetBucketPolicy(ctx, "research-datasets")
+			return err
+		},
+		"BucketEncryptionKey": func(ctx context.Context, a *Account) error {
+			_, err := a.BucketEncryptionKey(ctx, "ml-models-prod")
+			return err
+		},
+		"GetKeyPolicy": func(ctx context.Context, a *Account) error { _, err := a.GetKeyPolicy(ctx, keyARN); return err },
+		"SimulatePrincipalPolicy": func(ctx context.Context, a *Account) error {
+			_, err := a.SimulatePrincipalPolicy(ctx, awsops.SimulateInput{PolicySourceARN: arn, Actions: []string{"s3:GetObject"}})
+			return err
+		},
+		"ListRolePolicies": func(ctx context.Context, a *Account) error { _, err := a.ListRolePolicies(ctx, role); return err },
+		"GetPolicyDocument": func(ctx context.Context, a *Account) error {
+			_, err := a.GetPolicyDocument(ctx, "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess")
+			return err
+		},
+		"ListInstanceProfilesForRole": func(ctx context.Context, a *Account) error {
+			_, err := a.ListInstanceProfilesForRole(ctx, role)
+			return err
+		},
+		"AddRoleToInstanceProfile": func(ctx context.Context, a *Account) error { return a.AddRoleToInstanceProfile(ctx, "p", role) },
+		"RemoveRoleFromInstanceProfile": func(ctx context.Context, a *Account) error {
+			return a.RemoveRoleFromInstanceProfile(ctx, "p", role)
+		},
+		"ListBuckets": func(ctx context.Context, a *Account) error { _, err := a.ListBuckets(ctx); return err },
+		"BucketRegion": func(ctx context.Context, a *Account) error {
+			_, err := a.BucketRegion(ctx, "cloudtrail-logs-111122223333")
+			return err
+		},
+		"ListDomains": func(ctx context.Context, a *Account) error { _, err := a.ListDomains(ctx); return err },
+		"DescribeDomain": func(ctx context.Context, a *Account) error {
+			_, err := a.DescribeDomain(ctx, domain)
+			return err
+		},
+		"ListUserProfiles": func(ctx context.Context, a *Account) error { _, err := a.ListUserProfiles(ctx, domain); return err },
+		"ListUserProfilesPage": func(ctx context.Context, a *Account) error {
+			_, _, err := a.ListUserProfilesPage(ctx, domain, page)
+			return err
+		},
+		"DescribeUserProfile": func(ctx context.Context, a *Account) error {
+			_, err := a.DescribeUserProfile(ctx, domain, "alice")
+			return err
+		},
+		"ListSpaces": func(ctx context.Context, a *Account) error { _, err := a.ListSpaces(ctx, domain); return err },
+		"ListSpacesPage": func(ctx context.Context, a *Account) error {
+			_, _, err := a.ListSpacesPage(ctx, domain, page)
+			return err
+		},
+		"DescribeSpace": func(ctx context.Context, a *Account) error {
+			_, err := a.DescribeSpace(ctx, domain, "alice-lab")
+			return err
+		},
+		"ListApps": func(ctx context.Context, a *Account) error { _, err := a.ListApps(ctx, domain); return err },
+		"ListAppsPage": func(ctx context.Context, a *Account) error {
+			_, _, err := a.ListAppsPage(ctx, awsops.AppFilter{DomainID: domain}, page)
+			return err
+		},
+		"ListNotebookInstances": func(ctx context.Context, a *Account) error { _, err := a.ListNotebookInstances(ctx); return err },
+		"ListNotebookInstancesPage": func(ctx context.Context, a *Account) error {
+			_, _, err := a.ListNotebookInstancesPage(ctx, page)
+			return err
+		},
+		"DescribeNotebookInstance": func(ctx context.Context, a *Account) error {
+			_, err := a.DescribeNotebookInstance(ctx, "churn-prediction")
+			return err
+		},
+	}
+	// Writes, tried only while the account is held: each must wait for
+	// the lock, not fail on its arguments.
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"sagemaker.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}`
+	writes := map[string]func(ctx context.Context, a *Account) error{
+		"CreateRole": func(ctx context.Context, a *Account) error {
+			_, err := a.CreateRole(ctx, awsops.CreateRoleInput{Name: "new-role", TrustPolicy: trust})
+			return err
+		},
+		"DeleteRole":        func(ctx context.Context, a *Account) error { return a.DeleteRole(ctx, "Admin") },
+		"UpdateTrustPolicy": func(ctx context.Context, a *Account) error { return a.UpdateTrustPolicy(ctx, role, trust) },
+		"AttachRolePolicy": func(ctx context.Context, a *Account) error {
+			return a.AttachRolePolicy(ctx, role, "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess")
+		},
+		"DetachRolePolicy": func(ctx context.Context, a *Account) error {
+			return a.DetachRolePolicy(ctx, role, "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess")
+		},
+		"PutRolePolicy":    func(ctx context.Context, a *Account) error { return a.PutRolePolicy(ctx, role, "p", doc) },
+		"DeleteRolePolicy": func(ctx context.Context, a *Account) error { return a.DeleteRolePolicy(ctx, role, "p") },
+		"TagRole": func(ctx context.Context, a *Account) error {
+			return a.TagRole(ctx, role, []awsops.Tag{{Key: "k", Value: "v"}})
+		},
+		"UntagRole":    func(ctx context.Context, a *Account) error { return a.UntagRole(ctx, role, []string{"k"}) },
+		"CreateBucket": func(ctx context.Context, a *Account) error { return a.CreateBucket(ctx, "a-new-bucket-here", "") },
+		"DeleteBucket": func(ctx context.Context, a *Account) error {
+			return a.DeleteBucket(ctx, "cloudtrail-logs-111122223333")
+		},
+		"UpdateDomainRoles": func(ctx context.Context, a *Account) error {
+			r := arn
+			return a.UpdateDomainRoles(ctx, domain, awsops.DomainRoles{DefaultUserRole: &r})
+		},
+		"UpdateUserProfileRole": func(ctx context.Context, a *Account) error {
+			return a.UpdateUserProfileRole(ctx, domain, "alice", arn)
+		},
+		"UpdateNotebookInstanceRole": func(ctx context.Context, a *Account) error {
+			return a.UpdateNotebookInstanceRole(ctx, "churn-prediction", arn)
+		},
+		"StopNotebookInstance":  func(ctx context.Context, a *Account) error { return a.StopNotebookInstance(ctx, "churn-prediction") },
+		"StartNotebookInstance": func(ctx context.Context, a *Account) error { return a.StartNotebookInstance(ctx, "churn-prediction") },
+		"CreateDomain": func(ctx context.Context, a *Account) error {
+			_, err := a.CreateDomain(ctx, "new-domain", arn, "")
+			return err
+		},
+		"PutBucketPolicy": func(ctx context.Context, a *Account) error {
+			return a.PutBucketPolicy(ctx, "research-datasets", bucketPolicy)
+		},
+		"PutBucketEncryption": func(ctx context.Context, a *Account) error { return a.PutBucketEncryption(ctx, "ml-models-prod", "") },
+		"CreateKey": func(ctx context.Context, a *Account) error {
+			_, err := a.CreateKey(ctx, "another", keyPolicy)
+			return err
+		},
+		"PutRolePermissionsBoundary": func(ctx context.Context, a *Account) error {
+			return a.PutRolePermissionsBoundary(ctx, role, "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess")
+		},
+		"CreateNotebookInstance": func(ctx context.Context, a *Account) error { return a.CreateNotebookInstance(ctx, "new-notebook", arn) },
+	}
+	// Not calls of the account: the test's knobs and the lock itself; the
+	// fixtures without a context wait for the lock as long as it takes.
+	exempt := []string{"Calls", "SetFault", "ClearFaults", "Region", "LockAccount", "LockPath", "Quotas", "SetSimulator",
+		"AddUserProfile", "AddSpace", "AddApp", "SetSageMakerTags"}
+	at := reflect.TypeFor[*Account]()
+	for i := range at.NumMethod() {
+		name := at.Method(i).Name
+		if _, ok := calls[name]; !ok && writes[name] == nil && !slices.Contains(exempt, name) {
+			t.Errorf("the sandbox's %s is not checked here: add it to the calls or the writes above", name)
+		}
+	}
+	a, b, _ := openTwice(t)
+	a.SetSimulator(func(context.Context, awsops.SimulateDocuments, awsops.SimulateInput) ([]awsops.SimulateResult, error) {
+		return nil, nil
+	})
+	var err error
+	if keyARN, err = a.CreateKey(t.Context(), "for the test", keyPolicy); err != nil {
+		t.Fatal(err)
+	}
+	// Each call works while nobody else holds the account (so that a
+	// failure below is the lock's, not the call's own).
+	for _, name := range slices.Sorted(maps.Keys(calls)) {
+		if err := calls[name](t.Context(), a); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	unlock, err := b.LockAccount(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	maps.Copy(calls, writes)
+	for _, name := range slices.Sorted(maps.Keys(calls)) {
+		short, cancel := context.WithTimeout(t.Context(), 30*time.Millisecond)
+		err := calls[name](short, a)
+		cancel()
+		if err == nil || !strings.Contains(err.Error(), "waiting for the lock") {
+			t.Errorf("%s answered while another process held the account: %v", name, err)
+		}
 	}
 }

@@ -348,7 +348,8 @@ func (a *Account) CreateRole(ctx context.Context, in awsops.CreateRoleInput) (aw
 	return a.roleOut(r, true), nil
 }
 
-// DeleteRole is iam:DeleteRole: only a role with no policies left.
+// DeleteRole is iam:DeleteRole: only a role with no policies left and in
+// no instance profile.
 func (a *Account) DeleteRole(ctx context.Context, name string) error {
 	const api = awsops.APIDeleteRole
 	if err := a.begin(ctx, api); err != nil {
@@ -361,6 +362,9 @@ func (a *Account) DeleteRole(ctx context.Context, name string) error {
 	r, err := a.mutableRoleLocked(api, name)
 	if err != nil {
 		return err
+	}
+	if len(r.InstanceProfiles) > 0 {
+		return awsops.NewError(api, "DeleteConflict", "Cannot delete entity, must remove roles from instance profile first.")
 	}
 	if len(r.AttachedPolicies) > 0 {
 		return awsops.NewError(api, "DeleteConflict", "Cannot delete entity, must detach all policies first.")

@@ -393,3 +393,16 @@ func TestTags(t *testing.T) {
 	wantErr(t, a.UntagRole(ctx, "LambdaBasic", nil), "ValidationError", "tagKeys")
 	wantErr(t, a.UntagRole(ctx, "Nope", []string{"x"}), "NoSuchEntity", "Nope")
 }
+
+// AWS answers NoSuchEntity for the instance profiles of a role that does
+// not exist (moto answers an empty list, so the shared suite leaves it out).
+func TestListInstanceProfilesForMissingRole(t *testing.T) {
+	acct, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = acct.ListInstanceProfilesForRole(context.Background(), "no-such-role")
+	if !awsops.IsNotFound(err) {
+		t.Errorf("got %v, want NoSuchEntity", err)
+	}
+}

@@ -42,8 +42,10 @@ func (a *Account) GetBucketPolicy(ctx context.Context, bucket string) (string, e
 	if err := a.begin(ctx, apiGetBucketPolicy); err != nil {
 		return "", err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, apiGetBucketPolicy); err != nil {
+		return "", err
+	}
+	defer a.leave()
 	b, err := a.ownBucketLocked(apiGetBucketPolicy, bucket)
 	if err != nil {
 		return "", err
@@ -57,8 +59,10 @@ func (a *Account) BucketEncryptionKey(ctx context.Context, bucket string) (strin
 	if err := a.begin(ctx, apiGetBucketEncryption); err != nil {
 		return "", err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, apiGetBucketEncryption); err != nil {
+		return "", err
+	}
+	defer a.leave()
 	b, err := a.ownBucketLocked(apiGetBucketEncryption, bucket)
 	if err != nil {
 		return "", err
@@ -92,8 +96,10 @@ func (a *Account) GetKeyPolicy(ctx context.Context, key string) (string, error) 
 	if err := a.begin(ctx, apiGetKeyPolicy); err != nil {
 		return "", err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, apiGetKeyPolicy); err != nil {
+		return "", err
+	}
+	defer a.leave()
 	k, err := a.keyLocked(apiGetKeyPolicy, key)
 	if err != nil {
 		return "", err
@@ -122,11 +128,13 @@ func (a *Account) SimulatePrincipalPolicy(ctx context.Context, in awsops.Simulat
 	if len(in.Actions) == 0 {
 		return nil, constraint(api, "", "actionNames", "Member must not be null")
 	}
-	a.mu.Lock()
+	if err := a.enter(ctx, api); err != nil {
+		return nil, err
+	}
 	sim := a.simulator
 	r, ok := a.roleByARN(in.PolicySourceARN)
 	if !ok {
-		a.mu.Unlock()
+		a.leave()
 		return nil, awsops.NewError(api, "NoSuchEntity", fmt.Sprintf("The role with name %s cannot be found.", rules.RoleNameFromARN(in.PolicySourceARN)))
 	}
 	docs := awsops.SimulateDocuments{RoleARN: a.roleARN(r), Inline: map[string]string{}, Managed: map[string]string{}}
@@ -139,7 +147,7 @@ func (a *Account) SimulatePrincipalPolicy(ctx context.Context, in awsops.Simulat
 	if b := r.PermissionsBoundary; b != "" {
 		docs.BoundaryARN, docs.Boundary = b, string(a.st.policies[b].Document)
 	}
-	a.mu.Unlock()
+	a.leave()
 	if sim == nil {
 		return nil, awsops.NewError(api, "NotImplemented", "the sandbox has no policy simulator to answer with")
 	}
@@ -161,8 +169,10 @@ func (a *Account) PutBucketPolicy(ctx context.Context, bucket, doc string) error
 	if msg := resourcePolicyProblem("bucket policy", doc); msg != "" {
 		return awsops.NewError(api, "MalformedPolicy", msg)
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, api); err != nil {
+		return err
+	}
+	defer a.leave()
 	b, err := a.ownBucketLocked(api, bucket)
 	if err != nil {
 		return err
@@ -178,8 +188,10 @@ func (a *Account) PutBucketEncryption(ctx context.Context, bucket, key string) e
 	if err := a.begin(ctx, api); err != nil {
 		return err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, api); err != nil {
+		return err
+	}
+	defer a.leave()
 	b, err := a.ownBucketLocked(api, bucket)
 	if err != nil {
 		return err
@@ -199,8 +211,10 @@ func (a *Account) CreateKey(ctx context.Context, description, policy string) (st
 	if msg := resourcePolicyProblem("key policy", policy); msg != "" {
 		return "", awsops.NewError(api, "MalformedPolicyDocumentException", msg)
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, api); err != nil {
+		return "", err
+	}
+	defer a.leave()
 	t := a.tick()
 	sum := sha256.Sum256(fmt.Appendf(nil, "%s/%s/%s", a.st.account, description, t))
 	h := fmt.Sprintf("%x", sum[:16])
@@ -222,8 +236,10 @@ func (a *Account) PutRolePermissionsBoundary(ctx context.Context, roleName, poli
 	if err := checkPolicyARN(api, policyARN); err != nil {
 		return err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	if err := a.enter(ctx, api); err != nil {
+		return err
+	}
+	defer a.leave()
 	r, err := a.mutableRoleLocked(api, roleName)
 	if err != nil {
 		return err

@@ -3,9 +3,6 @@ package sandbox
 import (
 	"context"
 	"fmt"
-	"maps"
-	"slices"
-	"sort"
 	"strings"
 
 	"github.com/sagerole/sagerole/awsops"
@@ -127,28 +124,6 @@ func (a *Account) settle(api string, status, next *string) error {
 	return a.commit(api)
 }
 
-// ListDomains is sagemaker:ListDomains, in name order.
-func (a *Account) ListDomains(ctx context.Context) ([]awsops.DomainSummary, error) {
-	if err := a.begin(ctx, apiListDomains); err != nil {
-		return nil, err
-	}
-	if err := a.enter(ctx, apiListDomains); err != nil {
-		return nil, err
-	}
-	defer a.leave()
-	out := []awsops.DomainSummary{}
-	for _, d := range a.st.domains {
-		out = append(out, awsops.DomainSummary{ID: d.ID, Name: d.Name, ARN: a.smARN("domain", d.ID), Status: d.Status})
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Name != out[j].Name {
-			return out[i].Name < out[j].Name
-		}
-		return out[i].ID < out[j].ID
-	})
-	return out, nil
-}
-
 // DescribeDomain is sagemaker:DescribeDomain.
 func (a *Account) DescribeDomain(ctx context.Context, domainID string) (awsops.Domain, error) {
 	if err := a.begin(ctx, apiDescribeDomain); err != nil {
@@ -166,26 +141,6 @@ func (a *Account) DescribeDomain(ctx context.Context, domainID string) (awsops.D
 		DefaultUserRole: d.DefaultUserRole, DefaultSpaceRole: d.DefaultSpaceRole}
 	if err := a.settle(apiDescribeDomain, &d.Status, &d.NextStatus); err != nil {
 		return awsops.Domain{}, err
-	}
-	return out, nil
-}
-
-// ListUserProfiles is sagemaker:ListUserProfiles filtered by domain, in
-// name order. As in SageMaker, the list has no execution role, and an
-// unknown domain is an empty list.
-func (a *Account) ListUserProfiles(ctx context.Context, domainID string) ([]awsops.UserProfile, error) {
-	if err := a.begin(ctx, apiListUserProfiles); err != nil {
-		return nil, err
-	}
-	if err := a.enter(ctx, apiListUserProfiles); err != nil {
-		return nil, err
-	}
-	defer a.leave()
-	out := []awsops.UserProfile{}
-	if d, ok := a.st.domains[domainID]; ok {
-		for _, n := range slices.Sorted(maps.Keys(d.profiles)) {
-			out = append(out, awsops.UserProfile{DomainID: d.ID, Name: n, Status: d.profiles[n].Status})
-		}
 	}
 	return out, nil
 }
@@ -211,25 +166,6 @@ func (a *Account) DescribeUserProfile(ctx context.Context, domainID, name string
 	return out, nil
 }
 
-// ListSpaces is sagemaker:ListSpaces filtered by domain, in name order.
-func (a *Account) ListSpaces(ctx context.Context, domainID string) ([]awsops.Space, error) {
-	if err := a.begin(ctx, apiListSpaces); err != nil {
-		return nil, err
-	}
-	if err := a.enter(ctx, apiListSpaces); err != nil {
-		return nil, err
-	}
-	defer a.leave()
-	out := []awsops.Space{}
-	if d, ok := a.st.domains[domainID]; ok {
-		for _, n := range slices.Sorted(maps.Keys(d.spaces)) {
-			s := d.spaces[n]
-			out = append(out, awsops.Space{DomainID: d.ID, Name: s.Name, Status: s.Status, SharingType: s.SharingType, Owner: s.Owner})
-		}
-	}
-	return out, nil
-}
-
 // DescribeSpace is sagemaker:DescribeSpace.
 func (a *Account) DescribeSpace(ctx context.Context, domainID, name string) (awsops.Space, error) {
 	if err := a.begin(ctx, apiDescribeSpace); err != nil {
@@ -245,44 +181,6 @@ func (a *Account) DescribeSpace(ctx context.Context, domainID, name string) (aws
 	}
 	return awsops.Space{DomainID: domainID, Name: s.Name, ARN: a.smARN("space", domainID+"/"+s.Name), Status: s.Status,
 		SharingType: s.SharingType, Owner: s.Owner}, nil
-}
-
-// ListApps is sagemaker:ListApps filtered by domain, in creation order;
-// deleted apps stay listed, as in SageMaker.
-func (a *Account) ListApps(ctx context.Context, domainID string) ([]awsops.App, error) {
-	if err := a.begin(ctx, apiListApps); err != nil {
-		return nil, err
-	}
-	if err := a.enter(ctx, apiListApps); err != nil {
-		return nil, err
-	}
-	defer a.leave()
-	out := []awsops.App{}
-	if d, ok := a.st.domains[domainID]; ok {
-		for _, ap := range d.apps {
-			out = append(out, awsops.App{DomainID: d.ID, UserProfile: ap.UserProfile, SpaceName: ap.SpaceName,
-				AppType: ap.AppType, AppName: ap.AppName, Status: ap.Status})
-		}
-	}
-	return out, nil
-}
-
-// ListNotebookInstances is sagemaker:ListNotebookInstances, in name
-// order. As in SageMaker, the summaries carry no role: describe each one.
-func (a *Account) ListNotebookInstances(ctx context.Context) ([]awsops.NotebookInstance, error) {
-	if err := a.begin(ctx, apiListNotebookInstances); err != nil {
-		return nil, err
-	}
-	if err := a.enter(ctx, apiListNotebookInstances); err != nil {
-		return nil, err
-	}
-	defer a.leave()
-	out := []awsops.NotebookInstance{}
-	for _, k := range slices.Sorted(maps.Keys(a.st.notebooks)) {
-		n := a.st.notebooks[k]
-		out = append(out, awsops.NotebookInstance{Name: n.Name, ARN: a.notebookARN(n.Name), Status: n.Status, InstanceType: n.InstanceType})
-	}
-	return out, nil
 }
 
 // DescribeNotebookInstance is sagemaker:DescribeNotebookInstance.

@@ -37,6 +37,12 @@ type Options struct {
 	// "sagemaker:DescribeUserProfile"), by service ("sagemaker:*") or "*".
 	// The most specific key that matches is used.
 	Faults map[string]Fault
+	// RateLimits throttle calls as AWS does: at most Rate calls a second
+	// (and as many at once) to the APIs a key names, an API name or a
+	// prefix ending in "*" ("sagemaker:Describe*"), all of them drawing on
+	// one bucket; the most specific key applies. A call beyond the rate
+	// fails with ThrottlingException after its latency.
+	RateLimits map[string]float64
 	// Now stamps what writes create (CreateDate, CreationDate). The default
 	// is a deterministic clock that starts at 2026-01-15T09:00:00Z and
 	// advances one second per write; a state file carries it on.
@@ -71,6 +77,8 @@ type Account struct {
 	faults     map[string]Fault
 	faultCalls map[string]int // calls counted against each fault key
 	calls      map[string]int // every call by API name
+	rateKeys   []string       // of Options.RateLimits, most specific first
+	buckets    map[string]*bucket
 	simulator  awsops.Simulator
 }
 
@@ -97,7 +105,8 @@ func unwrapPath(err error) error {
 
 func build(st *state, file *stateFile, opts Options) *Account {
 	a := &Account{latency: opts.Latency, now: opts.Now, file: file, plan: make(chan struct{}, 1), st: st, region: st.region,
-		faults: map[string]Fault{}, faultCalls: map[string]int{}, calls: map[string]int{}}
+		faults: map[string]Fault{}, faultCalls: map[string]int{}, calls: map[string]int{},
+		rateKeys: rateKeys(opts.RateLimits), buckets: newBuckets(opts.RateLimits)}
 	if opts.Region != "" {
 		a.region = opts.Region
 	}
@@ -153,6 +162,9 @@ func (a *Account) begin(ctx context.Context, api string) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.calls[api]++
+	if err := a.throttle(api); err != nil {
+		return err
+	}
 	key, f, ok := a.faultFor(api)
 	if !ok {
 		return nil

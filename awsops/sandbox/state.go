@@ -97,6 +97,9 @@ type fileRole struct {
 	Tags             []awsops.Tag `json:"tags,omitempty"`
 	AttachedPolicies []string     `json:"attachedPolicies,omitempty"`
 	InlinePolicies   []fileInline `json:"inlinePolicies,omitempty"`
+	// InstanceProfiles are the instance profiles that hold the role (made
+	// by fixtures: sagerole never adds a role to one).
+	InstanceProfiles []string `json:"instanceProfiles,omitempty"`
 	// PermissionsBoundary is a managed policy ARN (seeded, or set by the test
 	// fixture; sagerole itself sets none).
 	PermissionsBoundary string `json:"permissionsBoundary,omitempty"`
@@ -320,6 +323,7 @@ func (s *state) encode() ([]byte, error) {
 		fr := r.fileRole
 		fr.Tags = append([]awsops.Tag(nil), r.Tags...)
 		fr.AttachedPolicies = append([]string(nil), r.AttachedPolicies...)
+		fr.InstanceProfiles = append([]string(nil), r.InstanceProfiles...)
 		for _, n := range slices.Sorted(maps.Keys(r.inline)) {
 			fr.InlinePolicies = append(fr.InlinePolicies, fileInline{Name: n, Document: docText(r.inline[n])})
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/sagerole/sagerole/awsops/rules"
 	"github.com/sagerole/sagerole/flows"
 	"github.com/sagerole/sagerole/flows/policy"
+	"github.com/sagerole/sagerole/flows/pool"
 )
 
 // Input is what add-buckets takes.
@@ -56,8 +57,10 @@ type Result struct {
 
 // Plan reads the role, its bucket policy and the buckets, and returns the
 // ops that grant the buckets: create the missing ones when asked, then put
-// the merged bucket policy (nothing when it already grants them all).
-func Plan(ctx context.Context, acct flows.Account, in Input) (Result, error) {
+// the merged bucket policy (nothing when it already grants them all). The
+// buckets are looked up together, as many at once as lim lets (nil: a
+// limiter of its own).
+func Plan(ctx context.Context, acct flows.Account, lim *pool.Limiter, in Input) (Result, error) {
 	if err := in.Validate(); err != nil {
 		return Result{}, err
 	}
@@ -67,8 +70,8 @@ func Plan(ctx context.Context, acct flows.Account, in Input) (Result, error) {
 	}
 	res := Result{Role: role, Plan: awsops.Plan{Command: "add-buckets " + role.Name + " " + strings.Join(in.Buckets, " ")}}
 
-	for _, b := range in.Buckets {
-		_, err := acct.BucketRegion(ctx, b)
+	for i, err := range lookUp(ctx, acct, lim, in.Buckets) {
+		b := in.Buckets[i]
 		switch {
 		case awsops.IsNotFound(err):
 			res.Missing = append(res.Missing, b)
@@ -98,6 +101,26 @@ func Plan(ctx context.Context, acct flows.Account, in Input) (Result, error) {
 	res.Plan.Notes = append(res.Plan.Notes, notes...)
 	res.Plan.Outputs = map[string]string{"roleArn": role.ARN}
 	return res, nil
+}
+
+// lookUp is s3:HeadBucket of every bucket, the errors in the buckets'
+// order.
+func lookUp(ctx context.Context, acct flows.Account, lim *pool.Limiter, buckets []string) []error {
+	if lim == nil {
+		lim = pool.New(pool.Default)
+	}
+	errs := make([]error, len(buckets))
+	g := lim.Group(ctx)
+	for i, b := range buckets {
+		g.Go(func(ctx context.Context) {
+			errs[i] = lim.Do(ctx, func(ctx context.Context) error {
+				_, err := acct.BucketRegion(ctx, b)
+				return err
+			})
+		})
+	}
+	g.Wait()
+	return errs
 }
 
 // RoleState is what granting buckets needs to know of a role: every

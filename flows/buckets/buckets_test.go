@@ -2,14 +2,17 @@ package buckets_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/awsops/rules"
 	"github.com/sagerole/sagerole/awsops/sandbox"
 	"github.com/sagerole/sagerole/flows/buckets"
 	"github.com/sagerole/sagerole/flows/policy"
+	"github.com/sagerole/sagerole/flows/pool"
 )
 
 const research = "AmazonSageMaker-ExecutionRole-Research"
@@ -54,7 +57,7 @@ func TestPlan(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := buckets.Plan(context.Background(), acct, tt.in)
+			res, err := buckets.Plan(context.Background(), acct, nil, tt.in)
 			if tt.err != "" {
 				if !rules.IsInput(err) || !strings.Contains(err.Error(), tt.err) {
 					t.Fatalf("err = %v, want an input error saying %q", err, tt.err)
@@ -105,7 +108,7 @@ func TestPlanMergesASplitFamily(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	res, err := buckets.Plan(ctx, acct, buckets.Input{Role: research, Buckets: []string{"research-datasets", "team-raw-data"}})
+	res, err := buckets.Plan(ctx, acct, nil, buckets.Input{Role: research, Buckets: []string{"research-datasets", "team-raw-data"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +141,7 @@ func TestPlanNoOpSaysOnlyThat(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	first, err := buckets.Plan(ctx, acct, buckets.Input{Role: research, Buckets: []string{"team-raw-data"}})
+	first, err := buckets.Plan(ctx, acct, nil, buckets.Input{Role: research, Buckets: []string{"team-raw-data"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +157,7 @@ func TestPlanNoOpSaysOnlyThat(t *testing.T) {
 	if g := buckets.Granted(st); len(g) != 1 || g[0] != (policy.BucketGrant{Bucket: "team-raw-data"}) {
 		t.Errorf("Granted = %v, want team-raw-data", g)
 	}
-	again, err := buckets.Plan(ctx, acct, buckets.Input{Role: research, Buckets: []string{"team-raw-data"}})
+	again, err := buckets.Plan(ctx, acct, nil, buckets.Input{Role: research, Buckets: []string{"team-raw-data"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,5 +167,33 @@ func TestPlanNoOpSaysOnlyThat(t *testing.T) {
 	notes := strings.Join(again.Plan.Notes, "\n")
 	if strings.Contains(notes, "AccessDenied") || !strings.Contains(notes, "already grants team-raw-data") {
 		t.Errorf("notes of a no-op:\n%s", notes)
+	}
+}
+
+// TestBucketsLookedUpTogether: the buckets are looked up several at once
+// (each with one HeadBucket), and the plan keeps their order.
+func TestBucketsLookedUpTogether(t *testing.T) {
+	acct, err := sandbox.New(sandbox.Options{Latency: 5 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for i := range 12 {
+		names = append(names, fmt.Sprintf("new-bucket-%02d", i))
+	}
+	names = append(names, "team-raw-data")
+	lim := pool.New(4)
+	res, err := buckets.Plan(context.Background(), acct, lim, buckets.Input{Role: research, Buckets: names, CreateMissing: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(res.Missing, ",") != strings.Join(names[:12], ",") {
+		t.Errorf("missing = %v, want the 12 new ones in order", res.Missing)
+	}
+	if n := acct.Calls()["s3:HeadBucket"]; n != 13 {
+		t.Errorf("%d HeadBucket calls for 13 buckets", n)
+	}
+	if st := lim.Stats(); st.Calls != 13 || st.Peak < 2 || st.Peak > 4 {
+		t.Errorf("limiter stats %+v: want the 13 lookups, 2 to 4 at once", st)
 	}
 }

@@ -42,8 +42,6 @@ type Request struct {
 	// Restart lets a notebook instance that is running be stopped, changed
 	// and started again.
 	Restart bool
-	// Concurrency bounds the describe calls of the impact preview.
-	Concurrency int
 	// Command is what the journal records; built from the request when "".
 	Command string
 }
@@ -187,18 +185,22 @@ func (r Request) check() error {
 	return find.CheckRoleInput(r.Role)
 }
 
-// Prepare checks and resolves a change against the account through r (a
-// dry run is fine: it only reads). Bad input — an unknown domain, user,
-// space, notebook or role, a role SageMaker cannot assume, a running
-// notebook without --restart — is a *rules.InputError, found before
-// anything is sent.
-func Prepare(ctx context.Context, r awsops.Reader, req Request) (*Prepared, error) {
+// Prepare checks and resolves a change against the account through the
+// session s (a dry run is fine: it only reads). It reads only what the
+// change reaches: the target, and for the impact preview a domain's
+// profiles (a default user role), its list of spaces (a default space
+// role, or a user's private spaces), and their apps. Bad input — an
+// unknown domain, user, space, notebook or role, a role SageMaker cannot
+// assume, a running notebook without --restart — is a *rules.InputError,
+// found before anything is sent.
+func Prepare(ctx context.Context, s *find.Session, req Request) (*Prepared, error) {
 	if err := req.check(); err != nil {
 		return nil, err
 	}
-	id, err := r.CallerIdentity(ctx)
+	r := s.Reader()
+	id, err := s.Identity(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("who am I: %w", err)
+		return nil, err
 	}
 	p := &Prepared{Request: req, Effective: req.Target, DomainID: req.DomainID, Name: req.Name}
 	if p.Role, err = resolveRole(ctx, r, id.Account, req.Role); err != nil {
@@ -210,24 +212,24 @@ func Prepare(ctx context.Context, r awsops.Reader, req Request) (*Prepared, erro
 
 	switch req.Target {
 	case TargetDefaultUser, TargetDefaultSpace:
-		d, err := find.DescribeDomain(ctx, r, find.RegionOf(r), req.DomainID)
+		d, err := s.DescribeDomain(ctx, req.DomainID)
 		if err != nil {
 			return nil, err
 		}
-		err = p.prepareDomain(ctx, r, d, req.Target)
+		err = p.prepareDomain(ctx, s, d, req.Target)
 		if err != nil {
 			return nil, err
 		}
 	case TargetUser:
-		d, err := find.DescribeDomain(ctx, r, find.RegionOf(r), req.DomainID)
+		d, err := s.DescribeDomain(ctx, req.DomainID)
 		if err != nil {
 			return nil, err
 		}
-		if err := p.prepareUser(ctx, r, d, req.Name); err != nil {
+		if err := p.prepareUser(ctx, s, d, req.Name); err != nil {
 			return nil, err
 		}
 	case TargetSpace:
-		if err := p.prepareSpace(ctx, r); err != nil {
+		if err := p.prepareSpace(ctx, s); err != nil {
 			return nil, err
 		}
 	case TargetNotebook:
@@ -287,8 +289,9 @@ func domainWords(d awsops.Domain) string {
 
 // prepareDomain plans a change of one of a domain's default roles, with
 // every identity it moves: users that inherit the default and their
-// private spaces, or the shared spaces.
-func (p *Prepared) prepareDomain(ctx context.Context, r awsops.Reader, d awsops.Domain, kind TargetKind) error {
+// private spaces (read with an inventory of the domain), or the shared
+// spaces (read from the list of spaces alone).
+func (p *Prepared) prepareDomain(ctx context.Context, s *find.Session, d awsops.Domain, kind TargetKind) error {
 	p.Effective, p.DomainID, p.ResourceARN = kind, d.ID, d.ARN
 	var roles awsops.DomainRoles
 	arn := p.Role.ARN
@@ -306,16 +309,30 @@ func (p *Prepared) prepareDomain(ctx context.Context, r awsops.Reader, d awsops.
 		p.Notes = append(p.Notes, p.Target+" already is "+arn)
 		return nil
 	}
-	tree, err := find.Inventory(ctx, r, find.Options{DomainID: d.ID, SkipNotebooks: true, SkipRoleChecks: true, Concurrency: p.Request.Concurrency})
-	if err != nil {
-		return fmt.Errorf("reading %s for the impact preview: %w", domainWords(d), err)
-	}
-	if len(tree.Domains) == 0 {
-		return fmt.Errorf("%s disappeared while it was read", domainWords(d))
-	}
-	dn := tree.Domains[0]
-	for _, w := range tree.Incomplete() {
-		p.Warnings = append(p.Warnings, "the impact preview may be incomplete: "+w)
+	var dn find.DomainNode
+	if kind == TargetDefaultUser {
+		tree, err := s.Inventory(ctx, find.Options{DomainID: d.ID, SkipNotebooks: true, SkipRoleChecks: true})
+		if err != nil {
+			return fmt.Errorf("reading %s for the impact preview: %w", domainWords(d), err)
+		}
+		if len(tree.Domains) == 0 {
+			return fmt.Errorf("%s disappeared while it was read", domainWords(d))
+		}
+		dn = tree.Domains[0]
+		for _, w := range tree.Incomplete() {
+			p.Warnings = append(p.Warnings, "the impact preview may be incomplete: "+w)
+		}
+	} else {
+		data, err := s.SharedSpaces(ctx, d)
+		if err != nil {
+			return fmt.Errorf("reading %s for the impact preview: %w", domainWords(d), err)
+		}
+		dn = find.BuildDomain(data, func(string) {})
+		for _, sp := range dn.Spaces {
+			if sp.Error != "" {
+				p.Warnings = append(p.Warnings, "the impact preview may be incomplete: space "+sp.Name+" in "+d.ID+" could not be read: "+sp.Error)
+			}
+		}
 	}
 	if kind == TargetDefaultUser {
 		p.Impact.Moves = append(p.Impact.Moves, Move{Kind: find.UseDefaultUserRole, DomainID: d.ID, From: p.Current, To: arn,
@@ -365,8 +382,8 @@ func running(domainID, user, space string, apps []find.AppNode) []RunningApp {
 
 // prepareUser plans a change of a user profile's own role: the profile
 // moves (unless it already runs as the role), and so do its private spaces.
-func (p *Prepared) prepareUser(ctx context.Context, r awsops.Reader, d awsops.Domain, name string) error {
-	u, err := find.DescribeUserProfile(ctx, r, d.ID, name)
+func (p *Prepared) prepareUser(ctx context.Context, s *find.Session, d awsops.Domain, name string) error {
+	u, err := s.DescribeUserProfile(ctx, d.ID, name)
 	if err != nil {
 		return err
 	}
@@ -379,7 +396,7 @@ func (p *Prepared) prepareUser(ctx context.Context, r awsops.Reader, d awsops.Do
 		p.Notes = append(p.Notes, fmt.Sprintf("user profile %s already has the role %s of its own", name, arn))
 		return nil
 	}
-	data, err := find.OwnedSpaces(ctx, r, d, []awsops.UserProfile{u}, find.Options{Concurrency: p.Request.Concurrency})
+	data, err := s.OwnedSpaces(ctx, d, []awsops.UserProfile{u})
 	if err != nil {
 		return fmt.Errorf("reading %s for the impact preview: %w", p.Target, err)
 	}
@@ -411,13 +428,13 @@ func (p *Prepared) prepareUser(ctx context.Context, r awsops.Reader, d awsops.Do
 
 // prepareSpace resolves a space to the identity whose role it runs as, and
 // says which, before anything else.
-func (p *Prepared) prepareSpace(ctx context.Context, r awsops.Reader) error {
+func (p *Prepared) prepareSpace(ctx context.Context, ses *find.Session) error {
 	req := p.Request
-	d, err := find.DescribeDomain(ctx, r, find.RegionOf(r), req.DomainID)
+	d, err := ses.DescribeDomain(ctx, req.DomainID)
 	if err != nil {
 		return err
 	}
-	s, err := find.DescribeSpace(ctx, r, req.DomainID, req.Name)
+	s, err := ses.DescribeSpace(ctx, req.DomainID, req.Name)
 	if err != nil {
 		return err
 	}
@@ -427,7 +444,7 @@ func (p *Prepared) prepareSpace(ctx context.Context, r awsops.Reader) error {
 			return bad("space", "private space %s has no owner, so whose role it runs as cannot be told", s.Name)
 		}
 		p.Resolution = fmt.Sprintf("space %s is private: a private space runs as its owner's role, so this changes the role of user profile %s — and of every private space of %s", s.Name, s.Owner, s.Owner)
-		err := p.prepareUser(ctx, r, d, s.Owner)
+		err := p.prepareUser(ctx, ses, d, s.Owner)
 		var ie *rules.InputError
 		if errors.As(err, &ie) && ie.Field == "user" {
 			return bad("space", "space %s is private, and its owner %s does not exist in %s: there is no role to change", s.Name, s.Owner, domainWords(d))
@@ -435,7 +452,7 @@ func (p *Prepared) prepareSpace(ctx context.Context, r awsops.Reader) error {
 		return err
 	case awsops.SharingShared:
 		p.Resolution = fmt.Sprintf("space %s is shared: a shared space runs as the domain's default space role, so this changes the default space role of %s — and so the role of every shared space in it", s.Name, domainWords(d))
-		return p.prepareDomain(ctx, r, d, TargetDefaultSpace)
+		return p.prepareDomain(ctx, ses, d, TargetDefaultSpace)
 	}
 	return bad("space", "space %s has no sharing type (neither Private nor Shared), so whose role it runs as cannot be told", s.Name)
 }

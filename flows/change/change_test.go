@@ -34,7 +34,7 @@ func newSandbox(t *testing.T, opts sandbox.Options) *sandbox.Account {
 
 func prepare(t *testing.T, r awsops.Reader, req change.Request) *change.Prepared {
 	t.Helper()
-	p, err := change.Prepare(context.Background(), r, req)
+	p, err := change.Prepare(context.Background(), find.NewSession(r, nil), req)
 	if err != nil {
 		t.Fatalf("Prepare(%+v): %v", req, err)
 	}
@@ -242,7 +242,7 @@ func TestPrepareBadInput(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			a := newSandbox(t, sandbox.Options{})
-			_, err := change.Prepare(context.Background(), a, c.req)
+			_, err := change.Prepare(context.Background(), find.NewSession(a, nil), c.req)
 			ie, ok := err.(*rules.InputError)
 			if !ok || !strings.Contains(err.Error(), c.want) || ie.Field != c.field {
 				t.Fatalf("err = %#v, want an input error on %q mentioning %q", err, c.field, c.want)

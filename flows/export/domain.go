@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/zclconf/go-cty/cty"
 
-	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/flows/find"
 )
 
@@ -30,14 +29,14 @@ type UserRole struct {
 	Role string // UserSettings.ExecutionRole; "" when it inherits
 }
 
-// ReadDomain reads a domain's role assignments (find's inventory of the
-// domain, without notebook instances or role checks).
-func ReadDomain(ctx context.Context, r awsops.Reader, domainID string) (Assignments, error) {
-	d, err := find.DescribeDomain(ctx, r, find.RegionOf(r), domainID)
+// ReadDomain reads a domain's role assignments through session s (find's
+// inventory of the domain, without notebook instances or role checks).
+func ReadDomain(ctx context.Context, s *find.Session, domainID string) (Assignments, error) {
+	d, err := s.DescribeDomain(ctx, domainID)
 	if err != nil {
 		return Assignments{}, err
 	}
-	tree, err := find.Inventory(ctx, r, find.Options{DomainID: d.ID, SkipNotebooks: true, SkipRoleChecks: true})
+	tree, err := s.Inventory(ctx, find.Options{DomainID: d.ID, SkipNotebooks: true, SkipRoleChecks: true})
 	if err != nil {
 		return Assignments{}, err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/sagerole/sagerole/flows/createrole"
 	"github.com/sagerole/sagerole/flows/export"
+	"github.com/sagerole/sagerole/flows/find"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -93,7 +94,7 @@ func TestGolden(t *testing.T) {
 		}
 		checkGolden(t, c.name, golden(code))
 	}
-	as, err := export.ReadDomain(ctx, a, "d-research1")
+	as, err := export.ReadDomain(ctx, find.NewSession(a, nil), "d-research1")
 	if err != nil {
 		t.Fatal(err)
 	}

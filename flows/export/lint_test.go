@@ -16,6 +16,7 @@ import (
 
 	"github.com/sagerole/sagerole/flows/createrole"
 	"github.com/sagerole/sagerole/flows/export"
+	"github.com/sagerole/sagerole/flows/find"
 	"github.com/sagerole/sagerole/flows/policy"
 	"github.com/sagerole/sagerole/flows/policy/iamref"
 	"github.com/sagerole/sagerole/flows/policy/sweep"
@@ -146,7 +147,7 @@ func TestTemplatesPassCfnLint(t *testing.T) {
 		write("plan "+in.Name+" json", code(r, export.Options{JSON: true}))
 	}
 	for _, id := range []string{"d-research1", "d-mlplatform"} {
-		as, err := export.ReadDomain(ctx, a, id)
+		as, err := export.ReadDomain(ctx, find.NewSession(a, nil), id)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -88,6 +88,9 @@ func (o *Offline) ListRolePolicies(context.Context, string) ([]string, error) { 
 func (o *Offline) GetRolePolicy(context.Context, string, string) (string, error) {
 	return "", ErrOffline
 }
+func (o *Offline) ListInstanceProfilesForRole(context.Context, string) ([]string, error) {
+	return nil, ErrOffline
+}
 func (o *Offline) GetPolicyDocument(context.Context, string) (string, error) { return "", ErrOffline }
 func (o *Offline) ListBuckets(context.Context) ([]awsops.Bucket, error)      { return nil, ErrOffline }
 func (o *Offline) ListDomains(context.Context) ([]awsops.DomainSummary, error) {
@@ -103,6 +106,18 @@ func (o *Offline) DescribeUserProfile(context.Context, string, string) (awsops.U
 	return awsops.UserProfile{}, ErrOffline
 }
 func (o *Offline) ListSpaces(context.Context, string) ([]awsops.Space, error) { return nil, ErrOffline }
+func (o *Offline) ListUserProfilesPage(context.Context, string, awsops.PageQuery) ([]awsops.UserProfile, string, error) {
+	return nil, "", ErrOffline
+}
+func (o *Offline) ListSpacesPage(context.Context, string, awsops.PageQuery) ([]awsops.Space, string, error) {
+	return nil, "", ErrOffline
+}
+func (o *Offline) ListAppsPage(context.Context, awsops.AppFilter, awsops.PageQuery) ([]awsops.App, string, error) {
+	return nil, "", ErrOffline
+}
+func (o *Offline) ListNotebookInstancesPage(context.Context, awsops.PageQuery) ([]awsops.NotebookInstance, string, error) {
+	return nil, "", ErrOffline
+}
 func (o *Offline) DescribeSpace(context.Context, string, string) (awsops.Space, error) {
 	return awsops.Space{}, ErrOffline
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/sagerole/sagerole/awsops/rules"
 	"github.com/sagerole/sagerole/awsops/sandbox"
 	"github.com/sagerole/sagerole/flows/find"
+	"github.com/sagerole/sagerole/flows/pool"
 )
 
 const (
@@ -37,9 +38,23 @@ func newSandbox(t testing.TB, opts sandbox.Options) *sandbox.Account {
 	return a
 }
 
+// session is a find session over r with n calls in flight (0: the
+// default), whose throttled calls are retried at once and given up on
+// after a few tries.
+func session(r awsops.Reader, n int) *find.Session {
+	l := pool.New(n)
+	l.SetRetry(func(int) time.Duration { return time.Millisecond }, 5*time.Millisecond)
+	return find.NewSession(r, l)
+}
+
 func inventory(t *testing.T, r awsops.Reader, opts find.Options) *find.Tree {
 	t.Helper()
-	tree, err := find.Inventory(context.Background(), r, opts)
+	return inventoryN(t, r, 0, opts)
+}
+
+func inventoryN(t *testing.T, r awsops.Reader, n int, opts find.Options) *find.Tree {
+	t.Helper()
+	tree, err := session(r, n).Inventory(context.Background(), opts)
 	if err != nil {
 		t.Fatalf("Inventory: %v", err)
 	}
@@ -232,7 +247,7 @@ func TestSingleQueries(t *testing.T) {
 	a := newSandbox(t, sandbox.Options{})
 	ctx := context.Background()
 
-	d, err := find.Domain(ctx, a, "d-mlplatform")
+	d, err := session(a, 0).Domain(ctx, "d-mlplatform")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,14 +255,14 @@ func TestSingleQueries(t *testing.T) {
 		t.Errorf("Domain = %+v", d.Domain)
 	}
 
-	u, err := find.User(ctx, a, "d-research1", "alice", find.Options{})
+	u, err := session(a, 0).User(ctx, "d-research1", "alice")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if u.User.Role != researchARN || u.User.Source != find.SourceDomainDefault || len(u.Spaces) != 1 || u.Spaces[0].Name != "alice-lab" {
 		t.Errorf("User alice = %+v, spaces %+v", u.User, u.Spaces)
 	}
-	u, err = find.User(ctx, a, "d-mlplatform", "dave", find.Options{})
+	u, err = session(a, 0).User(ctx, "d-mlplatform", "dave")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,14 +270,14 @@ func TestSingleQueries(t *testing.T) {
 		t.Errorf("User dave = %+v, warnings %q", u.User, u.Warnings)
 	}
 
-	s, err := find.Space(ctx, a, "d-research1", "bob-experiments")
+	s, err := session(a, 0).Space(ctx, "d-research1", "bob-experiments")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if s.Space.Role != restrictedARN || s.Space.Source != find.SourceOwner || s.Owner == nil || s.Owner.Source != find.SourceOwn {
 		t.Errorf("Space bob-experiments = %+v, owner %+v", s.Space, s.Owner)
 	}
-	s, err = find.Space(ctx, a, "d-mlplatform", "platform-shared")
+	s, err = session(a, 0).Space(ctx, "d-mlplatform", "platform-shared")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,12 +294,12 @@ func TestUnknownIsBadInput(t *testing.T) {
 		call func() error
 		want string
 	}{
-		{"unknown domain", func() error { _, err := find.Domain(ctx, a, "d-nosuchdomain"); return err }, "domain d-nosuchdomain does not exist in region us-east-1"},
-		{"malformed domain", func() error { _, err := find.Domain(ctx, a, "research"); return err }, "not of the form d-"},
-		{"unknown user", func() error { _, err := find.User(ctx, a, "d-research1", "zoe", find.Options{}); return err }, "user profile zoe does not exist in domain d-research1"},
-		{"unknown space", func() error { _, err := find.Space(ctx, a, "d-research1", "nope"); return err }, "space nope does not exist"},
-		{"bad space name", func() error { _, err := find.Space(ctx, a, "d-research1", "no_underscores"); return err }, "space name"},
-		{"bad role ARN", func() error { _, err := find.Uses(ctx, a, "arn:aws:iam::1:role/x", find.Options{}); return err }, "not of the form"},
+		{"unknown domain", func() error { _, err := session(a, 0).Domain(ctx, "d-nosuchdomain"); return err }, "domain d-nosuchdomain does not exist in region us-east-1"},
+		{"malformed domain", func() error { _, err := session(a, 0).Domain(ctx, "research"); return err }, "not of the form d-"},
+		{"unknown user", func() error { _, err := session(a, 0).User(ctx, "d-research1", "zoe"); return err }, "user profile zoe does not exist in domain d-research1"},
+		{"unknown space", func() error { _, err := session(a, 0).Space(ctx, "d-research1", "nope"); return err }, "space nope does not exist"},
+		{"bad space name", func() error { _, err := session(a, 0).Space(ctx, "d-research1", "no_underscores"); return err }, "space name"},
+		{"bad role ARN", func() error { _, err := session(a, 0).Uses(ctx, "arn:aws:iam::1:role/x", find.Options{}); return err }, "not of the form"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -299,7 +314,7 @@ func TestUnknownIsBadInput(t *testing.T) {
 func TestUses(t *testing.T) {
 	a := newSandbox(t, sandbox.Options{})
 	ctx := context.Background()
-	res, err := find.Uses(ctx, a, "AmazonSageMaker-ExecutionRole-Research", find.Options{})
+	res, err := session(a, 0).Uses(ctx, "AmazonSageMaker-ExecutionRole-Research", find.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -322,7 +337,7 @@ func TestUses(t *testing.T) {
 	}
 
 	// By ARN: exact, path included.
-	res, err = find.Uses(ctx, a, sharedARN, find.Options{})
+	res, err = session(a, 0).Uses(ctx, sharedARN, find.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -331,7 +346,7 @@ func TestUses(t *testing.T) {
 	}
 
 	// A role that no longer exists is still found where it is named.
-	res, err = find.Uses(ctx, a, "AmazonSageMaker-ExecutionRole-20230607T120000", find.Options{})
+	res, err = session(a, 0).Uses(ctx, "AmazonSageMaker-ExecutionRole-20230607T120000", find.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -340,7 +355,7 @@ func TestUses(t *testing.T) {
 	}
 
 	// Narrowed to one domain.
-	res, err = find.Uses(ctx, a, "AmazonSageMaker-ExecutionRole-Research", find.Options{DomainID: "d-mlplatform", SkipNotebooks: true})
+	res, err = session(a, 0).Uses(ctx, "AmazonSageMaker-ExecutionRole-Research", find.Options{DomainID: "d-mlplatform", SkipNotebooks: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -349,14 +364,16 @@ func TestUses(t *testing.T) {
 	}
 }
 
-// flaky wraps a backend: chosen describes fail with chosen errors, and it
-// counts how many calls are in flight at most.
+// flaky wraps a backend: chosen describes fail with chosen errors, chosen
+// spaces are listed without their sharing type (as spaces from before
+// sharing types are), and it counts how many calls are in flight at most.
 type flaky struct {
 	awsops.Backend
-	fail     map[string]error // "user/NAME", "space/NAME", "notebook/NAME"
-	inFlight atomic.Int32
-	maxSeen  atomic.Int32
-	delay    time.Duration
+	fail      map[string]error // "user/NAME", "space/NAME", "notebook/NAME"
+	noSharing map[string]bool  // spaces whose list item lacks the sharing type
+	inFlight  atomic.Int32
+	maxSeen   atomic.Int32
+	delay     time.Duration
 }
 
 func (f *flaky) enter() func() {
@@ -379,6 +396,17 @@ func (f *flaky) DescribeUserProfile(ctx context.Context, d, name string) (awsops
 	return f.Backend.DescribeUserProfile(ctx, d, name)
 }
 
+func (f *flaky) ListSpacesPage(ctx context.Context, d string, q awsops.PageQuery) ([]awsops.Space, string, error) {
+	defer f.enter()()
+	list, next, err := f.Backend.ListSpacesPage(ctx, d, q)
+	for i := range list {
+		if f.noSharing[list[i].Name] {
+			list[i].SharingType, list[i].Owner = "", ""
+		}
+	}
+	return list, next, err
+}
+
 func (f *flaky) DescribeSpace(ctx context.Context, d, name string) (awsops.Space, error) {
 	defer f.enter()()
 	if err := f.fail["space/"+name]; err != nil {
@@ -395,14 +423,17 @@ func (f *flaky) DescribeNotebookInstance(ctx context.Context, name string) (awso
 	return f.Backend.DescribeNotebookInstance(ctx, name)
 }
 
-// TestInventoryReportsItemFailures: one throttled or vanished item is
-// reported, never fails the inventory.
+// TestInventoryReportsItemFailures: an item throttled past the retries,
+// vanished or denied is reported, never fails the inventory.
 func TestInventoryReportsItemFailures(t *testing.T) {
 	throttled := awsops.NewError("sagemaker:DescribeUserProfile", "ThrottlingException", "Rate exceeded")
-	gone := awsops.NewError("sagemaker:DescribeSpace", "ResourceNotFound", "Space does not exist.")
+	goneUser := awsops.NewError("sagemaker:DescribeUserProfile", "ResourceNotFound", "User profile does not exist.")
+	goneSpace := awsops.NewError("sagemaker:DescribeSpace", "ResourceNotFound", "Space does not exist.")
 	denied := awsops.NewError("sagemaker:DescribeNotebookInstance", "AccessDeniedException", "not authorized")
-	f := &flaky{Backend: newSandbox(t, sandbox.Options{}), fail: map[string]error{
-		"user/alice": throttled, "space/forecasting-demo": gone, "notebook/churn-prediction": denied}}
+	a := newSandbox(t, sandbox.Options{})
+	f := &flaky{Backend: a, fail: map[string]error{
+		"user/alice": throttled, "user/carol": goneUser, "space/forecasting-demo": goneSpace, "notebook/churn-prediction": denied},
+		noSharing: map[string]bool{"forecasting-demo": true, "bob-experiments": true}}
 	tree := inventory(t, f, find.Options{})
 	research := domainOf(t, tree, "d-research1")
 
@@ -414,9 +445,18 @@ func TestInventoryReportsItemFailures(t *testing.T) {
 	if s := spaceOf(t, research, "alice-lab"); s.Source != find.SourceUnresolved {
 		t.Errorf("alice-lab = %+v, want unresolved", s)
 	}
-	// Everyone else is still there.
+	// Everyone else is still there; a space whose list item did not say
+	// how it is shared was described.
 	if bob := userOf(t, research, "bob"); bob.Role != restrictedARN {
 		t.Errorf("bob = %+v", bob)
+	}
+	if s := spaceOf(t, research, "bob-experiments"); s.Sharing != awsops.SharingPrivate || s.Role != restrictedARN {
+		t.Errorf("bob-experiments, described = %+v", s)
+	}
+	for _, u := range research.Users {
+		if u.Name == "carol" {
+			t.Errorf("a profile deleted during the inventory is still listed: %+v", u)
+		}
 	}
 	for _, s := range research.Spaces {
 		if s.Name == "forecasting-demo" {
@@ -435,6 +475,7 @@ func TestInventoryReportsItemFailures(t *testing.T) {
 	all := strings.Join(tree.Warnings, "\n")
 	for _, want := range []string{
 		"user profile alice in domain d-research1 could not be read",
+		"user profile carol in domain d-research1 was deleted while the inventory ran",
 		"space forecasting-demo in domain d-research1 was deleted while the inventory ran",
 		"notebook instance churn-prediction could not be read",
 	} {
@@ -442,31 +483,51 @@ func TestInventoryReportsItemFailures(t *testing.T) {
 			t.Errorf("warnings lack %q:\n%s", want, all)
 		}
 	}
+	// Of the seed's six spaces, only the two listed without a sharing type
+	// were described: bob-experiments by the sandbox, forecasting-demo by
+	// the wrapper (not found).
+	if n := a.Calls()["sagemaker:DescribeSpace"]; n != 1 {
+		t.Errorf("%d DescribeSpace calls reached the sandbox, want 1", n)
+	}
 }
 
-// TestInventoryThrottledList: a domain whose profiles cannot be listed is
-// shown with its error; the other domain is complete.
+// TestInventoryThrottledList: a list page that is throttled is read again
+// after a pause, so the domain comes out whole; a list that fails
+// otherwise is shown with its error, and the other domain is whole.
 func TestInventoryThrottledList(t *testing.T) {
 	a := newSandbox(t, sandbox.Options{Faults: map[string]sandbox.Fault{
-		"sagemaker:ListUserProfiles": {Code: "ThrottlingException", Message: "Rate exceeded", Times: 1}}})
-	tree := inventory(t, a, find.Options{Concurrency: 1})
+		"sagemaker:ListUserProfiles": {Code: "ThrottlingException", Message: "Rate exceeded", Times: 2}}})
+	tree := inventoryN(t, a, 1, find.Options{})
+	for _, d := range tree.Domains {
+		if d.Error != "" || len(d.Users) == 0 {
+			t.Errorf("domain %s after a throttled list: error %q, %d users", d.ID, d.Error, len(d.Users))
+		}
+	}
+	seed := inventory(t, newSandbox(t, sandbox.Options{}), find.Options{})
+	if strings.Join(tree.Warnings, "\n") != strings.Join(seed.Warnings, "\n") {
+		t.Errorf("warnings = %q, want the seed's %q", tree.Warnings, seed.Warnings)
+	}
+
+	a = newSandbox(t, sandbox.Options{Faults: map[string]sandbox.Fault{
+		"sagemaker:ListUserProfiles": {Code: "InternalFailure", Message: "boom", Times: 1}}})
+	tree = inventoryN(t, a, 1, find.Options{})
 	var failed, whole int
 	for _, d := range tree.Domains {
-		if strings.Contains(d.Error, "ThrottlingException") {
+		if strings.Contains(d.Error, "InternalFailure") {
 			failed++
 		} else if len(d.Users) > 0 {
 			whole++
 		}
 	}
 	if failed != 1 || whole != 1 {
-		t.Errorf("want one domain with the throttling error and one complete, got %d and %d: %+v", failed, whole, tree.Domains)
+		t.Errorf("want one domain with the list's error and one complete, got %d and %d: %+v", failed, whole, tree.Domains)
 	}
 }
 
 func TestInventoryFailsWhenDomainsCannotBeListed(t *testing.T) {
 	a := newSandbox(t, sandbox.Options{Faults: map[string]sandbox.Fault{
 		"sagemaker:ListDomains": {Code: "AccessDeniedException", Message: "no"}}})
-	_, err := find.Inventory(context.Background(), a, find.Options{})
+	_, err := session(a, 0).Inventory(context.Background(), find.Options{})
 	if awsops.KindOf(err) != awsops.KindAccessDenied {
 		t.Errorf("err = %v, want the access denied error", err)
 	}
@@ -485,7 +546,7 @@ func TestInventoryConcurrencyBound(t *testing.T) {
 	var mu sync.Mutex
 	var last find.Progress
 	inCallback := atomic.Int32{}
-	tree := inventory(t, f, find.Options{Concurrency: 4, Progress: func(p find.Progress) {
+	tree := inventoryN(t, f, 4, find.Options{Progress: func(p find.Progress) {
 		if inCallback.Add(1) != 1 {
 			t.Error("progress callbacks overlap")
 		}
@@ -512,7 +573,7 @@ func TestInventoryCancelled(t *testing.T) {
 	a := newSandbox(t, sandbox.Options{Latency: 5 * time.Millisecond})
 	ctx, cancel := context.WithCancel(context.Background())
 	n := 0
-	_, err := find.Inventory(ctx, a, find.Options{Progress: func(find.Progress) {
+	_, err := session(a, 0).Inventory(ctx, find.Options{Progress: func(find.Progress) {
 		if n++; n == 3 {
 			cancel()
 		}

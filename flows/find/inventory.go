@@ -3,30 +3,20 @@ package find
 import (
 	"context"
 	"fmt"
-	"sort"
-	"strings"
 	"sync"
 
 	"github.com/sagerole/sagerole/awsops"
+	"github.com/sagerole/sagerole/flows/pool"
 )
-
-// DefaultConcurrency is how many describe calls an inventory keeps in
-// flight. SageMaker's Describe* APIs are throttled at a few requests per
-// second per account; 8 goes several times faster than one at a time and
-// stays where adaptive retry absorbs the throttling.
-const DefaultConcurrency = 8
-
-// MaxConcurrency bounds --concurrency: beyond it SageMaker only throttles.
-const MaxConcurrency = 64
 
 // ItemKind names what one inventory call was about.
 type ItemKind string
 
 const (
 	ItemDomain   ItemKind = "domain"
-	ItemUsers    ItemKind = "user-profiles" // the list of a domain's profiles
-	ItemSpaces   ItemKind = "spaces"        // the list of a domain's spaces
-	ItemApps     ItemKind = "apps"          // the list of a domain's apps
+	ItemUsers    ItemKind = "user-profiles" // a page of a domain's profiles
+	ItemSpaces   ItemKind = "spaces"        // a page of a domain's spaces
+	ItemApps     ItemKind = "apps"          // a page of a domain's apps
 	ItemUser     ItemKind = "user-profile"
 	ItemSpace    ItemKind = "space"
 	ItemNotebook ItemKind = "notebook-instance"
@@ -43,18 +33,15 @@ type Item struct {
 }
 
 // Progress reports an inventory as it goes: Done of Total calls have
-// finished (Total grows as lists reveal what must be described), Item is
+// finished (Total grows as pages reveal what must be described), Item is
 // the one that just did. Callbacks are serialised: one at a time.
 type Progress struct {
 	Done, Total int
 	Item        Item
 }
 
-// Options tune an inventory.
+// Options say what an inventory reads, and whom it tells as it goes.
 type Options struct {
-	// Concurrency is how many calls are in flight; < 1 means
-	// DefaultConcurrency.
-	Concurrency int
 	// DomainID limits the inventory to one domain.
 	DomainID string
 	// SkipNotebooks leaves notebook instances out.
@@ -63,393 +50,343 @@ type Options struct {
 	SkipRoleChecks bool
 	// Progress, when set, is called after every call.
 	Progress func(Progress)
+	// Domains, when set, is called once the domains are listed, before
+	// any is read.
+	Domains func([]awsops.DomainSummary)
+	// Domain, when set, is called with each domain as soon as it is read
+	// whole, its roles checked: a tree of that one domain (none when it
+	// was deleted meanwhile) with its warnings; i is its index in the list
+	// Domains was given.
+	Domain func(i int, t *Tree)
 }
 
-// pool runs calls with a bounded number in flight. Calls never wait for
-// other calls (a call that reveals more work submits it and returns), so a
-// full pool cannot deadlock.
-type pool struct {
-	ctx      context.Context
-	sem      chan struct{}
-	wg       sync.WaitGroup
-	mu       sync.Mutex
-	done     int
-	total    int
-	progress func(Progress)
-}
+// highWater is how many tasks may wait before a list's next page waits its
+// turn behind them instead of going first: the pipeline stays bounded (a
+// few pages of describes queued), and the describes never run dry.
+const highWater = 2 * awsops.MaxPageSize
 
-func newPool(ctx context.Context, n int, progress func(Progress)) *pool {
-	if n < 1 {
-		n = DefaultConcurrency
+// Inventory reads the account in the backend's region: every domain (or
+// opts.DomainID) with its user profiles and spaces, notebook instances,
+// and the roles they all use. Each list is read a page at a time
+// (awsops.MaxPageSize), and each page's items are described while the next
+// page is read, through the session's limiter. A space is described only
+// when its list item does not say how it is shared. One item that cannot
+// be read (throttled past the retries, deleted meanwhile, denied) is
+// reported in Warnings and in its node, never fails the whole inventory;
+// only failing to list the domains (or a cancelled ctx) does.
+func (s *Session) Inventory(ctx context.Context, opts Options) (*Tree, error) {
+	id, err := s.Identity(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("inventory: %w", err)
 	}
-	return &pool{ctx: ctx, sem: make(chan struct{}, n), progress: progress}
+	var summaries []awsops.DomainSummary
+	if opts.DomainID != "" {
+		summaries = []awsops.DomainSummary{{ID: opts.DomainID}}
+	} else if err := s.do(ctx, func(ctx context.Context) (err error) {
+		summaries, err = s.r.ListDomains(ctx)
+		return err
+	}); err != nil {
+		return nil, fmt.Errorf("inventory: %w", err)
+	}
+	if opts.Domains != nil {
+		opts.Domains(summaries)
+	}
+
+	r := &run{s: s, g: s.lim.Group(ctx), opts: opts, account: id.Account}
+	reads := make([]*domainRead, len(summaries))
+	for i, sum := range summaries {
+		reads[i] = &domainRead{index: i, summary: sum}
+		r.readDomain(reads[i])
+	}
+	nbs := &notebookRead{}
+	if !opts.SkipNotebooks {
+		r.readNotebooks(nbs)
+	}
+	r.g.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return r.tree(reads, nbs, !opts.SkipNotebooks), nil
 }
 
-// Go runs f when a slot is free; f's error is reported as item's.
-func (p *pool) Go(item Item, f func(ctx context.Context) error) {
-	p.mu.Lock()
-	p.total++
-	p.mu.Unlock()
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		var err error
-		select {
-		case p.sem <- struct{}{}:
-			err = f(p.ctx)
-			<-p.sem
-		case <-p.ctx.Done():
-			err = p.ctx.Err()
-		}
-		item.Err = err
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		p.done++
-		if p.progress != nil {
-			p.progress(Progress{Done: p.done, Total: p.total, Item: item})
-		}
-	}()
+// run is one inventory under way.
+type run struct {
+	s       *Session
+	g       *pool.Group
+	opts    Options
+	account string
+
+	mu          sync.Mutex // serialises the callbacks, and guards the counts
+	done, total int
 }
 
-func (p *pool) Wait() { p.wg.Wait() }
+// call makes one call of item, counted for Progress.
+func (r *run) call(ctx context.Context, item Item, f func(ctx context.Context) error) error {
+	r.mu.Lock()
+	r.total++
+	r.mu.Unlock()
+	err := f(ctx)
+	item.Err = err
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.done++
+	if r.opts.Progress != nil {
+		r.opts.Progress(Progress{Done: r.done, Total: r.total, Item: item})
+	}
+	return err
+}
 
-// domainRead collects what the calls about one domain found. Each field is
-// written by one call; the slices of described items are allocated by the
-// list call and then filled by index, one describe call per index.
+// limited is call through the limiter.
+func (r *run) limited(ctx context.Context, item Item, f func(ctx context.Context) error) error {
+	return r.call(ctx, item, func(ctx context.Context) error { return r.s.lim.Do(ctx, f) })
+}
+
+// tracker counts what is left to read of one domain (calls, and role
+// checks it waits for); fn runs when nothing is.
+type tracker struct {
+	mu      sync.Mutex
+	pending int
+	fn      func()
+}
+
+func (t *tracker) add(n int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.pending += n
+}
+
+func (t *tracker) done() {
+	t.mu.Lock()
+	t.pending--
+	last := t.pending == 0
+	t.mu.Unlock()
+	if last && t.fn != nil {
+		t.fn()
+	}
+}
+
+// userRead and spaceRead are one list item and what describing it gave.
+type userRead struct {
+	u   awsops.UserProfile
+	err error
+}
+
+type spaceRead struct {
+	s   awsops.Space
+	err error
+}
+
+// domainRead collects what the calls about one domain found. Each page
+// of a list is a chunk of its own, allocated by the page's call and then
+// filled in by index, one describe call per index.
 type domainRead struct {
-	summary   awsops.DomainSummary
+	index   int
+	summary awsops.DomainSummary
+	tracker
+
 	domain    awsops.Domain
 	domainErr error
 
-	users     []awsops.UserProfile
-	userErrs  []error
-	usersErr  error
-	spaces    []awsops.Space
-	spaceErrs []error
-	spacesErr error
+	mu        sync.Mutex // guards the chunk lists and apps
+	users     [][]userRead
+	spaces    [][]spaceRead
 	apps      []awsops.App
+	usersErr  error
+	spacesErr error
 	appsErr   error
 }
 
 type notebookRead struct {
+	tracker
+	mu     sync.Mutex
+	chunks [][]notebookItem
+	err    error
+}
+
+type notebookItem struct {
 	nb  awsops.NotebookInstance
 	err error
 }
 
-// Inventory reads the account in r's region: every domain (or
-// opts.DomainID), its user profiles and spaces, each described with a
-// bounded number of calls in flight, notebook instances, and the roles
-// they all use. One item that cannot be read (throttled past the SDK's
-// retries, deleted meanwhile, denied) is reported in Warnings and in its
-// node, never fails the whole inventory; only failing to list the domains
-// (or a cancelled ctx) does.
-func Inventory(ctx context.Context, r awsops.Reader, opts Options) (*Tree, error) {
-	id, err := r.CallerIdentity(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("inventory: who am I: %w", err)
-	}
-	inv := &Tree{Account: id.Account, Region: RegionOf(r), Domains: []DomainNode{}, Notebooks: []NotebookNode{},
-		Warnings: []string{}, Roles: map[string]RoleCheck{}}
-
-	var summaries []awsops.DomainSummary
-	if opts.DomainID != "" {
-		summaries = []awsops.DomainSummary{{ID: opts.DomainID}}
-	} else {
-		summaries, err = r.ListDomains(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("inventory: %w", err)
-		}
-	}
-
-	p := newPool(ctx, opts.Concurrency, opts.Progress)
-	roles := &roleQueue{p: p, r: r, account: id.Account, seen: map[string]*RoleCheck{}, skip: opts.SkipRoleChecks}
-	reads := make([]*domainRead, len(summaries))
-	for i, s := range summaries {
-		dr := &domainRead{summary: s}
-		reads[i] = dr
-		readDomain(p, r, roles, dr)
-	}
-	var notebooks []notebookRead
-	var notebooksErr error
-	if !opts.SkipNotebooks {
-		p.Go(Item{Kind: ItemNotebook}, func(ctx context.Context) error {
-			list, err := r.ListNotebookInstances(ctx)
-			if err != nil {
-				notebooksErr = err
+// pages reads a list on the group a page at a time: got takes each page's
+// items (and may queue work for them), fail the error that ends the list.
+// Each page is one task of t; the next page is queued ahead of the others
+// while few wait, behind them when many do.
+func pages[T any](r *run, t *tracker, item Item, list func(ctx context.Context, q awsops.PageQuery) ([]T, string, error),
+	got func([]T), fail func(error)) {
+	var read func(token string)
+	read = func(token string) {
+		task := func(ctx context.Context) {
+			defer t.done()
+			var items []T
+			var next string
+			err := r.limited(ctx, item, func(ctx context.Context) (err error) {
+				items, next, err = list(ctx, awsops.PageQuery{Token: token, Size: awsops.MaxPageSize})
 				return err
+			})
+			if err != nil {
+				fail(err)
+				return
 			}
-			notebooks = make([]notebookRead, len(list))
-			for i, nb := range list {
-				notebooks[i].nb = nb
-				p.Go(Item{Kind: ItemNotebook, Name: nb.Name}, func(ctx context.Context) error {
-					full, err := r.DescribeNotebookInstance(ctx, nb.Name)
-					if err != nil {
-						notebooks[i].err = err
-						return err
-					}
-					notebooks[i].nb = full
-					roles.check(full.RoleARN)
-					return nil
-				})
+			got(items)
+			if next != "" {
+				t.add(1)
+				read(next)
 			}
-			return nil
-		})
-	}
-	p.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-
-	warn := func(s string) { inv.Warnings = append(inv.Warnings, s) }
-	// lost is a warning about something the tree may be missing.
-	lost := func(s string) {
-		warn(s)
-		inv.incomplete = append(inv.incomplete, s)
-	}
-	for _, dr := range reads {
-		if n, ok := assembleDomain(dr, warn, lost, &inv.incomplete); ok {
-			inv.Domains = append(inv.Domains, n)
+		}
+		if r.g.Queued() >= highWater {
+			r.g.Go(task)
+		} else {
+			r.g.GoFirst(task)
 		}
 	}
-	if notebooksErr != nil {
-		lost("notebook instances could not be listed: " + notebooksErr.Error())
-	}
-	for _, n := range notebooks {
-		node := NotebookNode{Name: n.nb.Name, Status: n.nb.Status, Role: n.nb.RoleARN}
-		switch {
-		case awsops.IsNotFound(n.err):
-			lost("notebook instance " + n.nb.Name + " was deleted while the inventory ran")
-			continue
-		case n.err != nil:
-			node.Error = n.err.Error()
-			lost("notebook instance " + n.nb.Name + " could not be read, so its role is unknown: " + n.err.Error())
-		}
-		inv.Notebooks = append(inv.Notebooks, node)
-	}
-	sort.Slice(inv.Notebooks, func(i, j int) bool { return inv.Notebooks[i].Name < inv.Notebooks[j].Name })
-
-	for arn, c := range roles.seen {
-		inv.Roles[arn] = *c
-	}
-	inv.flagRoles()
-	return inv, nil
+	read("")
 }
 
-// readDomain submits the calls that read one domain: its description and
-// its three lists, each list then submitting one describe per item.
-func readDomain(p *pool, r awsops.Reader, roles *roleQueue, dr *domainRead) {
+// readDomain queues the calls that read one domain: its description and
+// its three lists, each page of profiles queueing one describe per
+// profile, and a space only when its list item lacks its sharing type.
+func (r *run) readDomain(dr *domainRead) {
 	id := dr.summary.ID
-	p.Go(Item{Kind: ItemDomain, DomainID: id}, func(ctx context.Context) error {
-		d, err := r.DescribeDomain(ctx, id)
+	if r.opts.Domain != nil {
+		dr.fn = func() { r.emit(dr) }
+	}
+	dr.add(4)
+	r.g.GoFirst(func(ctx context.Context) {
+		defer dr.done()
+		err := r.call(ctx, Item{Kind: ItemDomain, DomainID: id}, func(ctx context.Context) (err error) {
+			dr.domain, err = r.s.describeDomain(ctx, id)
+			return err
+		})
 		if err != nil {
 			dr.domainErr = err
-			return err
+			return
 		}
-		dr.domain = d
-		roles.check(d.DefaultUserRole)
-		roles.check(d.DefaultSpaceRole)
-		return nil
+		r.role(&dr.tracker, dr.domain.DefaultUserRole)
+		r.role(&dr.tracker, dr.domain.DefaultSpaceRole)
 	})
-	p.Go(Item{Kind: ItemUsers, DomainID: id}, func(ctx context.Context) error {
-		list, err := r.ListUserProfiles(ctx, id)
-		if err != nil {
-			dr.usersErr = err
-			return err
-		}
-		dr.users = list
-		dr.userErrs = make([]error, len(list))
-		for i, u := range list {
-			p.Go(Item{Kind: ItemUser, DomainID: id, Name: u.Name}, func(ctx context.Context) error {
-				full, err := r.DescribeUserProfile(ctx, id, u.Name)
-				if err != nil {
-					dr.userErrs[i] = err
-					return err
-				}
-				dr.users[i] = full
-				roles.check(full.ExecutionRole)
-				return nil
-			})
-		}
-		return nil
-	})
-	p.Go(Item{Kind: ItemSpaces, DomainID: id}, func(ctx context.Context) error {
-		list, err := r.ListSpaces(ctx, id)
-		if err != nil {
-			dr.spacesErr = err
-			return err
-		}
-		dr.spaces = list
-		dr.spaceErrs = make([]error, len(list))
-		for i, s := range list {
-			p.Go(Item{Kind: ItemSpace, DomainID: id, Name: s.Name}, func(ctx context.Context) error {
-				full, err := r.DescribeSpace(ctx, id, s.Name)
-				if err != nil {
-					dr.spaceErrs[i] = err
-					return err
-				}
-				dr.spaces[i] = full
-				return nil
-			})
-		}
-		return nil
-	})
-	p.Go(Item{Kind: ItemApps, DomainID: id}, func(ctx context.Context) error {
-		list, err := r.ListApps(ctx, id)
-		if err != nil {
-			dr.appsErr = err
-			return err
-		}
-		dr.apps = list
-		return nil
-	})
-}
-
-// assembleDomain turns what was read of a domain into its node, reporting
-// what could not be read. It returns false for a domain that was deleted
-// while the inventory ran.
-func assembleDomain(dr *domainRead, warn, lost func(string), incomplete *[]string) (DomainNode, bool) {
-	id := dr.summary.ID
-	if awsops.IsNotFound(dr.domainErr) {
-		lost("domain " + id + " was not found (deleted while the inventory ran?)")
-		return DomainNode{}, false
-	}
-	data := DomainData{Domain: dr.domain, Apps: dr.apps, UserErrors: map[string]string{}, SpaceErrors: map[string]string{}}
-	var problems []string
-	if dr.domainErr != nil {
-		data.Domain = awsops.Domain{ID: id, Name: dr.summary.Name, Status: dr.summary.Status}
-		problems = append(problems, dr.domainErr.Error())
-		lost("domain " + id + " could not be read, so its default roles are unknown: " + dr.domainErr.Error())
-	}
-	if dr.usersErr != nil {
-		problems = append(problems, dr.usersErr.Error())
-		lost("the user profiles of domain " + id + " could not be listed: " + dr.usersErr.Error())
-	}
-	if dr.spacesErr != nil {
-		problems = append(problems, dr.spacesErr.Error())
-		lost("the spaces of domain " + id + " could not be listed: " + dr.spacesErr.Error())
-	}
-	if dr.appsErr != nil {
-		problems = append(problems, dr.appsErr.Error())
-		lost("the apps of domain " + id + " could not be listed, so running apps are not shown: " + dr.appsErr.Error())
-	}
-	for i, u := range dr.users {
-		switch err := dr.userErrs[i]; {
-		case awsops.IsNotFound(err):
-			lost("user profile " + u.Name + " in domain " + id + " was deleted while the inventory ran")
-			continue
-		case err != nil:
-			// BuildDomain warns about it; the tree is incomplete too.
-			data.UserErrors[u.Name] = err.Error()
-			*incomplete = append(*incomplete, "user profile "+u.Name+" in domain "+id+" could not be read: "+err.Error())
-		}
-		data.Users = append(data.Users, u)
-	}
-	for i, s := range dr.spaces {
-		switch err := dr.spaceErrs[i]; {
-		case awsops.IsNotFound(err):
-			lost("space " + s.Name + " in domain " + id + " was deleted while the inventory ran")
-			continue
-		case err != nil:
-			data.SpaceErrors[s.Name] = err.Error()
-			*incomplete = append(*incomplete, "space "+s.Name+" in domain "+id+" could not be read: "+err.Error())
-		}
-		data.Spaces = append(data.Spaces, s)
-	}
-	n := BuildDomain(data, warn)
-	if dr.domainErr != nil {
-		// Without the domain, inherited roles are unknown, not absent.
-		for i := range n.Users {
-			if n.Users[i].Source == SourceUnresolved && n.Users[i].Error == "" {
-				n.Users[i].Error = "the domain could not be read"
+	pages(r, &dr.tracker, Item{Kind: ItemUsers, DomainID: id},
+		func(ctx context.Context, q awsops.PageQuery) ([]awsops.UserProfile, string, error) {
+			return r.s.r.ListUserProfilesPage(ctx, id, q)
+		},
+		func(list []awsops.UserProfile) {
+			chunk := make([]userRead, len(list))
+			dr.mu.Lock()
+			dr.users = append(dr.users, chunk)
+			dr.mu.Unlock()
+			dr.add(len(list))
+			for i, u := range list {
+				chunk[i].u = u
+				r.g.Go(func(ctx context.Context) {
+					defer dr.done()
+					var full awsops.UserProfile
+					err := r.limited(ctx, Item{Kind: ItemUser, DomainID: id, Name: u.Name}, func(ctx context.Context) (err error) {
+						full, err = r.s.r.DescribeUserProfile(ctx, id, u.Name)
+						return err
+					})
+					if err != nil {
+						chunk[i].err = err
+						return
+					}
+					chunk[i].u = full
+					r.role(&dr.tracker, full.ExecutionRole)
+				})
 			}
-		}
-	}
-	n.Error = strings.Join(problems, "; ")
-	return n, true
+		},
+		func(err error) { dr.mu.Lock(); dr.usersErr = err; dr.mu.Unlock() })
+	pages(r, &dr.tracker, Item{Kind: ItemSpaces, DomainID: id},
+		func(ctx context.Context, q awsops.PageQuery) ([]awsops.Space, string, error) {
+			return r.s.r.ListSpacesPage(ctx, id, q)
+		},
+		func(list []awsops.Space) {
+			chunk := make([]spaceRead, len(list))
+			dr.mu.Lock()
+			dr.spaces = append(dr.spaces, chunk)
+			dr.mu.Unlock()
+			for i, sp := range list {
+				chunk[i].s = sp
+				if sp.SharingType != "" {
+					continue // the list item says all a space's role depends on
+				}
+				dr.add(1)
+				r.g.Go(func(ctx context.Context) {
+					defer dr.done()
+					chunk[i].s, chunk[i].err = r.describeSpace(ctx, id, sp)
+				})
+			}
+		},
+		func(err error) { dr.mu.Lock(); dr.spacesErr = err; dr.mu.Unlock() })
+	pages(r, &dr.tracker, Item{Kind: ItemApps, DomainID: id},
+		func(ctx context.Context, q awsops.PageQuery) ([]awsops.App, string, error) {
+			return r.s.r.ListAppsPage(ctx, awsops.AppFilter{DomainID: id}, q)
+		},
+		func(list []awsops.App) { dr.mu.Lock(); dr.apps = append(dr.apps, list...); dr.mu.Unlock() },
+		func(err error) { dr.mu.Lock(); dr.appsErr = err; dr.mu.Unlock() })
 }
 
-// roleQueue submits one role check per distinct ARN, as soon as the ARN is
-// seen, so that roles are read while the describes go on.
-type roleQueue struct {
-	p       *pool
-	r       awsops.IAMReader
-	account string
-	skip    bool
-	mu      sync.Mutex
-	seen    map[string]*RoleCheck
-}
-
-func (q *roleQueue) check(arn string) {
-	if arn == "" || q.skip {
-		return
-	}
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	if _, ok := q.seen[arn]; ok {
-		return
-	}
-	c := &RoleCheck{ARN: arn}
-	q.seen[arn] = c
-	q.p.Go(Item{Kind: ItemRole, Name: arn}, func(ctx context.Context) error {
-		res := CheckRole(ctx, q.r, q.account, arn)
-		q.mu.Lock()
-		*c = res
-		q.mu.Unlock()
-		if res.Problem == RoleUnchecked {
-			return fmt.Errorf("%s", res.Detail)
-		}
-		return nil
+// describeSpace describes a space whose list item lacks its sharing type;
+// on failure the list item is kept.
+func (r *run) describeSpace(ctx context.Context, domainID string, item awsops.Space) (awsops.Space, error) {
+	var full awsops.Space
+	err := r.limited(ctx, Item{Kind: ItemSpace, DomainID: domainID, Name: item.Name}, func(ctx context.Context) (err error) {
+		full, err = r.s.r.DescribeSpace(ctx, domainID, item.Name)
+		return err
 	})
+	if err != nil {
+		return item, err
+	}
+	return full, nil
 }
 
-// flagRoles marks every role in the tree with its problem, and adds one
-// warning per problem role, naming who uses it.
-func (inv *Tree) flagRoles() {
-	users := map[string][]string{}
-	note := func(arn, who string) RoleProblem {
-		c, ok := inv.Roles[arn]
-		if !ok || c.Problem == "" {
-			return ""
-		}
-		users[arn] = append(users[arn], who)
-		return c.Problem
-	}
-	for i := range inv.Domains {
-		d := &inv.Domains[i]
-		d.DefaultUserRoleProblem = note(d.DefaultUserRole, "the default user role of domain "+d.ID)
-		d.DefaultSpaceRoleProblem = note(d.DefaultSpaceRole, "the default space role of domain "+d.ID)
-		for j := range d.Users {
-			u := &d.Users[j]
-			u.RoleProblem = note(u.Role, "user profile "+u.Name+" in "+d.ID)
-		}
-		for j := range d.Spaces {
-			s := &d.Spaces[j]
-			s.RoleProblem = note(s.Role, "space "+s.Name+" in "+d.ID)
-		}
-	}
-	for i := range inv.Notebooks {
-		n := &inv.Notebooks[i]
-		n.RoleProblem = note(n.Role, "notebook instance "+n.Name)
-	}
-	arns := make([]string, 0, len(users))
-	for arn := range users {
-		arns = append(arns, arn)
-	}
-	sort.Strings(arns)
-	for _, arn := range arns {
-		who := users[arn]
-		list := strings.Join(who, ", ")
-		if len(who) > 5 {
-			list = strings.Join(who[:5], ", ") + fmt.Sprintf(" and %d more", len(who)-5)
-		}
-		inv.Warnings = append(inv.Warnings, inv.Roles[arn].Sentence()+"; used by "+list)
-	}
+// readNotebooks queues the notebook instances' list, and a describe for
+// each (the list has no role).
+func (r *run) readNotebooks(nr *notebookRead) {
+	nr.add(1)
+	pages(r, &nr.tracker, Item{Kind: ItemNotebook}, r.s.r.ListNotebookInstancesPage,
+		func(list []awsops.NotebookInstance) {
+			chunk := make([]notebookItem, len(list))
+			nr.mu.Lock()
+			nr.chunks = append(nr.chunks, chunk)
+			nr.mu.Unlock()
+			nr.add(len(list))
+			for i, nb := range list {
+				chunk[i].nb = nb
+				r.g.Go(func(ctx context.Context) {
+					defer nr.done()
+					var full awsops.NotebookInstance
+					err := r.limited(ctx, Item{Kind: ItemNotebook, Name: nb.Name}, func(ctx context.Context) (err error) {
+						full, err = r.s.r.DescribeNotebookInstance(ctx, nb.Name)
+						return err
+					})
+					if err != nil {
+						chunk[i].err = err
+						return
+					}
+					chunk[i].nb = full
+					r.role(&nr.tracker, full.RoleARN)
+				})
+			}
+		},
+		func(err error) { nr.mu.Lock(); nr.err = err; nr.mu.Unlock() })
 }
 
-// RegionOf is the backend's region when the reader knows it.
-func RegionOf(r awsops.Reader) string {
-	if b, ok := r.(interface{ Region() string }); ok {
-		return b.Region()
+// role makes sure arn is checked, once for the session, and makes t wait
+// for it.
+func (r *run) role(t *tracker, arn string) {
+	if arn == "" || r.opts.SkipRoleChecks {
+		return
 	}
-	return ""
+	t.add(1)
+	e, first := r.s.afterRole(arn, t.done)
+	if first {
+		r.g.GoFirst(func(ctx context.Context) {
+			_ = r.call(ctx, Item{Kind: ItemRole, Name: arn}, func(ctx context.Context) error {
+				r.s.checkRole(ctx, e, r.account, arn)
+				if e.check.Problem == RoleUnchecked {
+					return fmt.Errorf("%s", e.check.Detail)
+				}
+				return nil
+			})
+		})
+	}
 }

@@ -40,27 +40,16 @@ type SpaceResult struct {
 	Warnings []string  `json:"warnings"`
 }
 
-// DescribeDomain reads a domain; an unknown domain is bad input.
-func DescribeDomain(ctx context.Context, r awsops.SageMakerReader, region, id string) (awsops.Domain, error) {
-	if err := CheckDomainID(id); err != nil {
-		return awsops.Domain{}, err
-	}
-	d, err := r.DescribeDomain(ctx, id)
-	if awsops.IsNotFound(err) {
-		return d, notFound("domain", "domain %s does not exist in region %s (see sagerole find)", id, region)
-	}
-	if err != nil {
-		return d, fmt.Errorf("reading domain %s: %w", id, err)
-	}
-	return d, nil
-}
-
 // DescribeUserProfile reads a user profile; an unknown one is bad input.
-func DescribeUserProfile(ctx context.Context, r awsops.SageMakerReader, domainID, name string) (awsops.UserProfile, error) {
+func (s *Session) DescribeUserProfile(ctx context.Context, domainID, name string) (awsops.UserProfile, error) {
 	if err := CheckName("user profile", name); err != nil {
 		return awsops.UserProfile{}, err
 	}
-	u, err := r.DescribeUserProfile(ctx, domainID, name)
+	var u awsops.UserProfile
+	err := s.do(ctx, func(ctx context.Context) (err error) {
+		u, err = s.r.DescribeUserProfile(ctx, domainID, name)
+		return err
+	})
 	if awsops.IsNotFound(err) {
 		return u, notFound("user", "user profile %s does not exist in domain %s (see sagerole find)", name, domainID)
 	}
@@ -71,152 +60,236 @@ func DescribeUserProfile(ctx context.Context, r awsops.SageMakerReader, domainID
 }
 
 // DescribeSpace reads a space; an unknown one is bad input.
-func DescribeSpace(ctx context.Context, r awsops.SageMakerReader, domainID, name string) (awsops.Space, error) {
+func (s *Session) DescribeSpace(ctx context.Context, domainID, name string) (awsops.Space, error) {
 	if err := CheckName("space", name); err != nil {
 		return awsops.Space{}, err
 	}
-	s, err := r.DescribeSpace(ctx, domainID, name)
+	var sp awsops.Space
+	err := s.do(ctx, func(ctx context.Context) (err error) {
+		sp, err = s.r.DescribeSpace(ctx, domainID, name)
+		return err
+	})
 	if awsops.IsNotFound(err) {
-		return s, notFound("space", "space %s does not exist in domain %s (see sagerole find)", name, domainID)
+		return sp, notFound("space", "space %s does not exist in domain %s (see sagerole find)", name, domainID)
 	}
 	if err != nil {
-		return s, fmt.Errorf("reading space %s in %s: %w", name, domainID, err)
+		return sp, fmt.Errorf("reading space %s in %s: %w", name, domainID, err)
 	}
-	return s, nil
+	return sp, nil
 }
 
 // Domain reads one domain's default roles and checks them.
-func Domain(ctx context.Context, r awsops.Reader, id string) (*DomainResult, error) {
-	acct, err := r.CallerIdentity(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("who am I: %w", err)
-	}
-	d, err := DescribeDomain(ctx, r, RegionOf(r), id)
+func (s *Session) Domain(ctx context.Context, id string) (*DomainResult, error) {
+	acct, err := s.Identity(ctx)
 	if err != nil {
 		return nil, err
 	}
-	t := partialTree(ctx, r, acct.Account, DomainData{Domain: d})
+	d, err := s.DescribeDomain(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	t := s.partialTree(ctx, acct.Account, DomainData{Domain: d})
 	return &DomainResult{Account: t.Account, Region: t.Region, Domain: t.Domains[0].DomainInfo, Warnings: t.Warnings}, nil
 }
 
 // User resolves one user profile: its effective role and provenance, the
-// apps that run as it, and its private spaces.
-func User(ctx context.Context, r awsops.Reader, domainID, name string, opts Options) (*UserResult, error) {
-	acct, err := r.CallerIdentity(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("who am I: %w", err)
-	}
-	d, err := DescribeDomain(ctx, r, RegionOf(r), domainID)
+// apps that run as it, and its private spaces. It reads that profile and
+// the domain's list of spaces, not the other profiles.
+func (s *Session) User(ctx context.Context, domainID, name string) (*UserResult, error) {
+	acct, err := s.Identity(ctx)
 	if err != nil {
 		return nil, err
 	}
-	u, err := DescribeUserProfile(ctx, r, domainID, name)
+	d, err := s.DescribeDomain(ctx, domainID)
 	if err != nil {
 		return nil, err
 	}
-	data, err := OwnedSpaces(ctx, r, d, []awsops.UserProfile{u}, opts)
+	u, err := s.DescribeUserProfile(ctx, domainID, name)
 	if err != nil {
 		return nil, err
 	}
-	t := partialTree(ctx, r, acct.Account, data)
+	data, err := s.OwnedSpaces(ctx, d, []awsops.UserProfile{u})
+	if err != nil {
+		return nil, err
+	}
+	t := s.partialTree(ctx, acct.Account, data)
 	dn := t.Domains[0]
 	return &UserResult{Account: t.Account, Region: t.Region, Domain: dn.DomainInfo, User: dn.Users[0], Spaces: dn.Spaces, Warnings: t.Warnings}, nil
 }
 
 // OwnedSpaces reads what a change of the given users' role reaches in
-// domain d: their private spaces (described, a bounded number at a time)
-// and the domain's apps. Only spaces whose list item names one of the users
-// as owner, or has no sharing settings to tell, are described.
-func OwnedSpaces(ctx context.Context, r awsops.SageMakerReader, d awsops.Domain, users []awsops.UserProfile, opts Options) (DomainData, error) {
-	data := DomainData{Domain: d, Users: users, SpaceErrors: map[string]string{}}
+// domain d: their private spaces, and the apps of the users and of those
+// spaces. SageMaker's ListSpaces cannot filter by owner, so the domain's
+// spaces are listed (MaxPageSize a page) and kept by the owner their list
+// items name; only a space whose item has no sharing type is described.
+func (s *Session) OwnedSpaces(ctx context.Context, d awsops.Domain, users []awsops.UserProfile) (DomainData, error) {
 	owners := map[string]bool{}
 	for _, u := range users {
 		owners[u.Name] = true
 	}
-	list, err := r.ListSpaces(ctx, d.ID)
+	return s.spacesOf(ctx, d, users, func(sp awsops.Space) bool { return sp.SharingType == awsops.SharingPrivate && owners[sp.Owner] })
+}
+
+// SharedSpaces reads what a change of domain d's default space role
+// reaches: its shared spaces and their apps, from the list of spaces alone.
+func (s *Session) SharedSpaces(ctx context.Context, d awsops.Domain) (DomainData, error) {
+	return s.spacesOf(ctx, d, nil, func(sp awsops.Space) bool { return sp.SharingType == awsops.SharingShared })
+}
+
+// filteredApps is how many ListApps filters (one per user or space) are
+// worth sending before listing the domain's apps whole is cheaper.
+const filteredApps = 10
+
+// spacesOf reads domain d's spaces that keep keeps, with the apps of those
+// spaces and of users. A space whose list item has no sharing type is
+// described to tell; one that cannot be is kept with its error.
+func (s *Session) spacesOf(ctx context.Context, d awsops.Domain, users []awsops.UserProfile, keep func(awsops.Space) bool) (DomainData, error) {
+	data := DomainData{Domain: d, Users: users, SpaceErrors: map[string]string{}}
+	list, err := awsops.AllPages(ctx, awsops.MaxPageSize, func(ctx context.Context, q awsops.PageQuery) (items []awsops.Space, next string, err error) {
+		err = s.do(ctx, func(ctx context.Context) error {
+			items, next, err = s.r.ListSpacesPage(ctx, d.ID, q)
+			return err
+		})
+		return items, next, err
+	})
 	if err != nil {
 		return data, fmt.Errorf("listing the spaces of %s: %w", d.ID, err)
 	}
-	var candidates []awsops.Space
-	for _, s := range list {
-		if owners[s.Owner] || s.SharingType == "" {
-			candidates = append(candidates, s)
+	var unknown []awsops.Space
+	for _, sp := range list {
+		switch {
+		case sp.SharingType == "":
+			unknown = append(unknown, sp)
+		case keep(sp):
+			data.Spaces = append(data.Spaces, sp)
 		}
 	}
-	described := make([]awsops.Space, len(candidates))
-	errs := make([]error, len(candidates))
-	p := newPool(ctx, opts.Concurrency, opts.Progress)
-	for i, s := range candidates {
-		p.Go(Item{Kind: ItemSpace, DomainID: d.ID, Name: s.Name}, func(ctx context.Context) error {
-			described[i], errs[i] = r.DescribeSpace(ctx, d.ID, s.Name)
-			return errs[i]
+	g := s.lim.Group(ctx)
+	described := make([]spaceRead, len(unknown))
+	for i, sp := range unknown {
+		described[i].s = sp
+		g.Go(func(ctx context.Context) {
+			var full awsops.Space
+			err := s.do(ctx, func(ctx context.Context) (err error) {
+				full, err = s.r.DescribeSpace(ctx, d.ID, sp.Name)
+				return err
+			})
+			if described[i].err = err; err == nil {
+				described[i].s = full
+			}
 		})
 	}
-	p.Wait()
+	g.Wait()
 	if err := ctx.Err(); err != nil {
 		return data, err
 	}
-	for i, s := range described {
+	for _, r := range described {
 		switch {
-		case awsops.IsNotFound(errs[i]):
-			continue
-		case errs[i] != nil:
-			data.Spaces = append(data.Spaces, candidates[i])
-			data.SpaceErrors[candidates[i].Name] = errs[i].Error()
-		case s.SharingType == awsops.SharingPrivate && owners[s.Owner]:
-			data.Spaces = append(data.Spaces, s)
+		case awsops.IsNotFound(r.err):
+		case r.err != nil:
+			data.Spaces = append(data.Spaces, r.s)
+			data.SpaceErrors[r.s.Name] = r.err.Error()
+		case keep(r.s):
+			data.Spaces = append(data.Spaces, r.s)
 		}
 	}
-	apps, err := r.ListApps(ctx, d.ID)
-	if err != nil {
-		return data, fmt.Errorf("listing the apps of %s: %w", d.ID, err)
+	data.Apps, err = s.appsOf(ctx, d.ID, users, data.Spaces)
+	return data, err
+}
+
+// appsOf reads the apps of the given users and spaces of a domain: with
+// ListApps' filters, one call each, when they are few; the domain's whole
+// list otherwise.
+func (s *Session) appsOf(ctx context.Context, domainID string, users []awsops.UserProfile, spaces []awsops.Space) ([]awsops.App, error) {
+	var filters []awsops.AppFilter
+	for _, u := range users {
+		filters = append(filters, awsops.AppFilter{DomainID: domainID, UserProfile: u.Name})
 	}
-	data.Apps = apps
-	return data, nil
+	for _, sp := range spaces {
+		filters = append(filters, awsops.AppFilter{DomainID: domainID, Space: sp.Name})
+	}
+	switch {
+	case len(filters) == 0:
+		return nil, nil
+	case len(filters) > filteredApps:
+		filters = []awsops.AppFilter{{DomainID: domainID}}
+	}
+	lists := make([][]awsops.App, len(filters))
+	errs := make([]error, len(filters))
+	g := s.lim.Group(ctx)
+	for i, f := range filters {
+		g.Go(func(ctx context.Context) {
+			lists[i], errs[i] = awsops.AllPages(ctx, awsops.MaxPageSize, func(ctx context.Context, q awsops.PageQuery) (items []awsops.App, next string, err error) {
+				err = s.do(ctx, func(ctx context.Context) error {
+					items, next, err = s.r.ListAppsPage(ctx, f, q)
+					return err
+				})
+				return items, next, err
+			})
+		})
+	}
+	g.Wait()
+	var apps []awsops.App
+	seen := map[awsops.App]bool{}
+	for i, l := range lists {
+		if errs[i] != nil {
+			return nil, fmt.Errorf("listing the apps of %s: %w", domainID, errs[i])
+		}
+		for _, a := range l {
+			if !seen[a] {
+				seen[a] = true
+				apps = append(apps, a)
+			}
+		}
+	}
+	return apps, nil
 }
 
 // Space resolves one space: a private space's owner's role, or a shared
-// space's domain default space role, or unresolved.
-func Space(ctx context.Context, r awsops.Reader, domainID, name string) (*SpaceResult, error) {
-	acct, err := r.CallerIdentity(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("who am I: %w", err)
-	}
-	d, err := DescribeDomain(ctx, r, RegionOf(r), domainID)
+// space's domain default space role, or unresolved. It reads that space,
+// its owner, and their apps.
+func (s *Session) Space(ctx context.Context, domainID, name string) (*SpaceResult, error) {
+	acct, err := s.Identity(ctx)
 	if err != nil {
 		return nil, err
 	}
-	s, err := DescribeSpace(ctx, r, domainID, name)
+	d, err := s.DescribeDomain(ctx, domainID)
 	if err != nil {
 		return nil, err
 	}
-	data := DomainData{Domain: d, Spaces: []awsops.Space{s}, UserErrors: map[string]string{}}
+	sp, err := s.DescribeSpace(ctx, domainID, name)
+	if err != nil {
+		return nil, err
+	}
+	data := DomainData{Domain: d, Spaces: []awsops.Space{sp}, UserErrors: map[string]string{}}
 	var ownerWarn string
-	if s.SharingType == awsops.SharingPrivate && s.Owner != "" {
-		u, err := r.DescribeUserProfile(ctx, domainID, s.Owner)
+	if sp.SharingType == awsops.SharingPrivate && sp.Owner != "" {
+		var u awsops.UserProfile
+		err := s.do(ctx, func(ctx context.Context) (err error) {
+			u, err = s.r.DescribeUserProfile(ctx, domainID, sp.Owner)
+			return err
+		})
 		switch {
 		case awsops.IsNotFound(err):
-			ownerWarn = "the owner " + s.Owner + " of space " + name + " does not exist"
+			ownerWarn = "the owner " + sp.Owner + " of space " + name + " does not exist"
 		case err != nil:
-			data.Users = append(data.Users, awsops.UserProfile{DomainID: domainID, Name: s.Owner})
-			data.UserErrors[s.Owner] = err.Error()
+			data.Users = append(data.Users, awsops.UserProfile{DomainID: domainID, Name: sp.Owner})
+			data.UserErrors[sp.Owner] = err.Error()
 		default:
 			data.Users = append(data.Users, u)
 		}
 	}
-	apps, err := r.ListApps(ctx, domainID)
-	if err != nil {
-		return nil, fmt.Errorf("listing the apps of %s: %w", domainID, err)
+	if data.Apps, err = s.appsOf(ctx, domainID, data.Users, data.Spaces); err != nil {
+		return nil, err
 	}
-	data.Apps = apps
-	t := partialTree(ctx, r, acct.Account, data)
+	t := s.partialTree(ctx, acct.Account, data)
 	dn := t.Domains[0]
 	res := &SpaceResult{Account: t.Account, Region: t.Region, Domain: dn.DomainInfo, Space: dn.Spaces[0], Warnings: t.Warnings}
 	if ownerWarn != "" {
 		res.Warnings = append([]string{ownerWarn}, res.Warnings...)
 	}
 	for i := range dn.Users {
-		if dn.Users[i].Name == s.Owner {
+		if dn.Users[i].Name == sp.Owner {
 			res.Owner = &dn.Users[i]
 		}
 	}
@@ -224,24 +297,13 @@ func Space(ctx context.Context, r awsops.Reader, domainID, name string) (*SpaceR
 }
 
 // partialTree builds a one-domain tree from data and checks every role in
-// it, one at a time: a handful at most.
-func partialTree(ctx context.Context, r awsops.Reader, account string, data DomainData) *Tree {
-	t := &Tree{Account: account, Region: RegionOf(r), Domains: []DomainNode{}, Notebooks: []NotebookNode{},
+// it through the session: a handful at most, each read once.
+func (s *Session) partialTree(ctx context.Context, account string, data DomainData) *Tree {
+	t := &Tree{Account: account, Region: s.Region(), Domains: []DomainNode{}, Notebooks: []NotebookNode{},
 		Warnings: []string{}, Roles: map[string]RoleCheck{}}
-	t.Domains = append(t.Domains, BuildDomain(data, func(s string) { t.Warnings = append(t.Warnings, s) }))
-	check := func(arn string) {
-		if _, seen := t.Roles[arn]; arn != "" && !seen {
-			t.Roles[arn] = CheckRole(ctx, r, account, arn)
-		}
-	}
-	d := t.Domains[0]
-	check(d.DefaultUserRole)
-	check(d.DefaultSpaceRole)
-	for _, u := range d.Users {
-		check(u.Role)
-	}
-	for _, s := range d.Spaces {
-		check(s.Role)
+	t.Domains = append(t.Domains, BuildDomain(data, func(w string) { t.Warnings = append(t.Warnings, w) }))
+	for arn := range t.roleARNs() {
+		t.Roles[arn] = s.Role(ctx, account, arn)
 	}
 	t.flagRoles()
 	return t

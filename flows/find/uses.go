@@ -105,26 +105,33 @@ func UsesOf(t *Tree, match func(arn string) bool) []Use {
 }
 
 // Uses finds everything that runs as role (a name or an ARN), reading the
-// whole account (or opts.DomainID) with Inventory.
-func Uses(ctx context.Context, r awsops.Reader, role string, opts Options) (*RoleUses, error) {
+// whole account (or opts.DomainID) with the session's Inventory.
+func (s *Session) Uses(ctx context.Context, role string, opts Options) (*RoleUses, error) {
 	if err := CheckRoleInput(role); err != nil {
 		return nil, err
 	}
 	if opts.DomainID != "" {
 		// An unknown domain is bad input here, not a warning in a tree.
-		if _, err := DescribeDomain(ctx, r, RegionOf(r), opts.DomainID); err != nil {
+		if _, err := s.DescribeDomain(ctx, opts.DomainID); err != nil {
 			return nil, err
 		}
 	}
-	t, err := Inventory(ctx, r, opts)
+	t, err := s.Inventory(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
 	res := &RoleUses{Account: t.Account, Region: t.Region, UsedBy: UsesOf(t, RoleMatcher(role)), Warnings: []string{}}
 	if rules.IsARN(role) {
-		res.Role = CheckRole(ctx, r, t.Account, role)
+		res.Role = s.Role(ctx, t.Account, role)
 	} else {
-		got, err := r.GetRole(ctx, role)
+		got, known := s.knownRole(role)
+		var err error
+		if !known {
+			err = s.do(ctx, func(ctx context.Context) (err error) {
+				got, err = s.r.GetRole(ctx, role)
+				return err
+			})
+		}
 		switch {
 		case awsops.IsNotFound(err):
 			res.Role = RoleCheck{Name: role, Problem: RoleNotFound}

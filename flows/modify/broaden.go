@@ -237,7 +237,7 @@ func listSome(l []string) string {
 // "New" is judged against all the role's inline policies before, so that
 // moving a statement from one policy to another is not a warning. Managed
 // policies are not read: attaching one is judged by its name (see
-// managedBroadening).
+// ManagedBroadening).
 func InlineBroadening(before, after map[string]string) []string {
 	var was allows
 	var wasDeny []denyPair
@@ -334,10 +334,10 @@ func InlineBroadening(before, after map[string]string) []string {
 	return out
 }
 
-// managedBroadening says what attaching a managed policy grants, judged by
+// ManagedBroadening says what attaching a managed policy grants, judged by
 // its name: AdministratorAccess is everything, a …FullAccess policy is all
 // of a service (IAMFullAccess can then grant anything else).
-func managedBroadening(arn string) string {
+func ManagedBroadening(arn string) string {
 	name := arn[strings.LastIndex(arn, "/")+1:]
 	switch {
 	case strings.HasPrefix(name, "AdministratorAccess"):

@@ -80,9 +80,9 @@ func TestManagedBroadening(t *testing.T) {
 		{"arn:aws:iam::111122223333:policy/team-raw-data-read", ""},
 	}
 	for _, tt := range tests {
-		got := managedBroadening(tt.arn)
+		got := ManagedBroadening(tt.arn)
 		if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
-			t.Errorf("managedBroadening(%s) = %q, want %q", tt.arn, got, tt.want)
+			t.Errorf("ManagedBroadening(%s) = %q, want %q", tt.arn, got, tt.want)
 		}
 	}
 }

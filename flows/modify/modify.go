@@ -469,7 +469,7 @@ func planManaged(ctx context.Context, acct flows.Account, in Input, role awsops.
 		}
 		p.Steps = append(p.Steps, awsops.AttachRolePolicyOp(role.Name, arn))
 		now[arn] = true
-		if w := managedBroadening(arn); w != "" {
+		if w := ManagedBroadening(arn); w != "" {
 			res.Broadening = append(res.Broadening, w)
 			p.Warnings = append(p.Warnings, w)
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/sagerole/sagerole/awsops/motoserver"
 	"github.com/sagerole/sagerole/awsops/rules"
 	"github.com/sagerole/sagerole/awsops/sandbox"
+	"github.com/sagerole/sagerole/flows/find"
 	"github.com/sagerole/sagerole/flows/policy"
 )
 
@@ -418,7 +419,7 @@ func TestPlanWarnsAndShowsTheBlastRadius(t *testing.T) {
 	acct := newSandbox(t)
 	in := Input{Role: "mlops-pipeline-PipelineExecutionRole-7QX2M9KD4B1Z", Attach: []string{"arn:aws:iam::aws:policy/AdministratorAccess"},
 		PutInline: []Inline{{Name: "wide", File: "w.json", Document: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"*"}]}`}}}
-	res, err := Plan(context.Background(), acct, in, Options{Uses: AccountUses(acct)})
+	res, err := Plan(context.Background(), acct, in, Options{Uses: AccountUses(find.NewSession(acct, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -441,7 +442,7 @@ func TestPlanWarnsAndShowsTheBlastRadius(t *testing.T) {
 
 func TestBlastRadiusOfResearchRole(t *testing.T) {
 	acct := newSandbox(t)
-	d, err := Show(context.Background(), acct, research, Options{Uses: AccountUses(acct)})
+	d, err := Show(context.Background(), acct, research, Options{Uses: AccountUses(find.NewSession(acct, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

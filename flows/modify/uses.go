@@ -3,7 +3,6 @@ package modify
 import (
 	"context"
 
-	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/flows/find"
 )
 
@@ -19,13 +18,14 @@ type Use = find.Use
 // warnings about what could not be read.
 type UsesFunc func(ctx context.Context, roleARN string) ([]Use, []string, error)
 
-// AccountUses is the reverse lookup of the find flow over r: one inventory
-// of the account's domains, profiles, spaces and notebook instances, and
-// the identities among them whose effective role is the ARN (path
-// included). Roles are not checked: modify reads the one it changes.
-func AccountUses(r awsops.Reader) UsesFunc {
+// AccountUses is the reverse lookup of the find flow through session s:
+// one inventory of the account's domains, profiles, spaces and notebook
+// instances, and the identities among them whose effective role is the
+// ARN (path included). Roles are not checked: modify reads the one it
+// changes.
+func AccountUses(s *find.Session) UsesFunc {
 	return func(ctx context.Context, roleARN string) ([]Use, []string, error) {
-		t, err := find.Inventory(ctx, r, find.Options{SkipRoleChecks: true})
+		t, err := s.Inventory(ctx, find.Options{SkipRoleChecks: true})
 		if err != nil {
 			return nil, nil, err
 		}

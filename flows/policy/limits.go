@@ -164,7 +164,10 @@ func Split(doc Document, max int) ([]Document, error) {
 	return out, nil
 }
 
-// cut halves s until each piece fits in a document of its own.
+// cut halves s until each piece fits in a document of its own. It halves
+// the longer of its two lists: both halves repeat the other one, so
+// halving a few actions on 300 resources would repeat the 300 resources
+// and nearly double what the pieces add up to.
 func cut(empty Document, s Statement, max int) ([]Statement, error) {
 	d := empty
 	d.Statement = []Statement{s}
@@ -173,14 +176,14 @@ func cut(empty Document, s Statement, max int) ([]Statement, error) {
 	}
 	var a, b Statement
 	switch {
+	case len(s.Resource) > 1 && (len(s.Action) <= 1 || chars(s.Resource) > chars(s.Action)):
+		a, b = s, s
+		h := len(s.Resource) / 2
+		a.Resource, b.Resource = s.Resource[:h], s.Resource[h:]
 	case len(s.Action) > 1:
 		a, b = s, s
 		h := len(s.Action) / 2
 		a.Action, b.Action = s.Action[:h], s.Action[h:]
-	case len(s.Resource) > 1:
-		a, b = s, s
-		h := len(s.Resource) / 2
-		a.Resource, b.Resource = s.Resource[:h], s.Resource[h:]
 	default:
 		return nil, &rules.InputError{Field: "policy size", Msg: fmt.Sprintf(
 			"one statement is %s characters (white space not counted), more than the %s an inline policy may use here",
@@ -195,4 +198,13 @@ func cut(empty Document, s Statement, max int) ([]Statement, error) {
 		return nil, err
 	}
 	return append(pa, pb...), nil
+}
+
+// chars is how much of a statement a list takes.
+func chars(l []string) int {
+	n := 0
+	for _, x := range l {
+		n += len(x) + 3 // quotes and comma
+	}
+	return n
 }
