@@ -36,6 +36,8 @@ account or region use *, since no account is read.`,
 		Example: `  sagerole policy trust
   sagerole policy activity training --bucket research-datasets --log-groups
   sagerole policy s3 --bucket team-raw-data --bucket ml-models-prod --read-only`,
+		GroupID:           groupOther,
+		ValidArgsFunction: policyArgs,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usagef("policy needs a KIND: trust, full, activity, guardrail, persona, scope, s3 or lint")
@@ -118,6 +120,7 @@ account or region use *, since no account is read.`,
 	sf.register(cmd.Flags(), true)
 	cmd.Flags().StringVar(&prefix, "prefix", "", "with s3: grant only BUCKET/PREFIX/*")
 	cmd.AddCommand(a.policyLintCommand())
+	usesGlobals(cmd, globalsOutput)
 	return cmd
 }
 
@@ -162,4 +165,23 @@ func trustFor(s policy.Scope) (policy.Document, error) {
 		return policy.Document{}, err
 	}
 	return policy.TrustFor(trusted.Principals(needs), "")
+}
+
+// policyKinds are the documents `policy KIND` prints (lint is a command of
+// its own, completed as one).
+var policyKinds = []string{"trust", "full", "activity", "guardrail", "persona", "scope", "s3"}
+
+// policyArgs completes KIND, then the NAME the kind takes.
+func policyArgs(_ *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	switch {
+	case len(args) == 0:
+		return fixedValues(policyKinds...)(nil, nil, toComplete)
+	case len(args) > 1:
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	catalog := map[string]func() []policy.Choice{"activity": policy.Activities, "guardrail": policy.Guardrails, "persona": policy.Personas}
+	if list, ok := catalog[args[0]]; ok {
+		return choiceValues(list(), false)(nil, nil, toComplete)
+	}
+	return nil, cobra.ShellCompDirectiveNoFileComp
 }

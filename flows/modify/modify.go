@@ -665,7 +665,7 @@ func RadiusSentence(role awsops.Role, uses []Use) string {
 	}
 	running := 0
 	for _, u := range uses {
-		running += len(u.RunningApps)
+		running += len(u.RunningApps())
 	}
 	s := fmt.Sprintf("%d %s as %s and get%s this change: %s", len(uses), plural(len(uses), "identity runs", "identities run"), role.Name, plural(len(uses), "s", ""), useList(uses))
 	if running > 0 {
@@ -692,16 +692,16 @@ func useList(uses []Use) string {
 // UseLabel names a use in a few words.
 func UseLabel(u Use) string {
 	switch u.Kind {
-	case string(find.UseDefaultUserRole):
+	case find.UseDefaultUserRole:
 		return "the default user role of domain " + u.DomainID
-	case string(find.UseDefaultSpaceRole):
+	case find.UseDefaultSpaceRole:
 		return "the default space role of domain " + u.DomainID
-	case string(find.UseUser):
+	case find.UseUser:
 		return "user " + u.Name + " (" + u.DomainID + ")"
-	case string(find.UseSpace):
+	case find.UseSpace:
 		return "space " + u.Name + " (" + u.DomainID + ")"
-	case string(find.UseNotebook):
+	case find.UseNotebook:
 		return "notebook instance " + u.Name
 	}
-	return u.Kind + " " + u.Name
+	return string(u.Kind) + " " + u.Name
 }

@@ -16,32 +16,32 @@ func indent(s, prefix string) string {
 	return prefix + strings.ReplaceAll(strings.TrimSuffix(s, "\n"), "\n", "\n"+prefix)
 }
 
-func sourceText(s string) string {
+func sourceText(s find.Source) string {
 	switch s {
-	case string(find.SourceOwn):
+	case find.SourceOwn:
 		return "own role"
-	case string(find.SourceDomainDefault):
+	case find.SourceDomainDefault:
 		return "domain default"
-	case string(find.SourceOwner):
+	case find.SourceOwner:
 		return "owner's role"
-	case string(find.SourceDomainSpaceDefault):
+	case find.SourceDomainSpaceDefault:
 		return "domain space default"
 	}
-	return s
+	return string(s)
 }
 
-func kindText(k string) string {
+func kindText(k find.UseKind) string {
 	switch k {
-	case string(find.UseDefaultUserRole):
+	case find.UseDefaultUserRole:
 		return "domain default user role"
-	case string(find.UseDefaultSpaceRole):
+	case find.UseDefaultSpaceRole:
 		return "domain default space role"
-	case string(find.UseUser):
+	case find.UseUser:
 		return "user profile"
-	case string(find.UseNotebook):
+	case find.UseNotebook:
 		return "notebook instance"
 	}
-	return k
+	return string(k)
 }
 
 func dash(s string) string {
@@ -63,17 +63,17 @@ func writeUses(b *strings.Builder, roleName string, uses []Use) {
 	for _, u := range uses {
 		how := "-"
 		switch u.Kind {
-		case string(find.UseUser):
+		case find.UseUser:
 			how = sourceText(u.Source)
-		case string(find.UseSpace):
+		case find.UseSpace:
 			how = "shared, " + sourceText(u.Source)
 			if u.Sharing == "Private" {
 				how = "private, owner " + u.Owner
 			}
-		case string(find.UseNotebook):
+		case find.UseNotebook:
 			how = dash(u.Status)
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", kindText(u.Kind), dash(u.DomainID), dash(u.Name), how, dash(strings.Join(u.RunningApps, ", ")))
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", kindText(u.Kind), dash(u.DomainID), dash(u.Name), how, dash(strings.Join(u.RunningApps(), ", ")))
 	}
 	_ = tw.Flush()
 }

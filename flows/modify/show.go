@@ -62,7 +62,13 @@ type Details struct {
 	// sagerole's terms. Absent for other roles.
 	RoleManager *rolemanager.Match `json:"roleManager,omitempty"`
 	Warnings    []string           `json:"warnings"`
+	// missing is what could not be read of who runs as the role.
+	missing []string
 }
+
+// Incomplete lists what could not be read of who runs as the role: the
+// blast radius may lack identities. Empty when it is whole.
+func (d *Details) Incomplete() []string { return d.missing }
 
 // Show reads a role, its policies and who runs as it.
 func Show(ctx context.Context, acct flows.Account, roleArg string, opts Options) (*Details, error) {
@@ -113,6 +119,9 @@ func Show(ctx context.Context, acct flows.Account, roleArg string, opts Options)
 		d.UsedBy = []Use{}
 	}
 	d.Warnings = append(d.Warnings, warnings...)
+	if opts.Uses != nil {
+		d.missing = warnings
+	}
 	return d, nil
 }
 
