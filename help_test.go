@@ -108,7 +108,7 @@ func TestHelpGroupsAndGlobals(t *testing.T) {
 	for title, want := range map[string][]string{
 		"Scope flags:":      {"activity", "persona", "scope"},
 		"S3 flags:":         {"bucket", "create-missing", "read-only"},
-		"Options flags:":    {"ecr-repo", "kms-key", "log-groups", "pass-role", "vpc"},
+		"Options flags:":    {"athena-workgroup", "ecr-repo", "glue-database", "kms-key", "log-groups", "pass-role", "vpc"},
 		"Guardrails flags:": {"guardrail", "instance-type", "security-group", "source-ip", "source-vpce", "subnet", "tag-key", "tag-value"},
 	} {
 		if got := flagNames(section(help, title)); !slices.Equal(got, want) {
