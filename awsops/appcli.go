@@ -13,7 +13,8 @@ import (
 
 // statusPoll makes a describe command a bash loop: run it every 10
 // seconds while it prints a status that is neither want nor Failed, then
-// succeed only on want. A describe that fails ends the loop, and the line.
+// succeed only on want. A describe that fails, or prints nothing, ends the
+// loop, and the line.
 type statusPoll struct {
 	want string
 }
@@ -25,7 +26,7 @@ const pollVar = "sagerole_app_status"
 func (p *statusPoll) line(c *cliCommand, opts CLIOptions) string {
 	describe := &cliCommand{words: append(append([]string(nil), c.words...), "--query", "Status", "--output", "text"), input: c.input}
 	v := `"$` + pollVar + `"`
-	return "while " + pollVar + "=$(" + describe.line(opts) + ") && [ " + v + " != " + p.want + " ] && [ " + v + " != Failed ]; do sleep 10; done && [ " + v + " = " + p.want + " ]"
+	return "while " + pollVar + "=$(" + describe.line(opts) + ") && [ -n " + v + " ] && [ " + v + " != " + p.want + " ] && [ " + v + " != Failed ]; do sleep 10; done && [ " + v + " = " + p.want + " ]"
 }
 
 func appFlags(c *cliCommand, r AppRef) {
