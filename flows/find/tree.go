@@ -152,9 +152,12 @@ type DomainData struct {
 	// Users and Spaces are as described; an item that could not be
 	// described is its list item, with the reason in UserErrors or
 	// SpaceErrors.
-	Users       []awsops.UserProfile
-	Spaces      []awsops.Space
-	Apps        []awsops.App
+	Users  []awsops.UserProfile
+	Spaces []awsops.Space
+	Apps   []awsops.App
+	// Passed are the spaces listed but not asked for (a change's impact
+	// says they do not move); their apps are not read.
+	Passed      []awsops.Space
 	UserErrors  map[string]string
 	SpaceErrors map[string]string
 }
