@@ -270,3 +270,15 @@ func (a *Account) PutApp(d awsops.AppDetail, userActive bool) error {
 		LastHealthCheck: d.LastHealthCheck, UserActive: userActive, RecoveryMode: d.RecoveryMode}
 	return a.commit(api)
 }
+
+// Now is the account's time now (Options.Now, or the deterministic clock
+// where it stands), without moving the clock on: what a test measures an
+// app's last activity from.
+func (a *Account) Now() time.Time {
+	if a.now != nil {
+		return a.now().UTC()
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.st.clock
+}

@@ -252,7 +252,7 @@ func (a *Account) UpdateDomainRoles(ctx context.Context, domainID string, roles 
 	for _, c := range changes {
 		*c.dst(d) = c.arn
 	}
-	d.LastModifiedTime = a.clockNow()
+	d.LastModifiedTime = a.tick()
 	d.Status, d.NextStatus = awsops.StatusUpdating, awsops.StatusInService
 	return a.commit(api)
 }
@@ -280,7 +280,7 @@ func (a *Account) UpdateUserProfileRole(ctx context.Context, domainID, name, rol
 		return err
 	}
 	p.ExecutionRole = roleARN
-	p.LastModifiedTime = a.clockNow()
+	p.LastModifiedTime = a.tick()
 	p.Status, p.NextStatus = awsops.StatusUpdating, awsops.StatusInService
 	return a.commit(api)
 }
