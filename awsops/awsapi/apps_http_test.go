@@ -43,7 +43,9 @@ func TestAppWriteRequests(t *testing.T) {
 			func(b *Backend) error { return b.CreateApp(t.Context(), userApp, awsops.ResourceSpec{}) },
 			"CreateApp", `{"DomainId":"d-abc","UserProfileName":"bob","AppType":"Canvas","AppName":"default"}`},
 		{"the CreateApp Op applied",
-			func(b *Backend) error { return awsops.Apply(t.Context(), b, awsops.CreateAppOp(userApp, awsops.ResourceSpec{InstanceType: "system"})) },
+			func(b *Backend) error {
+				return awsops.Apply(t.Context(), b, awsops.CreateAppOp(userApp, awsops.ResourceSpec{InstanceType: "system"}))
+			},
 			"CreateApp", `{"DomainId":"d-abc","UserProfileName":"bob","AppType":"Canvas","AppName":"default","ResourceSpec":{"InstanceType":"system"}}`},
 	}
 	for _, c := range cases {
