@@ -218,3 +218,17 @@ func plural(n int, one, many string) string {
 	}
 	return fmt.Sprintf("%d %s", n, many)
 }
+
+// AppSummary is one app of the impact in a sentence, for narrow screens:
+// "JupyterLab/default in space alice-lab · InService · ml.t3.medium ·
+// used 1m ago ⚠ recent".
+func AppSummary(p *Prepared, a RunningApp) string {
+	used := "used " + p.Ago(a)
+	if a.RecentActivity {
+		used += " ⚠ recent"
+	}
+	return fmt.Sprintf("%s/%s in %s · %s · %s · %s", a.Type, a.Name, a.ref().Owner(), a.Status, orDash(a.InstanceType), used)
+}
+
+// ActiveWithinText is the request's activity window in words ("15m").
+func ActiveWithinText(r Request) string { return activeWithin(r) }
