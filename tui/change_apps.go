@@ -95,9 +95,8 @@ func appsStep(c *ProgramContext, a *appsChoice, req func() change.Request) step 
 				a.action = string(change.AppsLeave)
 			}
 			fields := []huh.Field{k.pick("apps",
-				fmt.Sprintf("%d %s of the identities that move %s the old role until %s. What should the change do?",
-					len(apps), plural(len(apps), "running app", "running apps"), plural(len(apps), "keeps", "keep"), plural(len(apps), "it restarts", "they restart")),
-				strings.Join(lines, "\n"),
+				fmt.Sprintf("What should the change do with %d running %s?", len(apps), plural(len(apps), "app", "apps")),
+				"An app keeps the role it started with until it restarts:\n"+strings.Join(lines, "\n"),
 				[]huh.Option[string]{
 					huh.NewOption("leave running (they keep the old role until restarted)", string(change.AppsLeave)),
 					huh.NewOption("stop after the change (their users start them again)", string(change.AppsStop)),

@@ -13,7 +13,7 @@ import (
 // running, and not the recently used ones either.
 func leaveApps(h *harness) {
 	h.t.Helper()
-	h.waitFor("What should the change do?")
+	h.waitFor("What should the change do with")
 	h.press("enter", "enter")
 }
 
@@ -53,7 +53,7 @@ func (b *holdApps) DescribeApp(ctx context.Context, r awsops.AppRef) (awsops.App
 func toAppsStep(h *harness) {
 	toRoleStep(h)
 	h.press("down", "down", "down", "enter") // sagemaker/DataScientistRestricted
-	h.waitFor("What should the change do?")
+	h.waitFor("What should the change do with")
 }
 
 // Restart, with the recently used app included explicitly: the review

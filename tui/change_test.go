@@ -25,7 +25,7 @@ func TestChangeFlow(t *testing.T) {
 	h.press("enter")
 	h.golden("role", "New execution role for user alice")
 	h.press("down", "down", "down", "enter") // sagemaker/DataScientistRestricted
-	h.golden("apps", "What should the change do?", "leave running", "stop after the change", "restart after the change")
+	h.golden("apps", "What should the change do with", "leave running", "stop after the change", "restart after the change")
 	h.press("enter", "enter") // leave running
 	h.golden("review", "sagemaker:UpdateUserProfile", "Run this step")
 	h.press("G")

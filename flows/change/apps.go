@@ -61,18 +61,33 @@ func stopOnly(a RunningApp) string {
 }
 
 // describeApps reads each app of the impact (its spec, its last user
-// activity) and orders those with recent activity first.
-func (p *Prepared) describeApps(ctx context.Context, r awsops.SageMakerReader) {
+// activity), through the session's limiter, a domain default's many apps
+// at once; then orders those with recent activity first.
+func (p *Prepared) describeApps(ctx context.Context, s *find.Session) {
 	within := p.Request.ActiveWithin
 	if within == 0 {
 		within = DefaultActiveWithin
 	}
+	r := s.Reader()
+	errs := make([]error, len(p.Impact.Apps))
+	details := make([]awsops.AppDetail, len(p.Impact.Apps))
+	lim := s.Limiter()
+	g := lim.Group(ctx)
 	for i := range p.Impact.Apps {
-		a := &p.Impact.Apps[i]
-		d, err := r.DescribeApp(ctx, a.ref())
-		if err != nil {
-			a.Error = err.Error()
-			p.Warnings = append(p.Warnings, fmt.Sprintf("%s could not be described: %v", appText(*a), err))
+		ref := p.Impact.Apps[i].ref()
+		g.Go(func(ctx context.Context) {
+			errs[i] = lim.Do(ctx, func(ctx context.Context) (err error) {
+				details[i], err = r.DescribeApp(ctx, ref)
+				return err
+			})
+		})
+	}
+	g.Wait()
+	for i := range p.Impact.Apps {
+		a, d := &p.Impact.Apps[i], details[i]
+		if errs[i] != nil {
+			a.Error = errs[i].Error()
+			p.Warnings = append(p.Warnings, fmt.Sprintf("%s could not be described: %v", appText(*a), errs[i]))
 			continue
 		}
 		a.Status, a.ResourceSpec, a.InstanceType = d.Status, d.ResourceSpec, d.ResourceSpec.InstanceType

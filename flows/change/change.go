@@ -290,7 +290,7 @@ func Prepare(ctx context.Context, s *find.Session, req Request) (*Prepared, erro
 			return nil, err
 		}
 	}
-	p.describeApps(ctx, r)
+	p.describeApps(ctx, s)
 	p.planApps()
 	p.checkManaged(ctx, r)
 	if err := p.previewUndo(ctx, r); err != nil {
