@@ -58,6 +58,13 @@ func TestChangeRestartAppsDryRunJSON(t *testing.T) {
 		DryRun bool `json:"dryRun"`
 		Steps  []struct{ API, Target, CLI string }
 		Notes  []string
+		Impact struct {
+			Stays []struct{ Kind, Name, Why string }
+			Apps  []struct {
+				Space, Type, Name, Status, InstanceType, LastUserActivity, Action string
+				RecentActivity                                                  bool
+			}
+		}
 	}
 	if err := json.Unmarshal([]byte(out), &plan); err != nil {
 		t.Fatalf("%v\n%s", err, out)
@@ -69,6 +76,13 @@ func TestChangeRestartAppsDryRunJSON(t *testing.T) {
 	want := []string{"sagemaker:UpdateDomain d-research1", "sagemaker:DeleteApp d-research1/alice-lab/JupyterLab/default"}
 	if !plan.DryRun || strings.Join(apis, "\n") != strings.Join(want, "\n") {
 		t.Errorf("dry run steps\n%s\nwant\n%s", strings.Join(apis, "\n"), strings.Join(want, "\n"))
+	}
+	if apps := plan.Impact.Apps; len(apps) != 1 || apps[0].Space != "alice-lab" || apps[0].InstanceType != "ml.t3.medium" ||
+		!apps[0].RecentActivity || apps[0].LastUserActivity == "" || apps[0].Action != "stop" {
+		t.Errorf("impact.apps = %+v", apps)
+	}
+	if len(plan.Impact.Stays) == 0 {
+		t.Errorf("impact.stays is empty")
 	}
 	if !strings.Contains(strings.Join(plan.Notes, "\n"), "does not move: user bob: sagemaker/DataScientistRestricted (has a role of its own)") {
 		t.Errorf("notes lack who does not move: %q", plan.Notes)

@@ -26,6 +26,9 @@ type Plan struct {
 	// Outputs is what exists once the plan has run (e.g. roleArn), for
 	// scripts and the wizard's result screen.
 	Outputs map[string]string `json:"outputs,omitempty"`
+	// Impact is what a flow found the plan reaches (change: who moves, who
+	// does not, the running apps), for scripts; nil when it says nothing.
+	Impact any `json:"-"`
 }
 
 // Event reports progress of a run, for the wizard's step list.

@@ -618,6 +618,7 @@ func (p *Prepared) previewUndo(ctx context.Context, r awsops.Reader) error {
 func (p *Prepared) Plan(withImpact bool) awsops.Plan {
 	plan := awsops.Plan{Command: p.Request.command(), Steps: p.Steps}
 	if withImpact {
+		plan.Impact = p.Impact
 		if p.Resolution != "" {
 			plan.Notes = append(plan.Notes, p.Resolution)
 		}
