@@ -62,7 +62,7 @@ func TestChangeRestartAppsDryRunJSON(t *testing.T) {
 			Stays []struct{ Kind, Name, Why string }
 			Apps  []struct {
 				Space, Type, Name, Status, InstanceType, LastUserActivity, Action string
-				RecentActivity                                                  bool
+				RecentActivity                                                    bool
 			}
 		}
 	}
