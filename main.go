@@ -19,6 +19,7 @@ import (
 
 	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/awsops/awsapi"
+	"github.com/sagerole/sagerole/awsops/demo"
 	"github.com/sagerole/sagerole/awsops/redact"
 	"github.com/sagerole/sagerole/awsops/rules"
 	"github.com/sagerole/sagerole/awsops/sandbox"
@@ -83,6 +84,9 @@ type app struct {
 	// processJournal is the plain sandbox's journal directory, removed
 	// when the invocation ends.
 	processJournal string
+	// demo is the sandbox's deterministic demo mode (SAGEROLE_SANDBOX_DEMO),
+	// nil when it is off; decided as the backend is opened.
+	demo *demo.Mode
 }
 
 // usageError is bad usage: one sentence, exit 2.
@@ -245,23 +249,35 @@ func (a *app) open(ctx context.Context) (awsops.Backend, error) {
 		return a.backend, nil
 	}
 	var b awsops.Backend
+	// What the sandbox creates is stamped with the real clock, as the
+	// journal is: a role made today must not say it was made on the seed's
+	// day. The demo mode stamps both with its fixed clock instead.
+	so := sandbox.Options{Region: a.g.region, Now: time.Now}
+	name := "sandbox"
+	if a.g.sandboxState != "" {
+		abs, _ := filepath.Abs(a.g.sandboxState)
+		name = "sandbox:" + abs
+	}
+	m, err := a.startDemo(name)
+	if err != nil {
+		return nil, err
+	}
+	if m != nil {
+		so.Now = m.Run.Now
+	}
 	switch {
 	case a.g.sandboxState != "":
-		// What the sandbox creates is stamped with the real clock, as the
-		// journal is: a role made today must not say it was made on the
-		// seed's day.
-		acct, err := sandbox.Open(a.g.sandboxState, sandbox.Options{Region: a.g.region, Now: time.Now})
+		acct, err := sandbox.Open(a.g.sandboxState, so)
 		if err != nil {
 			return nil, err
 		}
-		abs, _ := filepath.Abs(a.g.sandboxState)
-		b, a.backendName = acct, "sandbox:"+abs
+		b, a.backendName = acct, name
 	case a.g.sandbox:
-		acct, err := sandbox.New(sandbox.Options{Region: a.g.region, Now: time.Now})
+		acct, err := sandbox.New(so)
 		if err != nil {
 			return nil, err
 		}
-		b, a.backendName = acct, "sandbox"
+		b, a.backendName = acct, name
 	default:
 		be, err := awsapi.New(ctx, awsapi.Options{Profile: a.g.profile, Region: a.g.region, EndpointURL: a.g.endpointURL,
 			CallTimeout: a.g.callTimeout})
