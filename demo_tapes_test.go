@@ -1,0 +1,123 @@
+package main
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// The demo tapes' flags, for assets/demo/refresh (go test -args ...).
+var (
+	demoUpdate = flag.Bool("demo.update", false, "rewrite the demo tapes' goldens (key frames and final screens) from the replay")
+	demoOut    = flag.String("demo.out", "", "write each key frame's colour capture (NAME.ansi) and the casts into this `DIR`")
+	demoCast   = flag.String("demo.cast", "", "record these tapes (comma-separated `NAMES`) with asciinema into -demo.out, at the tape's pace")
+)
+
+// Where the goldens live: the key frames beside their PNGs (the README
+// shows them), the final screens with the tests' data.
+const (
+	framesDir = "assets/demo/screens"
+	finalsDir = "testdata/demo"
+)
+
+// Every tape of assets/demo played twice in a row in tmux, with the
+// sandbox's demo mode: each Wait must match, the two runs must show the
+// same key frames and final screen, and those must be the committed ones.
+func TestDemoTapes(t *testing.T) {
+	requireTmux(t)
+	isolate(t)
+	files, err := filepath.Glob("assets/demo/*.tape")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no tapes in assets/demo: %v", err)
+	}
+	tapes := parseTapes(t, files...)
+	var frames []string
+	for _, tape := range tapes {
+		for _, c := range tape.Commands {
+			if c.Type == "Screenshot" {
+				frames = append(frames, strings.TrimSuffix(filepath.Base(c.Args), ".png"))
+			}
+		}
+	}
+	t.Run("every committed frame is a tape's", func(t *testing.T) {
+		committed, _ := filepath.Glob(filepath.Join(framesDir, "*"))
+		for _, f := range committed {
+			name := strings.TrimSuffix(filepath.Base(f), filepath.Ext(f))
+			if !slices.Contains(frames, name) {
+				t.Errorf("%s is no tape's Screenshot: remove it, or take it in a tape", f)
+			}
+		}
+	})
+	casts := strings.Split(*demoCast, ",")
+	for _, tape := range tapes {
+		t.Run(tape.name(), func(t *testing.T) {
+			t.Parallel()
+			waits := 0
+			for _, c := range tape.Commands {
+				if c.Type == "Wait" {
+					waits++
+				}
+			}
+			var runs [2]*replayResult
+			for i := range runs {
+				o := replayOptions{dir: t.TempDir()}
+				if i == 0 && *demoOut != "" && slices.Contains(casts, tape.name()) {
+					o.cast = filepath.Join(*demoOut, tape.name()+".cast")
+				}
+				res, err := replayTape(t, tape, o)
+				if err != nil {
+					t.Fatalf("run %d: %v", i+1, err)
+				}
+				if res.waits != waits {
+					t.Fatalf("run %d: %d of the tape's %d Waits matched", i+1, res.waits, waits)
+				}
+				runs[i] = res
+			}
+			first, second := runs[0], runs[1]
+			if first.final != second.final {
+				t.Errorf("the final screen differs from one run to the next:\n%s\n---\n%s", first.final, second.final)
+			}
+			if len(first.frames) != len(second.frames) {
+				t.Fatalf("%d key frames, then %d", len(first.frames), len(second.frames))
+			}
+			for i, f := range first.frames {
+				if f.text != second.frames[i].text {
+					t.Errorf("key frame %s differs from one run to the next:\n%s\n---\n%s", f.name, f.text, second.frames[i].text)
+				}
+				golden(t, filepath.Join(framesDir, f.name+".txt"), f.text)
+				if *demoOut != "" {
+					if err := os.WriteFile(filepath.Join(*demoOut, f.name+".ansi"), []byte(f.ansi), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			golden(t, filepath.Join(finalsDir, tape.name()+".final.txt"), first.final)
+		})
+	}
+}
+
+// golden compares a screen with its committed copy, or rewrites the copy
+// under -demo.update.
+func golden(t *testing.T, path, screen string) {
+	t.Helper()
+	if *demoUpdate {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(screen+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Errorf("%v: refresh the demo goldens (assets/demo/refresh)", err)
+		return
+	}
+	if want := strings.TrimSuffix(string(b), "\n"); want != screen {
+		t.Errorf("the screen differs from %s (assets/demo/refresh rewrites it):\n%s\n--- want\n%s", path, screen, want)
+	}
+}
