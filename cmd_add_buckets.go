@@ -19,6 +19,13 @@ aws-glue; this is how the others get access.`,
 		Example: `  sagerole add-buckets AmazonSageMaker-ExecutionRole-Research team-raw-data ml-models-prod
   sagerole add-buckets ds-role new-bucket --create-missing
   sagerole add-buckets ds-role research-datasets --prefix curated --read-only`,
+		GroupID: groupEdit,
+		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			if len(args) == 0 {
+				return a.completeRoles()(cmd, args, toComplete)
+			}
+			return a.completeBuckets()(cmd, args, toComplete)
+		},
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) < 2 {
 				return usagef("add-buckets needs a ROLE and at least one BUCKET")
@@ -47,5 +54,6 @@ aws-glue; this is how the others get access.`,
 	f.StringVar(&in.Prefix, "prefix", "", "grant only BUCKET/PREFIX/* instead of the whole bucket")
 	f.BoolVar(&in.ReadOnly, "read-only", false, "grant only reads (GetObject, ListBucket, GetBucketLocation and the like)")
 	f.BoolVar(&in.CreateMissing, "create-missing", false, "create buckets that do not exist, in the account's region")
+	flagGroup(f, "S3", "prefix", "read-only", "create-missing")
 	return cmd
 }

@@ -93,7 +93,12 @@ the command shows its checks, every identity whose role moves, and the running a
 old role until restarted; it asks to confirm (or --yes), runs through the journal (sagerole undo),
 retries for about a minute while IAM propagates a new role, and waits until the target is
 InService again. --dry-run shows the plan with its aws CLI equivalents.`,
-		Args: cobra.NoArgs,
+		Example: `  sagerole change --domain d-research1 --user alice --role DataScientistRestricted
+  sagerole change --domain d-research1 --space team-notebooks --role SharedRole
+  sagerole change --notebook churn-prediction --restart --role NotebookRole
+  sagerole --dry-run change --domain d-research1 --default-space --role SharedRole`,
+		GroupID: groupEdit,
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.runChange(cmd.Context(), f)
 		},
@@ -107,6 +112,11 @@ InService again. --dry-run shows the plan with its aws CLI equivalents.`,
 	fl.StringVar(&f.notebook, "notebook", "", "change the role of notebook instance `NAME`")
 	fl.BoolVar(&f.restart, "restart", false, "stop a running notebook instance, change it, and start it again")
 	fl.StringVar(&f.role, "role", "", "the new execution role: a `NAME` or an ARN")
+	completeFlag(fl, "domain", a.completeDomains())
+	completeFlag(fl, "user", a.completeInDomain(false))
+	completeFlag(fl, "space", a.completeInDomain(true))
+	completeFlag(fl, "notebook", a.completeNotebooks())
+	completeFlag(fl, "role", a.completeRoles())
 	return cmd
 }
 
@@ -126,13 +136,8 @@ func (a *app) runChange(ctx context.Context, f changeFlags) error {
 	asJSON := a.g.output == "json"
 	plan := prep.Plan(asJSON)
 	if !asJSON {
-		// The preview goes where execute shows the plan: stderr when there
-		// is no terminal to confirm on and the plan will not run.
-		out := a.stdout
-		if !a.g.dryRun && !a.g.yes && !isTerminal(a.stdin) && len(plan.Steps) > 0 {
-			out = a.stderr
-		}
-		if err := change.WritePreview(out, prep); err != nil {
+		// The preview goes where execute shows the plan.
+		if err := change.WritePreview(a.reviewStream(len(plan.Steps)), prep); err != nil {
 			return err
 		}
 	}

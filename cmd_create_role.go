@@ -32,6 +32,8 @@ type scopeFlags struct {
 	passRoles     []string
 	subnets       []string
 	secGroups     []string
+	glueDBs       []string
+	workgroups    []string
 }
 
 func names(cs []policy.Choice) string {
@@ -43,7 +45,7 @@ func names(cs []policy.Choice) string {
 }
 
 func (s *scopeFlags) register(f *pflag.FlagSet, withBuckets bool) {
-	f.StringVar(&s.persona, "persona", "", "preset of activities: "+names(policy.Personas()))
+	f.StringVar(&s.persona, "persona", "", "SageMaker Role Manager's persona, as its activities: "+names(policy.Personas()))
 	f.StringSliceVar(&s.activities, "activity", nil, "ML activity (repeatable or comma-separated): "+names(policy.Activities()))
 	if withBuckets {
 		f.StringArrayVar(&s.buckets, "bucket", nil, "S3 bucket the role may use, BUCKET or BUCKET/PREFIX (repeatable)")
@@ -61,7 +63,16 @@ func (s *scopeFlags) register(f *pflag.FlagSet, withBuckets bool) {
 	f.StringArrayVar(&s.sourceVPCEs, "source-vpce", nil, "VPC endpoint ID API calls must come through, for source-vpce (repeatable)")
 	f.StringVar(&s.tagKey, "tag-key", "", "resource tag key for tag-access")
 	f.StringVar(&s.tagValue, "tag-value", "", "resource tag value for tag-access")
-	f.StringArrayVar(&s.passRoles, "pass-role", nil, "another role (name or ARN) the notebook and automl activities may pass to SageMaker, besides the role itself (repeatable)")
+	f.StringArrayVar(&s.passRoles, "pass-role", nil, "another role (name or ARN) the activities that pass a role (ml-jobs, models, pipelines, notebook, automl…) may pass, besides the role itself (repeatable)")
+	f.StringArrayVar(&s.glueDBs, "glue-database", nil, "for glue-tables: a Glue database it may read besides sagemaker_featurestore (repeatable)")
+	f.StringArrayVar(&s.workgroups, "athena-workgroup", nil, "for athena: a workgroup it may run queries in, instead of primary (repeatable)")
+	flagGroup(f, "Scope", "persona", "activity")
+	flagGroup(f, "S3", "bucket", "read-only")
+	flagGroup(f, "Options", "ecr-repo", "log-groups", "vpc", "kms-key", "pass-role", "glue-database", "athena-workgroup")
+	flagGroup(f, "Guardrails", "guardrail", "instance-type", "subnet", "security-group", "source-ip", "source-vpce", "tag-key", "tag-value")
+	completeFlag(f, "persona", choiceValues(policy.Personas(), false))
+	completeFlag(f, "activity", choiceValues(policy.Activities(), true))
+	completeFlag(f, "guardrail", choiceValues(policy.Guardrails(), true))
 }
 
 // grants parses BUCKET or BUCKET/PREFIX values.
@@ -77,7 +88,7 @@ func (s *scopeFlags) scope() policy.Scope {
 	return policy.Scope{Persona: s.persona, Activities: s.activities, ECRRepos: s.ecrRepos, LogGroups: s.logGroups,
 		VPC: s.vpc, KMSKeys: s.kmsKeys, Guardrails: s.guardrails, InstanceTypes: s.instanceTypes,
 		SourceIPs: s.sourceIPs, SourceVPCEs: s.sourceVPCEs, ResourceTagKey: s.tagKey, ResourceTagValue: s.tagValue,
-		PassRoles: s.passRoles, Subnets: s.subnets, SecurityGroups: s.secGroups}
+		PassRoles: s.passRoles, Subnets: s.subnets, SecurityGroups: s.secGroups, GlueDatabases: s.glueDBs, AthenaWorkgroups: s.workgroups}
 }
 
 func parseTags(tags []string) ([]awsops.Tag, error) {
@@ -112,7 +123,8 @@ adds the S3 policy for buckets FullAccess does not cover.`,
 		Example: `  sagerole create-role ds-role --bucket research-datasets
   sagerole create-role ml-train --persona data-scientist --bucket team-raw-data/curated --guardrail network-isolation
   sagerole --dry-run create-role jobs --persona compute --bucket ml-models-prod --read-only`,
-		Args: exactArgs(1, "create-role needs the role's NAME"),
+		GroupID: groupEdit,
+		Args:    exactArgs(1, "create-role needs the role's NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			t, err := parseTags(tags)
 			if err != nil {
@@ -151,6 +163,12 @@ adds the S3 policy for buckets FullAccess does not cover.`,
 	f.StringVar(&exportAs, "export", "", "with --dry-run: write the role as code instead, cloudformation or terraform, without any AWS call")
 	f.BoolVar(&missing, "create-missing", false, "create the --bucket buckets that do not exist, in the account's region")
 	sf.register(f, true)
+	flagGroup(f, "Scope", "scope")
+	flagGroup(f, "S3", "create-missing")
+	completeFlag(f, "scope", fixedValues("full", "custom"))
+	completeFlag(f, "export", fixedValues("cloudformation", "terraform"))
+	completeFlag(f, "bucket", a.completeBuckets())
+	completeFlag(f, "pass-role", a.completeRoles())
 	return cmd
 }
 

@@ -92,7 +92,7 @@ func createAndAddScenario(t *testing.T, g []string, r func() awsops.Reader) map[
 	if out := cli("--yes", "add-buckets", "ds-role", "scenario-new-data", "research-datasets"); !strings.Contains(out, "Nothing to do") {
 		t.Errorf("adding buckets the role already has should change nothing:\n%s", out)
 	}
-	cli("--yes", "create-role", "ml-train", "--persona", "data-scientist", "--bucket", "research-datasets/curated",
+	cli("--yes", "create-role", "ml-train", "--persona", "data-scientist", "--activity", "training", "--bucket", "research-datasets/curated",
 		"--guardrail", "network-isolation", "--log-groups")
 	return map[string]readBack{"ds-role": readRoleBack(t, r(), "ds-role"), "ml-train": readRoleBack(t, r(), "ml-train")}
 }
@@ -128,7 +128,14 @@ func TestCreateRoleAndAddBucketsSandboxMatchesMoto(t *testing.T) {
 	if want := []string{"research-datasets", "scenario-new-data"}; !slices.Equal(ds.Buckets, want) {
 		t.Errorf("ds-role buckets %v, want %v (each once)", ds.Buckets, want)
 	}
-	if ml := onSandbox["ml-train"]; len(ml.Attached) != 0 || ml.Inline[policy.ScopePolicyName] == "" || !strings.Contains(ml.Inline[policy.ScopePolicyName], "sagemaker:NetworkIsolation") {
+	// The persona's scope is split across sagerole-scope, -2…
+	scope := ""
+	for n, d := range onSandbox["ml-train"].Inline {
+		if strings.HasPrefix(n, policy.ScopePolicyName) {
+			scope += d
+		}
+	}
+	if ml := onSandbox["ml-train"]; len(ml.Attached) != 0 || ml.Inline[policy.ScopePolicyName] == "" || !strings.Contains(scope, "sagemaker:NetworkIsolation") {
 		t.Errorf("ml-train should have the custom scope with the network-isolation guardrail and nothing attached: %+v", ml)
 	}
 	for name, sb := range onSandbox {
@@ -278,7 +285,36 @@ func TestPolicyCommand(t *testing.T) {
 			t.Errorf("%v printed no JSON document: %v\n%s", args, err, out)
 		}
 	}
-	_, out, _ := runCLI(t, "policy", "s3", "--bucket", "team-raw-data", "--prefix", "curated")
+	// A persona's activities come first, by name, on stderr: stdout stays
+	// the document, for sagerole policy lint -.
+	code, out, errOut := runCLI(t, "policy", "persona", "data-scientist", "--bucket", "team-raw-data")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(errOut), "\n")
+	if !strings.HasPrefix(lines[0], "Persona data-scientist: SageMaker Role Manager's Data Scientist") {
+		t.Errorf("first line %q", lines[0])
+	}
+	acts, _ := policy.PersonaActivities(policy.DataScientist)
+	for i, a := range acts {
+		if i+1 >= len(lines) || strings.Fields(lines[i+1])[0] != a {
+			t.Errorf("line %d does not name %s:\n%s", i+2, a, errOut)
+		}
+	}
+	if strings.Contains(errOut, "left out") {
+		t.Errorf("s3-buckets said left out though a bucket is named:\n%s", errOut)
+	}
+	var persona policy.Document
+	if err := json.Unmarshal([]byte(out), &persona); err != nil || len(persona.Statement) == 0 {
+		t.Errorf("stdout is not the persona's document: %v", err)
+	}
+	// The trust policy of the activities that need another service.
+	_, out, _ = runCLI(t, "policy", "trust", "--activity", "pipelines")
+	trust, err := policy.Parse(out)
+	if err != nil || !policy.Trusts(trust, "scheduler.amazonaws.com") || !policy.TrustsSageMaker(trust) {
+		t.Errorf("policy trust --activity pipelines: %v\n%s", err, out)
+	}
+	_, out, _ = runCLI(t, "policy", "s3", "--bucket", "team-raw-data", "--prefix", "curated")
 	if !strings.Contains(out, "arn:aws:s3:::team-raw-data/curated/*") {
 		t.Errorf("s3 policy ignores the prefix:\n%s", out)
 	}

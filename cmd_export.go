@@ -42,6 +42,8 @@ warnings to standard error (all of it in one object with --output json).`,
   sagerole export ds-role --format terraform > ds-role.tf
   sagerole export ds-role --stackset --ou ou-ab12-cdef3456 > ds-role.stackset.yaml
   sagerole export --domain d-research1 --format terraform`,
+		GroupID:           groupOther,
+		ValidArgsFunction: firstArg(a.completeRoles()),
 		Args: func(cmd *cobra.Command, args []string) error {
 			switch {
 			case len(args) > 1:
@@ -94,6 +96,8 @@ warnings to standard error (all of it in one object with --output json).`,
 	f.BoolVar(&o.StackSet, "stackset", false, "CloudFormation for a service-managed StackSet: role name as a parameter, no account ID, and the create-stack-set lines")
 	f.StringArrayVar(&o.OUs, "ou", nil, "with --stackset: the organizational unit (ou-…) or root (r-…) the printed create-stack-instances line deploys to (repeatable)")
 	f.StringVar(&domain, "domain", "", "write this domain's role assignments (default user and space roles, user profiles' roles) as a fragment")
+	completeFlag(f, "format", fixedValues(export.CloudFormation, export.Terraform))
+	completeFlag(f, "domain", a.completeDomains())
 	return cmd
 }
 

@@ -89,7 +89,7 @@ func TestExportRoundTripOnMoto(t *testing.T) {
 		return out
 	}
 	run("--yes", "create-role", "ds-export", "--path", "/service-role/", "--description", "round trip",
-		"--tag", "team=ml", "--tag", "cost-center=cc-1", "--persona", "data-scientist", "--bucket", "team-raw-data/curated",
+		"--tag", "team=ml", "--tag", "cost-center=cc-1", "--persona", "data-scientist", "--activity", "training", "--bucket", "team-raw-data/curated",
 		"--guardrail", "network-isolation", "--log-groups")
 	run("--yes", "modify", "ds-export", "--attach", "full")
 

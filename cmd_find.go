@@ -61,8 +61,17 @@ func (a *app) findCommand() *cobra.Command {
   find --domain ID --space NAME the space's effective role and why
   find --role NAME|ARN          everything that runs as that role (--domain ID to narrow it)
 
-Roles that do not exist, or do not trust sagemaker.amazonaws.com, are flagged where they appear.`,
-		Args: cobra.NoArgs,
+Roles that do not exist, or do not trust sagemaker.amazonaws.com, are flagged where they appear.
+When part of the account cannot be read (denied, throttled), the answer is
+written with what could be, the warnings go to stderr, and the exit status
+is 3.`,
+		Example: `  sagerole find
+  sagerole find --whoami
+  sagerole find --domain d-research1 --user alice
+  sagerole find --domain d-research1 --space alice-lab
+  sagerole --output json find --role AmazonSageMaker-ExecutionRole-Research`,
+		GroupID: groupFind,
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := f.check(); err != nil {
 				return err
@@ -120,6 +129,10 @@ Roles that do not exist, or do not trust sagemaker.amazonaws.com, are flagged wh
 	fl.StringVar(&f.user, "user", "", "a user profile `NAME`: its effective role and where it comes from")
 	fl.StringVar(&f.space, "space", "", "a space `NAME`: its effective role and why")
 	fl.StringVar(&f.role, "role", "", "a role `NAME|ARN`: everything that runs as it")
+	completeFlag(fl, "domain", a.completeDomains())
+	completeFlag(fl, "user", a.completeInDomain(false))
+	completeFlag(fl, "space", a.completeInDomain(true))
+	completeFlag(fl, "role", a.completeRoles())
 	return cmd
 }
 
@@ -142,12 +155,19 @@ func (a *app) findWhoAmI(ctx context.Context, b awsops.Backend) error {
 	return tw.Flush()
 }
 
-// writeFind writes a find result as JSON (the documented shape) or text.
+// writeFind writes a find result as JSON (the documented shape) or text;
+// an answer that could not be read whole is then exit 3 (see complete).
 func (a *app) writeFind(v any, text func(io.Writer) error) error {
+	var err error
 	if a.g.output == "json" {
-		return awsops.WriteJSON(a.stdout, v)
+		err = awsops.WriteJSON(a.stdout, v)
+	} else {
+		err = text(a.stdout)
 	}
-	return text(a.stdout)
+	if err != nil {
+		return err
+	}
+	return a.complete(v)
 }
 
 // inventoryProgress shows "reading N/M" on stderr while a large inventory

@@ -64,6 +64,11 @@ func requireValues(root *cobra.Command) {
 			return
 		}
 		f.Value = nonEmpty{Value: f.Value, flag: f.Name}
+		// pflag tells an empty list's default by the Value's type, which
+		// the wrapper hides: without this the help says "(default [])".
+		if f.DefValue == "[]" {
+			f.DefValue = ""
+		}
 	}
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {

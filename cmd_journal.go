@@ -82,7 +82,9 @@ failed, not-applied (its answer was lost, and it did not take effect),
 unknown (it could not be read back), sending (the run ended while it was
 being sent: undo reads it back), or not-run. A file in the journal directory
 that is not an entry is skipped, and named on stderr.`,
-		Args: cobra.NoArgs,
+		Example: "  sagerole journal\n  sagerole --sandbox-state acct.json --output json journal",
+		GroupID: groupUndo,
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			j, err := a.journal()
 			if err != nil {
@@ -173,7 +175,12 @@ hand to a role the undo deletes: --force removes it too); when it would
 delete a role that identities run as; when it would take SageMaker's trust
 from a role in use. With --force, an undo whose end state already holds
 succeeds without sending anything.`,
-		Args: cobra.MaximumNArgs(1),
+		Example: `  sagerole undo
+  sagerole undo 20261124T013746Z-a1b2c3
+  sagerole --dry-run undo`,
+		GroupID:           groupUndo,
+		ValidArgsFunction: a.completeEntries,
+		Args:              cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			b, err := a.open(ctx)

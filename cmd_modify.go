@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/awsops/rules"
 	"github.com/sagerole/sagerole/flows/modify"
 	"github.com/sagerole/sagerole/flows/policy"
@@ -76,7 +75,9 @@ reverts it.`,
   sagerole modify DataScientistRestricted --attach full --add-bucket team-raw-data
   sagerole modify ds-role --put-inline extra=extra.json --delete-inline old-policy
   sagerole --dry-run modify ds-role --add-activity training --add-guardrail network-isolation`,
-		Args: exactArgs(1, "modify needs the ROLE to show or change, by name or ARN"),
+		GroupID:           groupEdit,
+		ValidArgsFunction: firstArg(a.completeRoles()),
+		Args:              exactArgs(1, "modify needs the ROLE to show or change, by name or ARN"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			in.Role = args[0]
 			puts, err := readInline(putSpecs)
@@ -99,10 +100,7 @@ reverts it.`,
 				if err != nil {
 					return err
 				}
-				if a.g.output == "json" {
-					return awsops.WriteJSON(a.stdout, d)
-				}
-				return modify.WriteDetails(a.stdout, d)
+				return a.writeFind(d, func(w io.Writer) error { return modify.WriteDetails(w, d) })
 			}
 			res, err := modify.Plan(ctx, b, in, opts)
 			if err != nil {
@@ -141,20 +139,22 @@ reverts it.`,
 	f.StringArrayVar(&s.SecurityGroups, "security-group", nil, "for guardrail vpc-only: the only security group jobs may use (repeatable)")
 	f.StringArrayVar(&s.SourceIPs, "source-ip", nil, "for guardrail source-ip: CIDR block (repeatable)")
 	f.StringArrayVar(&s.SourceVPCEs, "source-vpce", nil, "for guardrail source-vpce: VPC endpoint ID (repeatable)")
-	f.StringArrayVar(&s.PassRoles, "pass-role", nil, "with --add-activity notebook or automl: another role (name or ARN) it may pass to SageMaker (repeatable)")
+	f.StringArrayVar(&s.PassRoles, "pass-role", nil, "with --add-activity of one that passes a role (ml-jobs, models, pipelines, notebook, automl…): another role (name or ARN) it may pass (repeatable)")
+	f.StringArrayVar(&s.GlueDatabases, "glue-database", nil, "with --add-activity glue-tables: a Glue database it may read besides sagemaker_featurestore (repeatable)")
+	f.StringArrayVar(&s.AthenaWorkgroups, "athena-workgroup", nil, "with --add-activity athena: a workgroup it may run queries in, instead of primary (repeatable)")
 	f.StringVar(&s.ResourceTagKey, "tag-key", "", "for guardrail tag-access: resource tag key")
 	f.StringVar(&s.ResourceTagValue, "tag-value", "", "for guardrail tag-access: resource tag value")
 	f.BoolVar(&in.Force, "force", false, "with --put-inline: put the documents even when sagerole policy lint finds errors in them")
 	f.BoolVar(&in.FixTrust, "fix-trust", false, "add the "+policy.SageMakerService+" statement to the trust policy, keeping every other statement")
+	flagGroup(f, "Scope", "add-activity")
+	flagGroup(f, "S3", "add-bucket")
+	flagGroup(f, "Options", "ecr-repo", "log-groups", "vpc", "kms-key", "pass-role")
+	flagGroup(f, "Guardrails", "add-guardrail", "instance-type", "subnet", "security-group", "source-ip", "source-vpce", "tag-key", "tag-value")
+	completeFlag(f, "attach", fixedValues("full"))
+	completeFlag(f, "detach", fixedValues("full"))
+	completeFlag(f, "add-activity", choiceValues(policy.Activities(), true))
+	completeFlag(f, "add-guardrail", choiceValues(policy.Guardrails(), true))
+	completeFlag(f, "add-bucket", a.completeBuckets())
+	completeFlag(f, "pass-role", a.completeRoles())
 	return cmd
-}
-
-// reviewStream is where the review goes: with the plan. execute previews a
-// plan on stderr when it will refuse to run it (no terminal, no --yes),
-// and on stdout otherwise.
-func (a *app) reviewStream(steps int) io.Writer {
-	if steps > 0 && !a.g.dryRun && !a.g.yes && !isTerminal(a.stdin) {
-		return a.stderr
-	}
-	return a.stdout
 }

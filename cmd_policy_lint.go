@@ -16,11 +16,6 @@ import (
 	"github.com/sagerole/sagerole/flows/policy/lint"
 )
 
-// silentExit ends the command with a status, its output already written.
-type silentExit struct{ code int }
-
-func (e *silentExit) Error() string { return fmt.Sprintf("exit status %d", e.code) }
-
 // lintReport is policy lint's --output json (documented in the README).
 type lintReport struct {
 	File      string         `json:"file"`
@@ -92,6 +87,7 @@ Exit status: 0 no error, 1 findings of error level, 2 unreadable input.`,
 		},
 	}
 	cmd.Flags().StringVar(&kind, "kind", "auto", "what the document is: auto (a Principal makes it a trust policy), identity or trust")
+	completeFlag(cmd.Flags(), "kind", fixedValues("auto", "identity", "trust"))
 	return cmd
 }
 

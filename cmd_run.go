@@ -41,27 +41,10 @@ func (a *app) execute(ctx context.Context, b awsops.Backend, plan awsops.Plan, t
 		return nil, a.writeView(awsops.View(plan, nil, false, opts))
 	}
 	if !a.g.yes {
-		if !isTerminal(a.stdin) {
-			preview := awsops.View(plan, nil, false, opts)
-			if err := awsops.WriteText(a.stderr, preview); err != nil {
-				return nil, err
-			}
-			return nil, usagef("nothing was changed: pass --yes to run this plan without a terminal to confirm it")
-		}
-		if err := awsops.WriteText(a.stdout, awsops.View(plan, nil, false, opts)); err != nil {
-			return nil, err
-		}
-		question := fmt.Sprintf("\nRun these %d steps on account %s? [y/N] ", len(plan.Steps), x.Account)
-		if len(plan.Steps) == 1 {
-			question = fmt.Sprintf("\nRun this step on account %s? [y/N] ", x.Account)
-		}
-		ok, err := confirm(a.stdin, a.stdout, question)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			fmt.Fprintln(a.stdout, "Nothing was changed.")
+		if err := a.confirmPlan(ctx, plan, x.Account, opts); errors.Is(err, errDeclined) {
 			return nil, nil
+		} else if err != nil {
+			return nil, err
 		}
 	}
 	j, err := a.journal()
@@ -85,6 +68,50 @@ func (a *app) writeView(v awsops.PlanView) error {
 	return awsops.WriteText(a.stdout, v)
 }
 
+// confirmPlan shows the plan and asks before it runs. The plan and the
+// question go to stderr, never into standard output, which may be a pipe
+// into a script (`--output json | jq`); with --output json the command
+// refuses rather than ask at all: a script that means it passes --yes.
+// ctrl+c at the question is exit 130 with nothing sent.
+func (a *app) confirmPlan(ctx context.Context, plan awsops.Plan, account string, opts awsops.CLIOptions) error {
+	preview := awsops.View(plan, nil, false, opts)
+	if err := awsops.WriteText(a.stderr, preview); err != nil {
+		return err
+	}
+	switch {
+	case a.g.output == "json":
+		return usagef("nothing was changed: --output json needs --yes to run this plan (it is not confirmed through a pipe)")
+	case !isTerminal(a.stdin):
+		return usagef("nothing was changed: pass --yes to run this plan without a terminal to confirm it")
+	}
+	question := fmt.Sprintf("\nRun these %d steps on account %s? [y/N] ", len(plan.Steps), account)
+	if len(plan.Steps) == 1 {
+		question = fmt.Sprintf("\nRun this step on account %s? [y/N] ", account)
+	}
+	ok, err := confirm(ctx, a.stdin, a.stderr, question)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		fmt.Fprintln(a.stderr, "Nothing was changed.")
+		return errDeclined
+	}
+	return nil
+}
+
+// reviewStream is where a command's review of its plan goes: with the
+// plan. A plan that will be confirmed is shown on stderr, with its
+// question; a dry run's or one run with --yes is the command's output.
+func (a *app) reviewStream(steps int) io.Writer {
+	if steps > 0 && !a.g.dryRun && !a.g.yes {
+		return a.stderr
+	}
+	return a.stdout
+}
+
+// errDeclined is a plan the user said no to: nothing was sent, exit 0.
+var errDeclined = errors.New("declined")
+
 // isTerminal reports whether stream (stdin or stdout) is an interactive
 // terminal (/dev/null, a character device too, is not).
 func isTerminal(stream any) bool {
@@ -92,9 +119,15 @@ func isTerminal(stream any) bool {
 	return ok && term.IsTerminal(f.Fd())
 }
 
-func confirm(in io.Reader, out io.Writer, question string) (bool, error) {
+// confirm asks question and reads the answer. ctrl+c (ctx done) ends the
+// wait at once with errInterrupted: in a terminal in line mode the key is
+// a SIGINT, and the read it interrupts would otherwise never return.
+func confirm(ctx context.Context, in io.Reader, out io.Writer, question string) (bool, error) {
 	fmt.Fprint(out, question)
-	line, err := bufio.NewReader(in).ReadString('\n')
+	line, err := bufio.NewReader(interruptible(ctx, in)).ReadString('\n')
+	if ctx.Err() != nil {
+		return false, errInterrupted
+	}
 	if err != nil && !errors.Is(err, io.EOF) {
 		return false, fmt.Errorf("reading the answer: %w", err)
 	}
@@ -103,4 +136,39 @@ func confirm(in io.Reader, out io.Writer, question string) (bool, error) {
 		return true, nil
 	}
 	return false, nil
+}
+
+// interruptible is r whose reads end with io.EOF as soon as ctx is done.
+// The read in flight is left behind: the process is ending.
+func interruptible(ctx context.Context, r io.Reader) io.Reader {
+	return &ctxReader{ctx: ctx, r: r}
+}
+
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+type readResult struct {
+	n   int
+	err error
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if c.ctx.Err() != nil {
+		return 0, io.EOF
+	}
+	buf := make([]byte, len(p))
+	done := make(chan readResult, 1)
+	go func() {
+		n, err := c.r.Read(buf)
+		done <- readResult{n, err}
+	}()
+	select {
+	case r := <-done:
+		copy(p, buf[:r.n])
+		return r.n, r.err
+	case <-c.ctx.Done():
+		return 0, io.EOF
+	}
 }

@@ -51,7 +51,7 @@ func TestCallTimeoutFlagAndEnv(t *testing.T) {
 		{"", []string{"--call-timeout", "-5s"}, "--call-timeout must be a positive duration"},
 		{"", []string{"--call-timeout", "soon"}, `invalid argument "soon" for "--call-timeout"`},
 		{"abc", nil, `SAGEROLE_CALL_TIMEOUT="abc" is not a positive duration`},
-		{"", nil, `SAGEROLE_CALL_TIMEOUT="" is not a positive duration`},
+		{"", nil, "SAGEROLE_CALL_TIMEOUT is set but empty: give it a value, or unset it"},
 	} {
 		t.Setenv(callTimeoutEnv, tc.env)
 		args := append(append([]string{"--endpoint-url", srv.URL}, tc.args...), "find", "--whoami")

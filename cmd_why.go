@@ -49,6 +49,8 @@ it (asking first, or --yes; --dry-run sends nothing).`,
   sagerole why StudioSpacesGuarded sagemaker:CreateTrainingJob arn:aws:sagemaker:us-east-1:111122223333:training-job/xgb \
       --context sagemaker:NetworkIsolation=true
   sagerole why DataScientistRestricted iam:PassRole arn:aws:iam::111122223333:role/service-role/AmazonSageMaker-ExecutionRole-Research --fix`,
+		GroupID:           groupFind,
+		ValidArgsFunction: firstArg(a.completeRoles()),
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) != 0 && len(args) != 3 {
 				return usagef("why needs ROLE ACTION RESOURCE, or the message with --message (or on standard input)")
@@ -115,6 +117,9 @@ it (asking first, or --yes; --dry-run sends nothing).`,
 	fl.StringVar(&in.Resource, "resource", "", "with --message: the RESOURCE (ARN or s3://BUCKET/KEY) when the message does not name it, as S3's Access Denied does not")
 	fl.StringArrayVar(&contexts, "context", nil, "a condition key of the request and its value, KEY=VALUE, instead of what sagerole assumes (repeatable; a key twice has both values)")
 	fl.BoolVar(&fix, "fix", false, "run the offered fix (asks first unless --yes; --dry-run shows it)")
+	completeFlag(fl, "role", a.completeRoles())
+	// --fix writes: --dry-run and --yes matter here.
+	usesGlobals(cmd, globalsAccount, globalsOutput, globalsWrites)
 	return cmd
 }
 

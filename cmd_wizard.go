@@ -13,10 +13,13 @@ import (
 
 // wizard runs the wizard: sagerole with no subcommand. Everything it needs
 // was decided here, once: the backend (dry run or not), the mode shown, the
-// journal (none for runs in a dry run).
+// journal (none for runs in a dry run). ctrl+c leaves it with exit 130
+// (tui.ErrInterrupted); in the line-by-line prompts, where ctrl+c is a
+// SIGINT, the prompt waiting for input ends at once.
 func (a *app) wizard(cmd *cobra.Command) error {
 	// A terminal that cannot address its cursor (TERM=dumb) gets the
-	// line-by-line prompts, as huh gives them.
+	// line-by-line prompts, as huh gives them; so does ACCESSIBLE=1
+	// (applied to --accessible with the other environment defaults).
 	accessible := a.g.accessible || os.Getenv("TERM") == "dumb"
 	if !accessible && !(isTerminal(a.stdin) && isTerminal(a.stdout)) {
 		return usagef("the wizard needs a terminal: use a subcommand (sagerole --help), or --accessible to answer prompts line by line")
@@ -32,7 +35,13 @@ func (a *app) wizard(cmd *cobra.Command) error {
 	}
 	opts := a.wizardOptions(ctx, b, j)
 	if accessible {
-		return tui.RunAccessible(opts)
+		opts.In = interruptible(ctx, a.stdin)
+		err := tui.RunAccessible(opts)
+		if ctx.Err() != nil {
+			// What ran was said as it ran, and is journaled.
+			return tui.ErrInterrupted
+		}
+		return err
 	}
 	return tui.Run(opts, tea.WithInput(a.stdin), tea.WithOutput(a.stdout))
 }

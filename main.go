@@ -12,7 +12,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -20,25 +19,9 @@ import (
 	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/awsops/awsapi"
 	"github.com/sagerole/sagerole/awsops/demo"
-	"github.com/sagerole/sagerole/awsops/redact"
-	"github.com/sagerole/sagerole/awsops/rules"
 	"github.com/sagerole/sagerole/awsops/sandbox"
 	"github.com/sagerole/sagerole/flows/find"
 	"github.com/sagerole/sagerole/flows/pool"
-)
-
-// Set by the release build (-ldflags "-X main.version=...").
-var (
-	version = "dev"
-	commit  = "none"
-	date    = "unknown"
-)
-
-// Exit statuses of the command line contract.
-const (
-	exitOK       = 0
-	exitFailed   = 1 // an AWS operation failed
-	exitBadUsage = 2 // bad input or usage; nothing was sent
 )
 
 func main() {
@@ -59,6 +42,7 @@ type globals struct {
 	output       string
 	noColor      bool
 	accessible   bool
+	debug        bool
 	callTimeout  time.Duration
 	concurrency  int
 }
@@ -110,44 +94,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if a.processJournal != "" {
 		os.RemoveAll(a.processJournal)
 	}
-	if err == nil {
-		return exitOK
-	}
-	return a.report(err)
-}
-
-// report prints err the way its kind deserves and returns the exit status.
-// Everything it prints is redacted: an AWS error may quote credentials.
-func (a *app) report(err error) int {
-	var runErr *awsops.RunError
-	var cfgErr *awsops.ConfigError
-	var useErr *usageError
-	var awsErr *awsops.Error
-	var silent *silentExit
-	say := func(format string, args ...any) {
-		fmt.Fprint(a.stderr, redact.String(fmt.Sprintf(format, args...)))
-	}
-	switch {
-	case errors.As(err, &silent):
-		return silent.code
-	case errors.As(err, &useErr), errors.As(err, &cfgErr), rules.IsInput(err):
-		say("sagerole: %v\n", err)
-		return exitBadUsage
-	case errors.As(err, &runErr):
-		say("sagerole: %s", runErr.Summary())
-		return exitFailed
-	case errors.As(err, &awsErr):
-		say("sagerole: %v\nnothing was changed.\n", err)
-		return exitFailed
-	case errors.Is(err, context.Canceled):
-		say("sagerole: interrupted\n")
-		return exitFailed
-	}
-	say("sagerole: %v\n", err)
-	return exitFailed
+	return a.exitStatus(ctx, err)
 }
 
 func (a *app) rootCommand() *cobra.Command {
+	info := buildVersion()
 	root := &cobra.Command{
 		Use:   "sagerole",
 		Short: "Create, find, change and edit Amazon SageMaker AI execution roles",
@@ -155,9 +106,13 @@ func (a *app) rootCommand() *cobra.Command {
 Every change is shown as a plan first, journaled, and undoable.
 With no subcommand it opens the wizard. Try it without an AWS account:
 sagerole --sandbox`,
+		Example: `  sagerole --sandbox                         # the wizard, on a sandbox account
+  sagerole --profile my-admin find --whoami  # who you are on AWS
+  sagerole find --role ds-role               # everything that runs as ds-role`,
+		Version:       info.Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Args:          cobra.NoArgs,
+		Args:          unknownCommand,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.wizard(cmd)
 		},
@@ -166,31 +121,46 @@ sagerole --sandbox`,
 			return a.checkGlobals(cmd)
 		},
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+	root.SetVersionTemplate(info.String() + "\n")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		if e := (*emptyValueError)(nil); errors.As(err, &e) {
 			return &usageError{e.Error()}
+		}
+		// `sagerole fnd --whoami`: the mistake is the command, not the
+		// flag the root does not know.
+		if !c.HasParent() && c.Flags().NArg() > 0 {
+			return unknownCommandError(c, c.Flags().Arg(0))
 		}
 		return &usageError{err.Error()}
 	})
 	f := root.PersistentFlags()
-	f.StringVar(&a.g.profile, "profile", "", "AWS profile from your shared config (as the AWS CLI's --profile)")
+	f.StringVar(&a.g.profile, "profile", "", "AWS profile from your shared config (as the AWS CLI's --profile; default AWS_PROFILE)")
 	f.StringVar(&a.g.region, "region", "", "AWS region (default: AWS_REGION or the profile's region)")
-	f.StringVar(&a.g.endpointURL, "endpoint-url", "", "send every AWS call to this endpoint (an emulator such as moto)")
+	f.StringVar(&a.g.endpointURL, "endpoint-url", "", "send every AWS call to this endpoint (an emulator such as moto; default AWS_ENDPOINT_URL)")
 	f.BoolVar(&a.g.sandbox, "sandbox", false, "use the embedded sandbox account instead of AWS")
 	f.StringVar(&a.g.sandboxState, "sandbox-state", "", "load the sandbox account from `FILE` and save it after each change (implies --sandbox)")
 	f.BoolVar(&a.g.dryRun, "dry-run", false, "show the plan; send no change")
 	f.BoolVar(&a.g.yes, "yes", false, "run the plan without asking")
-	f.StringVar(&a.g.output, "output", "text", "output format: text or json")
+	f.StringVar(&a.g.output, "output", "text", "output format: text or json (also SAGEROLE_OUTPUT, AWS_DEFAULT_OUTPUT)")
 	f.BoolVar(&a.g.noColor, "no-color", false, "no colour (also NO_COLOR)")
-	f.BoolVar(&a.g.accessible, "accessible", false, "plain line-by-line prompts for screen readers and scripts")
+	f.BoolVar(&a.g.accessible, "accessible", false, "plain line-by-line prompts for screen readers and scripts (also ACCESSIBLE)")
+	f.BoolVar(&a.g.debug, "debug", false, "log every AWS call on stderr: service, operation, status, duration, attempts; never credentials (also SAGEROLE_DEBUG=1)")
 	f.DurationVar(&a.g.callTimeout, "call-timeout", awsapi.DefaultCallTimeout, "give up an AWS call that has not answered in `DURATION`, retries included (also "+callTimeoutEnv+"); waits for a resource to settle are not bounded by it")
 	f.IntVar(&a.g.concurrency, "concurrency", pool.Default, fmt.Sprintf("AWS reads in flight at most (1 to %d); fewer while AWS throttles", pool.Max))
+	globalKinds(f, globalsAccount, "profile", "region", "endpoint-url", "sandbox", "sandbox-state", "call-timeout", "debug", "concurrency")
+	globalKinds(f, globalsWrites, "dry-run", "yes")
+	globalKinds(f, globalsOutput, "output")
+	globalKinds(f, globalsWizard, "no-color", "accessible")
+	a.registerGlobalCompletions(root)
 
+	a.addGroups(root)
 	root.AddCommand(a.versionCommand(), a.findCommand(), a.journalCommand(), a.undoCommand(),
 		a.createRoleCommand(), a.addBucketsCommand(), a.policyCommand(), a.changeCommand(), a.modifyCommand(), a.exportCommand(),
-		a.whyCommand())
+		a.whyCommand(), a.releaseFilesCommand())
 	markWriters(root, "create-role", "add-buckets", "change", "modify", "undo")
+	a.addHelp(root)
 	requireValues(root)
+	strictArgs(root)
 	return root
 }
 
@@ -211,18 +181,14 @@ func markWriters(root *cobra.Command, names ...string) {
 	}
 }
 
+// checkGlobals applies the environment's defaults (see envDefaults) and
+// refuses global flags that cannot work together.
 func (a *app) checkGlobals(cmd *cobra.Command) error {
+	if err := applyEnv(cmd); err != nil {
+		return err
+	}
 	if a.g.output != "text" && a.g.output != "json" {
 		return usagef("--output must be text or json, not %q", a.g.output)
-	}
-	if !cmd.Flags().Changed("call-timeout") {
-		if v, ok := os.LookupEnv(callTimeoutEnv); ok {
-			d, err := time.ParseDuration(strings.TrimSpace(v))
-			if err != nil || d <= 0 {
-				return usagef("%s=%q is not a positive duration such as 90s or 2m", callTimeoutEnv, v)
-			}
-			a.g.callTimeout = d
-		}
 	}
 	if a.g.callTimeout <= 0 {
 		return usagef("--call-timeout must be a positive duration such as 90s or 2m, not %s", a.g.callTimeout)
@@ -235,9 +201,6 @@ func (a *app) checkGlobals(cmd *cobra.Command) error {
 	}
 	if a.g.sandbox && (a.g.profile != "" || a.g.endpointURL != "") {
 		return usagef("--sandbox cannot be combined with --profile or --endpoint-url: the sandbox is not an AWS account")
-	}
-	if os.Getenv("NO_COLOR") != "" {
-		a.g.noColor = true
 	}
 	return nil
 }
@@ -265,6 +228,14 @@ func (a *app) open(ctx context.Context) (awsops.Backend, error) {
 	if m != nil {
 		so.Now = m.Run.Now
 	}
+	if a.g.sandbox {
+		if err := sandboxKnobs(&so); err != nil {
+			return nil, err
+		}
+		if a.g.debug {
+			a.say("sagerole debug: the sandbox answers every call in this process: none reaches AWS\n")
+		}
+	}
 	switch {
 	case a.g.sandboxState != "":
 		acct, err := sandbox.Open(a.g.sandboxState, so)
@@ -279,8 +250,11 @@ func (a *app) open(ctx context.Context) (awsops.Backend, error) {
 		}
 		b, a.backendName = acct, name
 	default:
-		be, err := awsapi.New(ctx, awsapi.Options{Profile: a.g.profile, Region: a.g.region, EndpointURL: a.g.endpointURL,
-			CallTimeout: a.g.callTimeout})
+		o := awsapi.Options{Profile: a.g.profile, Region: a.g.region, EndpointURL: a.g.endpointURL, CallTimeout: a.g.callTimeout}
+		if a.g.debug {
+			o.Debug = a.stderr
+		}
+		be, err := awsapi.New(ctx, o)
 		if err != nil {
 			return nil, err
 		}
@@ -356,26 +330,4 @@ func (a *app) cliOptions() awsops.CLIOptions {
 		o.Region = a.backend.Region()
 	}
 	return o
-}
-
-func (a *app) versionCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the version",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if a.g.output == "json" {
-				return awsops.WriteJSON(a.stdout, map[string]string{"version": version, "commit": commit, "date": date})
-			}
-			_, err := fmt.Fprintf(a.stdout, "sagerole %s (commit %s, built %s)\n", version, shortCommit(commit), date)
-			return err
-		},
-	}
-}
-
-func shortCommit(c string) string {
-	if len(c) > 12 {
-		return c[:12]
-	}
-	return strings.TrimSpace(c)
 }

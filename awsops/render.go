@@ -23,19 +23,21 @@ type PlanStep struct {
 }
 
 // PlanView is a plan, or the outcome of running one, as scripts see it.
+// Steps, warnings and notes are always there, [] when empty, as find's
+// warnings are: a script need not tell a missing key from an empty list.
 type PlanView struct {
 	DryRun   bool              `json:"dryRun"`
 	Command  string            `json:"command"`
 	Entry    string            `json:"entry,omitempty"`
 	Steps    []PlanStep        `json:"steps"`
-	Warnings []string          `json:"warnings,omitempty"`
-	Notes    []string          `json:"notes,omitempty"`
+	Warnings []string          `json:"warnings"`
+	Notes    []string          `json:"notes"`
 	Outputs  map[string]string `json:"outputs,omitempty"`
 }
 
 // View builds the script-facing view of a run (or dry run) of plan.
 func View(plan Plan, e *Entry, dryRun bool, opts CLIOptions) PlanView {
-	v := PlanView{DryRun: dryRun, Command: plan.Command, Warnings: plan.Warnings, Notes: plan.Notes, Outputs: plan.Outputs, Steps: []PlanStep{}}
+	v := PlanView{DryRun: dryRun, Command: plan.Command, Warnings: orEmpty(plan.Warnings), Notes: orEmpty(plan.Notes), Outputs: plan.Outputs, Steps: []PlanStep{}}
 	if e != nil && !dryRun {
 		v.Entry = e.ID
 	}
@@ -70,6 +72,14 @@ func View(plan Plan, e *Entry, dryRun bool, opts CLIOptions) PlanView {
 	return v
 }
 
+// orEmpty is list, or [] when it is nil: JSON lists are always present.
+func orEmpty(list []string) []string {
+	if list == nil {
+		return []string{}
+	}
+	return list
+}
+
 func undoText(s StepRecord, opts CLIOptions) string {
 	if s.Before == nil && s.Status == StepNotRun {
 		return "not known until the step runs"
@@ -100,12 +110,12 @@ func RawDoc(doc string) json.RawMessage {
 
 // WriteJSON writes v as indented JSON. Documents keep < > & as they are
 // (not \u003c…): what a script reads is the text that was sent, only
-// indented.
+// indented. Every list is there, [] when empty, never null (withLists).
 func WriteJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	return enc.Encode(withLists(v))
 }
 
 // WriteText writes a plan view for people: each step, its CLI equivalent,

@@ -25,7 +25,12 @@ type Model struct {
 	ctx   *ProgramContext
 	stack []Child
 	help  help.Model
+	// interrupted: the user left with ctrl+c rather than quit.
+	interrupted bool
 }
+
+// Interrupted reports whether the user left with ctrl+c.
+func (m *Model) Interrupted() bool { return m.interrupted }
 
 // New returns the wizard on its main menu.
 func New(opts Options) *Model {
@@ -37,16 +42,21 @@ func New(opts Options) *Model {
 	return m
 }
 
+// ErrInterrupted is the wizard left with ctrl+c (or SIGINT) rather than
+// quit: the command exits 130, as other terminal programs do.
+var ErrInterrupted = errors.New("the wizard was interrupted")
+
 // Run runs the wizard in the terminal until the user quits. It never
-// returns while a write is in flight.
+// returns while a write is in flight. It returns ErrInterrupted when the
+// user left with ctrl+c.
 func Run(opts Options, programOpts ...tea.ProgramOption) error {
 	if opts.NoColor {
 		programOpts = append(programOpts, tea.WithColorProfile(colorprofile.Ascii))
 	}
 	programOpts = append(programOpts, tea.WithFilter(Filter))
-	_, err := tea.NewProgram(New(opts), programOpts...).Run()
-	if errors.Is(err, tea.ErrInterrupted) {
-		return nil
+	final, err := tea.NewProgram(New(opts), programOpts...).Run()
+	if m, ok := final.(*Model); (ok && m.interrupted) || errors.Is(err, tea.ErrInterrupted) {
+		return ErrInterrupted
 	}
 	if err != nil {
 		return fmt.Errorf("the wizard: %w", err)
@@ -195,6 +205,7 @@ func (m *Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		if m.busy() {
 			return m.route(stopMsg{})
 		}
+		m.interrupted = true
 		return m, tea.Quit
 	}
 	if t, ok := m.top().(typing); !ok || !t.Typing() {

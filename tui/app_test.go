@@ -5,9 +5,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/sagerole/sagerole/awsops"
 )
@@ -114,6 +116,17 @@ func TestQuit(t *testing.T) {
 	h.press("1")
 	h.waitFor("Role name")
 	h.quit()
+	// ctrl+c is an interrupt (exit 130), q on the menu a quit (exit 0).
+	if !h.p.Interrupted() {
+		t.Errorf("ctrl+c did not leave the wizard as interrupted")
+	}
+	h = newHarness(t)
+	h.waitFor("Create an execution role")
+	h.press("q")
+	h.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	if h.p.Interrupted() {
+		t.Errorf("q on the menu left the wizard as interrupted")
+	}
 }
 
 // SIGINT and SIGTERM while a write is in flight become a request to stop

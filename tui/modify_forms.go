@@ -21,8 +21,8 @@ func modifyImpact(role string, uses []modify.Use, radius string) []string {
 	out := []string{fmt.Sprintf("%d %s as %s and get this change:", len(uses), plural(len(uses), "identity runs", "identities run"), role)}
 	for _, u := range uses {
 		line := "  " + modify.UseLabel(u)
-		if len(u.RunningApps) > 0 {
-			line += ": running " + strings.Join(u.RunningApps, ", ") + " keep the old permissions until restarted"
+		if len(u.RunningApps()) > 0 {
+			line += ": running " + strings.Join(u.RunningApps(), ", ") + " keep the old permissions until restarted"
 		}
 		out = append(out, line)
 	}

@@ -1,8 +1,9 @@
 // Package awsapi is the awsops.Backend that talks to AWS through
 // aws-sdk-go-v2. Configuration is resolved as the AWS CLI resolves it
 // (environment, shared config and credentials files, SSO, --profile,
-// --region, --endpoint-url / AWS_ENDPOINT_URL), requests use adaptive retry,
-// every list follows every page, and every failure comes back as an
+// --region, --endpoint-url / AWS_ENDPOINT_URL, retry_mode and max_attempts),
+// requests retry adaptively unless a retry mode is configured, every list
+// follows every page, and every failure comes back as an
 // *awsops.Error so callers never see SDK types.
 package awsapi
 
@@ -10,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -33,9 +35,17 @@ type Options struct {
 	Profile     string
 	Region      string
 	EndpointURL string
-	// MaxAttempts caps attempts per request (1 = no retries); 0 keeps the
-	// SDK's default.
+	// MaxAttempts caps attempts per request (1 = no retries); 0 keeps
+	// what the environment and the profile say (AWS_MAX_ATTEMPTS,
+	// max_attempts), else the SDK's default of 3.
 	MaxAttempts int
+	// MaxBackoff caps the wait between two attempts; 0 keeps the SDK's
+	// 20 s. Tests that throttle on purpose set it.
+	MaxBackoff time.Duration
+	// Debug, when set, gets a line for every AWS call (service, operation,
+	// status, duration, attempts) and for how the configuration resolved;
+	// never a credential or a signature.
+	Debug io.Writer
 	// CallTimeout bounds each call, its retries included; 0 is
 	// DefaultCallTimeout.
 	CallTimeout time.Duration
@@ -133,18 +143,25 @@ func New(ctx context.Context, o Options) (*Backend, error) {
 	// like the others.
 	credCtx, cancel := context.WithTimeout(ctx, callTimeoutOf(o))
 	defer cancel()
-	if _, err := cfg.Credentials.Retrieve(credCtx); err != nil {
-		if ctx.Err() == nil && errors.Is(credCtx.Err(), context.DeadlineExceeded) {
+	start := time.Now()
+	creds, err := cfg.Credentials.Retrieve(credCtx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if errors.Is(credCtx.Err(), context.DeadlineExceeded) {
 			return nil, &awsops.ConfigError{Err: err, Msg: fmt.Sprintf(
 				"AWS credentials did not come within %s (the credential source, such as SSO or an assumed role, did not answer); raise the limit with --call-timeout or SAGEROLE_CALL_TIMEOUT", callTimeoutOf(o))}
 		}
 		return nil, credentialsError(o.Profile, err)
 	}
-	return newFromConfig(cfg), nil
+	// The source's name (EnvConfigCredentials, SSOProvider…), never a key.
+	debugf(o.Debug, "credentials from %s in %s", creds.Source, time.Since(start).Round(time.Millisecond))
+	return newFromConfig(cfg, o), nil
 }
 
 // loadConfig resolves the SDK configuration New uses (profile, region,
-// endpoint, adaptive retry) without fetching credentials.
+// endpoint, retries) without fetching credentials.
 func loadConfig(ctx context.Context, o Options) (aws.Config, error) {
 	var opts []func(*config.LoadOptions) error
 	if o.Profile != "" {
@@ -156,19 +173,13 @@ func loadConfig(ctx context.Context, o Options) (aws.Config, error) {
 	if o.EndpointURL != "" {
 		opts = append(opts, config.WithBaseEndpoint(o.EndpointURL))
 	}
-	// Adaptive mode: retries like standard mode, and also slows down when
-	// IAM throttles a long run of writes instead of failing it.
-	maxAttempts := o.MaxAttempts
-	opts = append(opts, config.WithRetryer(func() aws.Retryer {
-		return retry.NewAdaptiveMode(func(ao *retry.AdaptiveModeOptions) {
-			if maxAttempts > 0 {
-				ao.StandardOptions = append(ao.StandardOptions, func(so *retry.StandardOptions) {
-					so.MaxAttempts = maxAttempts
-				})
-			}
-		})
-	}))
-	opts = append(opts, config.WithAPIOptions([]func(*middleware.Stack) error{withCallDeadline(callTimeoutOf(o))}))
+	// No config.WithRetryer: with one, the SDK skips retry_mode and
+	// max_attempts of the profile and AWS_RETRY_MODE / AWS_MAX_ATTEMPTS.
+	apiOpts := []func(*middleware.Stack) error{withCallDeadline(callTimeoutOf(o))}
+	if o.Debug != nil {
+		apiOpts = append(apiOpts, withDebug(o.Debug))
+	}
+	opts = append(opts, config.WithAPIOptions(apiOpts))
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		var noProfile config.SharedConfigProfileNotExistError
@@ -182,7 +193,38 @@ func loadConfig(ctx context.Context, o Options) (aws.Config, error) {
 	if cfg.Region == "" {
 		return aws.Config{}, &awsops.ConfigError{Msg: msgNoRegion}
 	}
+	resolveRetries(&cfg, o)
 	return cfg, nil
+}
+
+// resolveRetries settles the retry mode and attempts as the AWS CLI does,
+// with one default of sagerole's own: adaptive mode when no retry mode is
+// configured (it retries as standard mode does, and also slows down when
+// IAM throttles a long run of writes instead of failing it). The SDK then
+// builds each client's retryer from these fields.
+func resolveRetries(cfg *aws.Config, o Options) {
+	mode, modeFrom := string(cfg.RetryMode), "AWS_RETRY_MODE or retry_mode"
+	// A defaults_mode other than legacy chose its retry mode (standard).
+	if cfg.RetryMode == "" && (cfg.DefaultsMode == "" || cfg.DefaultsMode == aws.DefaultsModeLegacy) {
+		cfg.RetryMode = aws.RetryModeAdaptive
+		mode, modeFrom = string(aws.RetryModeAdaptive), "sagerole's default"
+	} else if cfg.RetryMode == "" {
+		mode, modeFrom = "standard", "defaults_mode "+string(cfg.DefaultsMode)
+	}
+	attemptsFrom := "AWS_MAX_ATTEMPTS or max_attempts"
+	if o.MaxAttempts > 0 {
+		cfg.RetryMaxAttempts, attemptsFrom = o.MaxAttempts, "sagerole"
+	}
+	attempts := fmt.Sprint(cfg.RetryMaxAttempts)
+	if cfg.RetryMaxAttempts == 0 {
+		attempts, attemptsFrom = fmt.Sprint(retry.DefaultMaxAttempts), "the SDK's default"
+	}
+	endpoint := "AWS"
+	if cfg.BaseEndpoint != nil && *cfg.BaseEndpoint != "" {
+		endpoint = *cfg.BaseEndpoint
+	}
+	debugf(o.Debug, "region %s, endpoint %s, retry mode %s (%s), max attempts %s (%s)",
+		cfg.Region, endpoint, mode, modeFrom, attempts, attemptsFrom)
 }
 
 func callTimeoutOf(o Options) time.Duration {
@@ -203,6 +245,12 @@ func credentialsError(profile string, err error) error {
 		}
 	}
 	noSource := strings.Contains(err.Error(), "EC2 IMDS")
+	if msg := credentialProcessProblem(profile, err); msg != "" {
+		return &awsops.ConfigError{Err: err, Msg: msg + " (or try --sandbox for a sandbox account)"}
+	}
+	if msg := tlsProblem(err); msg != "" {
+		return &awsops.ConfigError{Err: err, Msg: "cannot get AWS credentials: " + msg}
+	}
 	switch {
 	case profile == "":
 		return &awsops.ConfigError{Msg: msgNoCredentials, Err: err}
@@ -217,8 +265,16 @@ func credentialsError(profile string, err error) error {
 }
 
 // newFromConfig builds the service clients from a resolved config.
-func newFromConfig(cfg aws.Config) *Backend {
+func newFromConfig(cfg aws.Config, o Options) *Backend {
+	// The SDK has built each client's retryer by the time these run.
+	backoff := func(r aws.Retryer) aws.Retryer {
+		if o.MaxBackoff > 0 {
+			return retry.AddWithMaxBackoffDelay(r, o.MaxBackoff)
+		}
+		return r
+	}
 	s3c := s3.NewFromConfig(cfg, func(so *s3.Options) {
+		so.Retryer = backoff(so.Retryer)
 		// Emulators answer on one host: virtual-hosted buckets
 		// (bucket.localhost) do not resolve. The S3 client has already
 		// folded AWS_ENDPOINT_URL_S3 and the config's services section into
@@ -234,11 +290,11 @@ func newFromConfig(cfg aws.Config) *Backend {
 	return &Backend{
 		region:   cfg.Region,
 		endpoint: endpoint,
-		sts:      sts.NewFromConfig(cfg),
-		iam:      iam.NewFromConfig(cfg),
+		sts:      sts.NewFromConfig(cfg, func(so *sts.Options) { so.Retryer = backoff(so.Retryer) }),
+		iam:      iam.NewFromConfig(cfg, func(c *iam.Options) { c.Retryer = backoff(c.Retryer) }),
 		s3:       s3c,
-		sm:       sagemaker.NewFromConfig(cfg),
-		kms:      kms.NewFromConfig(cfg),
+		sm:       sagemaker.NewFromConfig(cfg, func(so *sagemaker.Options) { so.Retryer = backoff(so.Retryer) }),
+		kms:      kms.NewFromConfig(cfg, func(ko *kms.Options) { ko.Retryer = backoff(ko.Retryer) }),
 	}
 }
 

@@ -25,6 +25,10 @@ func wrap(api string, err error) error {
 		e.Message = late.Error() + "; raise the limit with --call-timeout or SAGEROLE_CALL_TIMEOUT"
 		return e
 	}
+	if msg := tlsProblem(err); msg != "" {
+		e.Message = msg
+		return e
+	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
 		e.Code = ae.ErrorCode()

@@ -13,6 +13,7 @@ import (
 	"github.com/sagerole/sagerole/awsops/rules"
 	"github.com/sagerole/sagerole/flows"
 	"github.com/sagerole/sagerole/flows/policy"
+	"github.com/sagerole/sagerole/flows/policy/trusted"
 )
 
 // Scopes.
@@ -48,7 +49,7 @@ func (in Input) customNamed() bool {
 	c := in.Custom
 	return c.Persona != "" || len(c.Activities) > 0 || len(c.Guardrails) > 0 || len(c.ECRRepos) > 0 || c.LogGroups ||
 		c.VPC || len(c.KMSKeys) > 0 || len(c.InstanceTypes) > 0 || len(c.SourceIPs) > 0 || len(c.SourceVPCEs) > 0 || c.ResourceTagKey != "" ||
-		len(c.PassRoles) > 0 || len(c.Subnets) > 0 || len(c.SecurityGroups) > 0
+		len(c.PassRoles) > 0 || len(c.Subnets) > 0 || len(c.SecurityGroups) > 0 || len(c.GlueDatabases) > 0 || len(c.AthenaWorkgroups) > 0
 }
 
 // EffectiveScope is Scope with its default applied.
@@ -111,32 +112,33 @@ func (in Input) Validate() error {
 func (in Input) scope(account string) (policy.Scope, error) {
 	s := in.Custom
 	s.Account = account
+	if len(in.Buckets) > 0 {
+		uses, err := s.UsesS3()
+		if err != nil {
+			return s, err
+		}
+		if uses {
+			s.Buckets, s.ReadOnly = in.Buckets, in.ReadOnly
+		}
+	}
 	if err := s.Validate(); err != nil {
 		return s, err
 	}
-	if len(in.Buckets) == 0 {
-		return s, nil
-	}
-	doc, err := policy.Build(s)
-	if err != nil {
+	if _, err := policy.Build(s); err != nil {
 		return s, err
-	}
-	if usesS3(doc) {
-		s.Buckets = in.Buckets
-		s.ReadOnly = in.ReadOnly
 	}
 	return s, nil
 }
 
-func usesS3(doc policy.Document) bool {
-	for _, st := range doc.Statement {
-		for _, a := range st.Action {
-			if st.Effect == "Allow" && strings.HasPrefix(strings.ToLower(a), "s3:") {
-				return true
-			}
-		}
+// grantsBuckets reports whether the scope grants the buckets itself (it
+// has s3-buckets, directly or through its persona), so that no separate
+// bucket policy repeats them.
+func grantsBuckets(s policy.Scope) bool {
+	if slices.Contains(s.Activities, policy.S3Buckets) {
+		return true
 	}
-	return false
+	pa, err := policy.PersonaActivities(s.Persona)
+	return err == nil && s.Persona != "" && slices.Contains(pa, policy.S3Buckets) && len(s.Buckets) > 0
 }
 
 // Plan reads the account (the name must be free, the quotas) and returns
@@ -164,16 +166,12 @@ func Plan(ctx context.Context, acct flows.Account, in Input) (awsops.Plan, error
 	if path == "" {
 		path = "/"
 	}
-	trust := policy.TrustDocument()
-	if err := limits.CheckTrust(trust); err != nil {
-		return awsops.Plan{}, err
-	}
 	roleARN := fmt.Sprintf("arn:%s:iam::%s:role%s%s", partition, id.Account, path, in.Name)
 	plan := awsops.Plan{Command: "create-role " + in.Name, Outputs: map[string]string{"roleArn": roleARN}}
-	plan.Steps = append(plan.Steps, awsops.CreateRoleOp(awsops.CreateRoleInput{
-		Name: in.Name, Path: path, Description: in.Description, TrustPolicy: trust.String(), Tags: in.Tags}))
 
 	var inline []policy.NamedPolicy
+	var needs []trusted.Need
+	bucketsInScope := false
 	if in.EffectiveScope() == ScopeFull {
 		plan.Steps = append(plan.Steps, awsops.AttachRolePolicyOp(in.Name, policy.FullAccessARNIn(partition)))
 	} else {
@@ -196,18 +194,43 @@ func Plan(ctx context.Context, acct flows.Account, in Input) (awsops.Plan, error
 			return awsops.Plan{}, err
 		}
 		plan.Notes = append(plan.Notes, summary...)
+		// The services the scope lets the role pass itself to must be
+		// able to assume it.
+		docs := make([]policy.Document, len(scope))
+		for i, p := range scope {
+			docs[i] = p.Document
+		}
+		if needs, err = trusted.Needed(docs, roleARN, policy.Document{}); err != nil {
+			return awsops.Plan{}, err
+		}
+		plan.Notes = append(plan.Notes, trusted.Sentences(needs)...)
+		bucketsInScope = grantsBuckets(s)
+	}
+	trust, err := policy.TrustFor(trusted.Principals(needs), id.Account)
+	if err != nil {
+		return awsops.Plan{}, err
+	}
+	if err := limits.CheckTrust(trust); err != nil {
+		return awsops.Plan{}, err
+	}
+	plan.Steps = append([]awsops.Op{awsops.CreateRoleOp(awsops.CreateRoleInput{
+		Name: in.Name, Path: path, Description: in.Description, TrustPolicy: trust.String(), Tags: in.Tags})}, plan.Steps...)
+	if bucketsInScope {
+		plan.Notes = append(plan.Notes, fmt.Sprintf("The buckets are granted in %s by s3-buckets, so no %s policy repeats them (add-buckets would add others there).", policy.ScopePolicyName, policy.BucketPolicyName))
 	}
 	if len(in.Buckets) > 0 {
-		doc, err := policy.S3Policy(partition, in.Buckets, in.ReadOnly)
-		if err != nil {
-			return awsops.Plan{}, err
+		if !bucketsInScope {
+			doc, err := policy.S3Policy(partition, in.Buckets, in.ReadOnly)
+			if err != nil {
+				return awsops.Plan{}, err
+			}
+			limits.InUse = sizeOf(inline)
+			named, err := policy.Fit(policy.BucketPolicyName, doc, limits)
+			if err != nil {
+				return awsops.Plan{}, err
+			}
+			inline = append(inline, named...)
 		}
-		limits.InUse = sizeOf(inline)
-		named, err := policy.Fit(policy.BucketPolicyName, doc, limits)
-		if err != nil {
-			return awsops.Plan{}, err
-		}
-		inline = append(inline, named...)
 		if in.EffectiveScope() == ScopeFull {
 			var covered []string
 			for _, b := range in.Buckets {

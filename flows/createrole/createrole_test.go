@@ -3,6 +3,7 @@ package createrole_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -37,7 +38,7 @@ func TestPlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	everything := policy.Scope{Persona: "data-scientist", Activities: []string{"images"}, VPC: true, LogGroups: true,
+	everything := policy.Scope{Activities: []string{"ml-jobs", "notebook", "images"}, VPC: true, LogGroups: true,
 		Guardrails: []string{"network-isolation", "vpc-only", "notebook-no-root", "notebook-no-internet", "addtags-on-create"}}
 	tests := []struct {
 		name  string
@@ -51,8 +52,14 @@ func TestPlan(t *testing.T) {
 			want: []string{"iam:CreateRole ", "iam:AttachRolePolicy " + policy.FullAccessARN}},
 		{name: "full with buckets", in: createrole.Input{Name: "r2", Buckets: []policy.BucketGrant{{Bucket: "team-raw-data"}}},
 			want: []string{"iam:CreateRole ", "iam:AttachRolePolicy " + policy.FullAccessARN, "iam:PutRolePolicy sagerole-buckets"}},
-		{name: "custom defaults from a persona", in: createrole.Input{Name: "r3", Custom: policy.Scope{Persona: "mlops"}},
+		{name: "custom defaults from a persona", in: createrole.Input{Name: "r3", Custom: policy.Scope{Persona: "compute"}},
 			want: []string{"iam:CreateRole ", "iam:PutRolePolicy sagerole-scope"}},
+		{name: "a persona larger than one inline policy", in: createrole.Input{Name: "r3b", Custom: policy.Scope{Persona: "mlops"}},
+			want: []string{"iam:CreateRole ", "iam:PutRolePolicy sagerole-scope", "iam:PutRolePolicy sagerole-scope-2"}},
+		{name: "the data scientist's buckets are its own s3-buckets, not a second policy", in: createrole.Input{Name: "r3c",
+			Custom: policy.Scope{Persona: "data-scientist"}, Buckets: []policy.BucketGrant{{Bucket: "team-raw-data"}}},
+			want: []string{"iam:CreateRole ", "iam:PutRolePolicy sagerole-scope", "iam:PutRolePolicy sagerole-scope-2"}},
+		{name: "s3-buckets named without a bucket", in: createrole.Input{Name: "r3d", Custom: policy.Scope{Activities: []string{"s3-buckets"}}}, err: "none is named"},
 		{name: "scope split across inline policies under a small per-policy size", in: createrole.Input{Name: "r4", Custom: everything},
 			quota: awsops.Quotas{RolePolicySize: 10240, PolicySize: 2048, TrustPolicySize: 2048},
 			split: true},
@@ -224,4 +231,99 @@ func TestPlanPassesTheRoleItself(t *testing.T) {
 	if _, err := createrole.Plan(ctx, acct, in); !rules.IsInput(err) || !strings.Contains(err.Error(), "--pass-role") {
 		t.Errorf("a role that does not exist: %v", err)
 	}
+}
+
+// trustOf is the trust policy the plan's CreateRole step writes.
+func trustOf(t *testing.T, p awsops.Plan) policy.Document {
+	t.Helper()
+	for _, s := range p.Steps {
+		if s.API == awsops.APICreateRole {
+			d, err := policy.Parse(s.Documents[awsops.DocTrustPolicy])
+			if err != nil {
+				t.Fatal(err)
+			}
+			return d
+		}
+	}
+	t.Fatal("no CreateRole step")
+	return policy.Document{}
+}
+
+// An activity whose service runs as the role gets that service into the
+// trust policy, with the review saying why; the others trust SageMaker
+// only. Decided on the trust policy as IAM reads it (Principal, Action,
+// aws:SourceAccount).
+func TestPlanTrustsTheServicesTheActivitiesNeed(t *testing.T) {
+	acct, err := sandbox.New(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, tc := range []struct {
+		activities []string
+		want       []string // service principals besides SageMaker
+	}{
+		{[]string{"ml-jobs", "models"}, nil},
+		{[]string{"pipelines"}, []string{"scheduler.amazonaws.com"}},
+		{[]string{"glue-sessions"}, []string{"glue.amazonaws.com"}},
+		{[]string{"emr-serverless", "pipelines"}, []string{"scheduler.amazonaws.com", "emr-serverless.amazonaws.com"}},
+	} {
+		name := "trust-" + strings.Join(tc.activities, "-")
+		p, err := createrole.Plan(ctx, acct, createrole.Input{Name: name, Custom: policy.Scope{Activities: tc.activities}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		trust := trustOf(t, p)
+		if !policy.TrustsSageMaker(trust) {
+			t.Errorf("%s: SageMaker cannot assume the role", name)
+		}
+		for _, ts := range policy.TrustServices() {
+			want := slices.Contains(tc.want, ts.Principal)
+			if got := policy.Trusts(trust, ts.Principal); got != want {
+				t.Errorf("%s: trusts %s = %v, want %v", name, ts.Principal, got, want)
+			}
+			said := slices.ContainsFunc(p.Notes, func(n string) bool { return strings.HasPrefix(n, "Trust: "+ts.Principal+" may assume the role too: ") })
+			if said != want {
+				t.Errorf("%s: the review says why %s is trusted: %v, want %v (%q)", name, ts.Principal, said, want, p.Notes)
+			}
+		}
+		// EventBridge Scheduler's and EMR Serverless's statements hold
+		// only for this account.
+		for _, svc := range []string{"scheduler.amazonaws.com", "emr-serverless.amazonaws.com"} {
+			if !slices.Contains(tc.want, svc) {
+				continue
+			}
+			own, err := evalTrust(trust, svc, "111122223333")
+			if err != nil {
+				t.Fatal(err)
+			}
+			other, err := evalTrust(trust, svc, "999999999999")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !own || other {
+				t.Errorf("%s: %s may assume the role for this account: %v, for another: %v", name, svc, own, other)
+			}
+		}
+	}
+}
+
+// evalTrust decides sts:AssumeRole by a service principal acting for an
+// account (aws:SourceAccount) against a trust policy: an Allow statement
+// naming the service whose conditions hold.
+func evalTrust(trust policy.Document, service, sourceAccount string) (bool, error) {
+	// The evaluator reads identity policies; a trust statement is one for
+	// this purpose once its Principal is matched here.
+	var doc policy.Document
+	doc.Version = trust.Version
+	for _, s := range trust.Statement {
+		if slices.Contains(s.Principal["Service"], service) {
+			s.Principal = nil
+			s.Resource = []string{"*"}
+			doc.Statement = append(doc.Statement, s)
+		}
+	}
+	res, err := eval.Evaluate(eval.Role{Policies: []eval.Policy{{Name: "trust", Document: doc}}},
+		eval.Request{Action: "sts:AssumeRole", Resource: "*", Context: map[string][]string{"aws:SourceAccount": {sourceAccount}}})
+	return res.Allowed(), err
 }

@@ -179,7 +179,7 @@ func TestStackSetBakesInNoAccount(t *testing.T) {
 var planInputs = []createrole.Input{
 	{Name: "ds-full", Path: "/service-role/", Description: "FullAccess and a bucket", Tags: []awsops.Tag{{Key: "team", Value: "ml"}},
 		Buckets: []policy.BucketGrant{{Bucket: "research-datasets"}}},
-	{Name: "ml-train", Custom: policy.Scope{Persona: policy.DataScientist, Guardrails: []string{policy.NetworkIsolation},
+	{Name: "ml-train", Custom: policy.Scope{Persona: policy.DataScientist, Activities: []string{policy.Training}, Guardrails: []string{policy.NetworkIsolation},
 		LogGroups: true, PassRoles: []string{"arn:aws:iam::111122223333:role/service-role/AmazonSageMaker-ExecutionRole-Research"}},
 		Buckets: []policy.BucketGrant{{Bucket: "team-raw-data", Prefix: "curated"}}},
 	{Name: "jobs", Custom: policy.Scope{Persona: policy.Compute}, Buckets: []policy.BucketGrant{{Bucket: "ml-models-prod"}}, ReadOnly: true},

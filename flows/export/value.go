@@ -157,14 +157,13 @@ func (g subst) apply(v value) value {
 }
 
 // str rewrites one string: an ARN field by field, the account ID alone
-// (aws:ResourceAccount conditions) as the account.
+// (aws:ResourceAccount conditions) as the account, and the account and
+// the region where a name is made of them — SageMaker's default bucket
+// sagemaker-REGION-ACCOUNT in an S3 ARN, the service endpoint
+// s3.REGION.amazonaws.com of a kms:ViaService condition.
 func (g subst) str(s string) value {
 	if g.account != "" && s == g.account {
 		return value{kind: vSub, parts: []part{{ref: refAccount}}}
-	}
-	f := strings.SplitN(s, ":", 6)
-	if len(f) != 6 || f[0] != "arn" {
-		return str(s)
 	}
 	var parts []part
 	lit := func(t string) {
@@ -173,6 +172,17 @@ func (g subst) str(s string) value {
 			return
 		}
 		parts = append(parts, part{lit: t})
+	}
+	f := strings.SplitN(s, ":", 6)
+	if len(f) != 6 || f[0] != "arn" {
+		if !strings.HasSuffix(s, ".amazonaws.com") {
+			return str(s)
+		}
+		g.tokens(s, lit, &parts)
+		if len(parts) <= 1 && (len(parts) == 0 || parts[0].ref == "") {
+			return str(s)
+		}
+		return value{kind: vSub, parts: parts}
 	}
 	field := func(v, want string, r ref) {
 		if want != "" && v == want {
@@ -192,12 +202,57 @@ func (g subst) str(s string) value {
 		lit("role" + g.rolePath)
 		parts = append(parts, part{ref: refRoleName})
 	} else {
-		lit(f[5])
+		g.tokens(f[5], lit, &parts)
 	}
 	if len(parts) == 1 {
 		return str(s)
 	}
 	return value{kind: vSub, parts: parts}
+}
+
+// tokens writes t with the account and the region, where they stand as a
+// whole word of it (between characters that are not letters or digits),
+// as references; everything else as literal text.
+func (g subst) tokens(t string, lit func(string), parts *[]part) {
+	for t != "" {
+		at, n, r := -1, 0, ref("")
+		for _, c := range []struct {
+			v string
+			r ref
+		}{{g.account, refAccount}, {g.region, refRegion}} {
+			if c.v == "" {
+				continue
+			}
+			for from := 0; ; {
+				i := strings.Index(t[from:], c.v)
+				if i < 0 {
+					break
+				}
+				i += from
+				if wordAt(t, i, len(c.v)) && (at < 0 || i < at) {
+					at, n, r = i, len(c.v), c.r
+					break
+				}
+				from = i + 1
+			}
+		}
+		if at < 0 {
+			lit(t)
+			return
+		}
+		if at > 0 {
+			lit(t[:at])
+		}
+		*parts = append(*parts, part{ref: r})
+		t = t[at+n:]
+	}
+}
+
+// wordAt reports whether t[i:i+n] is bounded by the string's ends or by
+// characters that are neither letters nor digits.
+func wordAt(t string, i, n int) bool {
+	alnum := func(b byte) bool { return b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' }
+	return (i == 0 || !alnum(t[i-1])) && (i+n == len(t) || !alnum(t[i+n]))
 }
 
 // refs lists the references v uses.

@@ -21,7 +21,9 @@ const (
 )
 
 // Use is one identity that runs as a role (or one domain default that
-// names it).
+// names it). It is the one shape of "usedBy" in sagerole's JSON: find
+// --role, modify's blast radius. Apps are those not deleted, each with its
+// status ([] for a domain default or a notebook instance).
 type Use struct {
 	Kind       UseKind `json:"kind"`
 	DomainID   string  `json:"domainId,omitempty"`
@@ -33,7 +35,19 @@ type Use struct {
 	Sharing string    `json:"sharing,omitempty"`
 	Owner   string    `json:"owner,omitempty"`
 	Status  string    `json:"status,omitempty"`
-	Apps    []AppNode `json:"apps,omitempty"`
+	Apps    []AppNode `json:"apps"`
+}
+
+// RunningApps names the apps that hold the role until they restart, as
+// TYPE/NAME.
+func (u Use) RunningApps() []string {
+	var out []string
+	for _, a := range u.Apps {
+		if a.Running() {
+			out = append(out, a.Type+"/"+a.Name)
+		}
+	}
+	return out
 }
 
 // RoleUses is `sagerole find --role`: a role, and everything that runs as it.
@@ -43,6 +57,8 @@ type RoleUses struct {
 	Role     RoleCheck `json:"role"`
 	UsedBy   []Use     `json:"usedBy"`
 	Warnings []string  `json:"warnings"`
+	// missing is what the inventory could not read (see Incomplete).
+	missing []string
 }
 
 // RoleMatcher matches role ARNs against what the user typed: an ARN
@@ -136,5 +152,6 @@ func (s *Session) Uses(ctx context.Context, role string, opts Options) (*RoleUse
 	// The inventory's own warnings about the identities found still matter
 	// (an unreadable profile might run as this role).
 	res.Warnings = append(res.Warnings, t.incomplete...)
+	res.missing = t.incomplete
 	return res, nil
 }

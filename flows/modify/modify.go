@@ -21,6 +21,7 @@ import (
 	"github.com/sagerole/sagerole/flows/find"
 	"github.com/sagerole/sagerole/flows/policy"
 	"github.com/sagerole/sagerole/flows/policy/iamref"
+	"github.com/sagerole/sagerole/flows/policy/trusted"
 )
 
 // Full is what --attach and --detach take for AmazonSageMakerFullAccess.
@@ -66,7 +67,28 @@ func (in Input) scopeNamed() bool {
 	s := in.Scope
 	return len(s.Activities) > 0 || len(s.Guardrails) > 0 || len(s.ECRRepos) > 0 || s.LogGroups || s.VPC ||
 		len(s.KMSKeys) > 0 || len(s.InstanceTypes) > 0 || len(s.SourceIPs) > 0 || len(s.SourceVPCEs) > 0 ||
-		s.ResourceTagKey != "" || s.ResourceTagValue != "" || len(s.PassRoles) > 0 || len(s.Subnets) > 0 || len(s.SecurityGroups) > 0
+		s.ResourceTagKey != "" || s.ResourceTagValue != "" || len(s.PassRoles) > 0 || len(s.Subnets) > 0 || len(s.SecurityGroups) > 0 ||
+		len(s.GlueDatabases) > 0 || len(s.AthenaWorkgroups) > 0
+}
+
+// scope is the scope to merge, with the --add-bucket buckets narrowing
+// its S3 access when its activities reach S3, as create-role's --bucket
+// does (s3-buckets grants nothing else).
+func (in Input) scope() (policy.Scope, error) {
+	s := in.Scope
+	if len(in.AddBuckets) == 0 {
+		return s, nil
+	}
+	uses, err := s.UsesS3()
+	if err != nil {
+		return s, err
+	}
+	if uses {
+		for _, b := range in.AddBuckets {
+			s.Buckets = append(s.Buckets, policy.ParseGrant(b))
+		}
+	}
+	return s, nil
 }
 
 // Changes reports whether the input asks for any change.
@@ -205,7 +227,11 @@ func (in Input) Validate() error {
 		return &rules.InputError{Field: "persona", Msg: "modify adds activities and guardrails, not personas; name the activities with --add-activity"}
 	}
 	if in.scopeNamed() {
-		if err := in.Scope.Validate(); err != nil {
+		s, err := in.scope()
+		if err != nil {
+			return err
+		}
+		if err := s.Validate(); err != nil {
 			return err
 		}
 	}
@@ -318,23 +344,6 @@ func Plan(ctx context.Context, acct flows.Account, in Input, opts Options) (*Res
 	p.Warnings = append(p.Warnings, lintWarnings...)
 	p.Notes = append(p.Notes, lintNotes...)
 
-	// Trust.
-	if in.FixTrust {
-		fixed, changed, err := AddSageMakerTrust(role.TrustPolicy)
-		if err != nil {
-			return nil, err
-		}
-		if !changed {
-			p.Notes = append(p.Notes, fmt.Sprintf("the trust policy of %s already lets %s assume it: --fix-trust changes nothing", role.Name, policy.SageMakerService))
-		} else {
-			if n := rules.PolicySize(fixed); n > quotas.TrustPolicySize {
-				return nil, &rules.InputError{Field: "trust policy", Msg: fmt.Sprintf("with SageMaker's statement the trust policy would be %s characters (white space not counted); IAM allows at most %s (AssumeRolePolicySizeQuota)", policy.Thousands(n), policy.Thousands(quotas.TrustPolicySize))}
-			}
-			p.Steps = append(p.Steps, awsops.UpdateTrustPolicyOp(role.Name, fixed))
-			res.Diffs = append(res.Diffs, Diff{Document: "trust-policy", Text: DiffDocuments("trust-policy", role.TrustPolicy, fixed)})
-		}
-	}
-
 	// Managed policies.
 	if err := planManaged(ctx, acct, in, role, partition, attached, quotas, res); err != nil {
 		return nil, err
@@ -379,6 +388,11 @@ func Plan(ctx context.Context, acct flows.Account, in Input, opts Options) (*Res
 		if err := planScope(acct.Region(), in, role, partition, inline, flows.LimitsOf(quotas), res, after); err != nil {
 			return nil, err
 		}
+	}
+	// Trust: worked out from the inline policies as they will be, sent
+	// first.
+	if err := planTrust(in, role, after, quotas, res); err != nil {
+		return nil, err
 	}
 	if total := inlineTotal(after); total > quotas.RolePolicySize && total > inlineTotal(inline) {
 		return nil, &rules.InputError{Field: "policy size", Msg: fmt.Sprintf("the inline policies of %s would come to %s characters (white space not counted); IAM allows at most %s for all inline policies of a role together (RolePolicySizeQuota)", role.Name, policy.Thousands(total), policy.Thousands(quotas.RolePolicySize))}
@@ -527,7 +541,10 @@ func planBuckets(ctx context.Context, acct flows.Account, in Input, role awsops.
 func planScope(region string, in Input, role awsops.Role, partition string,
 	inline map[string]string, limits policy.Limits, res *Result, after map[string]string) error {
 	// The role passes itself: PassRole names its ARN, path included.
-	s := in.Scope
+	s, err := in.scope()
+	if err != nil {
+		return err
+	}
 	s.Partition, s.Account, s.Region, s.RoleARN = partition, rules.AccountFromARN(role.ARN), region, role.ARN
 	add, err := policy.Build(s)
 	if err != nil {
@@ -564,6 +581,71 @@ func planScope(region string, in Input, role awsops.Role, partition string,
 	return nil
 }
 
+// planTrust adds the trust policy's change, as the first step: SageMaker's
+// statement with --fix-trust, and, with --fix-trust or when activities
+// are added, the statements of the services the role's inline policies
+// (as they will be) let it pass itself to — EventBridge Scheduler for
+// pipelines, Glue, EMR Serverless — each with the sentence that says why.
+func planTrust(in Input, role awsops.Role, after map[string]string, quotas awsops.Quotas, res *Result) error {
+	if !in.FixTrust && !in.scopeNamed() {
+		return nil
+	}
+	p := &res.Plan
+	doc := role.TrustPolicy
+	var why []string
+	if in.FixTrust {
+		fixed, changed, err := AddSageMakerTrust(doc)
+		if err != nil {
+			return err
+		}
+		if changed {
+			doc = fixed
+			why = append(why, "SageMaker")
+		}
+	}
+	current, err := policy.Parse(doc)
+	if err != nil && !in.FixTrust {
+		// Left as it is: --fix-trust is the way to have sagerole edit it.
+		p.Warnings = append(p.Warnings, fmt.Sprintf("the trust policy of %s cannot be read (%v), so the services the new activities need were not checked", role.Name, err))
+		return nil
+	}
+	var docs []policy.Document
+	for _, n := range slices.Sorted(maps.Keys(after)) {
+		if d, err := policy.Parse(after[n]); err == nil {
+			docs = append(docs, d)
+		}
+	}
+	needs, err := trusted.Needed(docs, role.ARN, current)
+	if err != nil {
+		return err
+	}
+	if missing := trusted.Missing(needs); len(missing) > 0 {
+		fixed, added, err := AddServiceTrust(doc, missing, rules.AccountFromARN(role.ARN))
+		if err != nil {
+			return err
+		}
+		doc = fixed
+		for _, n := range needs {
+			if slices.Contains(added, n.Principal) {
+				p.Notes = append(p.Notes, trusted.Sentences([]trusted.Need{n})...)
+				why = append(why, n.Principal)
+			}
+		}
+	}
+	if len(why) == 0 {
+		if in.FixTrust {
+			p.Notes = append(p.Notes, fmt.Sprintf("the trust policy of %s already lets %s assume it (and every service its policies pass it to): --fix-trust changes nothing", role.Name, policy.SageMakerService))
+		}
+		return nil
+	}
+	if n := rules.PolicySize(doc); n > quotas.TrustPolicySize {
+		return &rules.InputError{Field: "trust policy", Msg: fmt.Sprintf("with the statements of %s the trust policy would be %s characters (white space not counted); IAM allows at most %s (AssumeRolePolicySizeQuota)", strings.Join(why, ", "), policy.Thousands(n), policy.Thousands(quotas.TrustPolicySize))}
+	}
+	p.Steps = append([]awsops.Op{awsops.UpdateTrustPolicyOp(role.Name, doc)}, p.Steps...)
+	res.Diffs = append([]Diff{{Document: "trust-policy", Text: DiffDocuments("trust-policy", role.TrustPolicy, doc)}}, res.Diffs...)
+	return nil
+}
+
 // ApplyInline plays inline-policy ops onto a name → document map.
 func ApplyInline(docs map[string]string, ops []awsops.Op) {
 	for _, op := range ops {
@@ -583,7 +665,7 @@ func RadiusSentence(role awsops.Role, uses []Use) string {
 	}
 	running := 0
 	for _, u := range uses {
-		running += len(u.RunningApps)
+		running += len(u.RunningApps())
 	}
 	s := fmt.Sprintf("%d %s as %s and get%s this change: %s", len(uses), plural(len(uses), "identity runs", "identities run"), role.Name, plural(len(uses), "s", ""), useList(uses))
 	if running > 0 {
@@ -610,16 +692,16 @@ func useList(uses []Use) string {
 // UseLabel names a use in a few words.
 func UseLabel(u Use) string {
 	switch u.Kind {
-	case string(find.UseDefaultUserRole):
+	case find.UseDefaultUserRole:
 		return "the default user role of domain " + u.DomainID
-	case string(find.UseDefaultSpaceRole):
+	case find.UseDefaultSpaceRole:
 		return "the default space role of domain " + u.DomainID
-	case string(find.UseUser):
+	case find.UseUser:
 		return "user " + u.Name + " (" + u.DomainID + ")"
-	case string(find.UseSpace):
+	case find.UseSpace:
 		return "space " + u.Name + " (" + u.DomainID + ")"
-	case string(find.UseNotebook):
+	case find.UseNotebook:
 		return "notebook instance " + u.Name
 	}
-	return u.Kind + " " + u.Name
+	return string(u.Kind) + " " + u.Name
 }

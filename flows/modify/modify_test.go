@@ -448,7 +448,7 @@ func TestBlastRadiusOfResearchRole(t *testing.T) {
 	}
 	var got []string
 	for _, u := range d.UsedBy {
-		got = append(got, u.Kind+":"+u.Name)
+		got = append(got, string(u.Kind)+":"+u.Name)
 	}
 	// The seed: research's default user role, alice (inherits), carol (own),
 	// alice's private space, and a stopped notebook instance.

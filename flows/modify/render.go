@@ -8,6 +8,7 @@ import (
 
 	"github.com/sagerole/sagerole/flows/find"
 	"github.com/sagerole/sagerole/flows/policy"
+	"github.com/sagerole/sagerole/flows/policy/rolemanager"
 )
 
 // indent prefixes every line of s.
@@ -15,32 +16,32 @@ func indent(s, prefix string) string {
 	return prefix + strings.ReplaceAll(strings.TrimSuffix(s, "\n"), "\n", "\n"+prefix)
 }
 
-func sourceText(s string) string {
+func sourceText(s find.Source) string {
 	switch s {
-	case string(find.SourceOwn):
+	case find.SourceOwn:
 		return "own role"
-	case string(find.SourceDomainDefault):
+	case find.SourceDomainDefault:
 		return "domain default"
-	case string(find.SourceOwner):
+	case find.SourceOwner:
 		return "owner's role"
-	case string(find.SourceDomainSpaceDefault):
+	case find.SourceDomainSpaceDefault:
 		return "domain space default"
 	}
-	return s
+	return string(s)
 }
 
-func kindText(k string) string {
+func kindText(k find.UseKind) string {
 	switch k {
-	case string(find.UseDefaultUserRole):
+	case find.UseDefaultUserRole:
 		return "domain default user role"
-	case string(find.UseDefaultSpaceRole):
+	case find.UseDefaultSpaceRole:
 		return "domain default space role"
-	case string(find.UseUser):
+	case find.UseUser:
 		return "user profile"
-	case string(find.UseNotebook):
+	case find.UseNotebook:
 		return "notebook instance"
 	}
-	return k
+	return string(k)
 }
 
 func dash(s string) string {
@@ -62,17 +63,17 @@ func writeUses(b *strings.Builder, roleName string, uses []Use) {
 	for _, u := range uses {
 		how := "-"
 		switch u.Kind {
-		case string(find.UseUser):
+		case find.UseUser:
 			how = sourceText(u.Source)
-		case string(find.UseSpace):
+		case find.UseSpace:
 			how = "shared, " + sourceText(u.Source)
 			if u.Sharing == "Private" {
 				how = "private, owner " + u.Owner
 			}
-		case string(find.UseNotebook):
+		case find.UseNotebook:
 			how = dash(u.Status)
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", kindText(u.Kind), dash(u.DomainID), dash(u.Name), how, dash(strings.Join(u.RunningApps, ", ")))
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", kindText(u.Kind), dash(u.DomainID), dash(u.Name), how, dash(strings.Join(u.RunningApps(), ", ")))
 	}
 	_ = tw.Flush()
 }
@@ -124,6 +125,9 @@ func WriteDetails(w io.Writer, d *Details) error {
 		fmt.Fprintf(&b, "  %s (%s characters):\n%s\n", p.Name, policy.Thousands(p.Size), indent(Pretty(string(p.Document)), "    "))
 	}
 
+	if m := d.RoleManager; m != nil {
+		writeRoleManager(&b, m)
+	}
 	b.WriteString("\n")
 	writeUses(&b, d.Role.Name, d.UsedBy)
 	for _, wn := range d.Warnings {
@@ -150,4 +154,31 @@ func WriteReview(w io.Writer, r *Result) error {
 	b.WriteString("\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeRoleManager says what sagerole makes of a role Role Manager made.
+func writeRoleManager(b *strings.Builder, m *rolemanager.Match) {
+	b.WriteString("\nMade by SageMaker Role Manager")
+	if made, ok := map[string]string{"console": "its console", "cdk": "its CDK library"}[m.Made]; ok {
+		fmt.Fprintf(b, " (%s)", made)
+	}
+	if m.RoleManagerPersona != "" {
+		fmt.Fprintf(b, " from its %s persona", m.RoleManagerPersona)
+	}
+	b.WriteString(". In sagerole's activities:\n")
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	for _, p := range m.Policies {
+		act := p.Activity
+		if act == "" {
+			act = "(none)"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t→ %s\t%s\n", p.Name, p.RoleManagerActivity, act, p.Match)
+	}
+	_ = tw.Flush()
+	for _, u := range m.Unmatched {
+		fmt.Fprintf(b, "  does not match: %s\n", u)
+	}
+	if m.Command != "" {
+		fmt.Fprintf(b, "  To manage it with sagerole's activities instead (reviewed before it runs, undoable):\n    %s\n", m.Command)
+	}
 }

@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/awsops/rules"
 	"github.com/sagerole/sagerole/flows"
 	"github.com/sagerole/sagerole/flows/find"
+	"github.com/sagerole/sagerole/flows/policy/rolemanager"
 )
 
 // RoleInfo is a role without its trust policy (Details has it as a
@@ -54,8 +56,19 @@ type Details struct {
 	InlinePolicies   []InlinePolicy          `json:"inlinePolicies"`
 	Usage            Usage                   `json:"usage"`
 	UsedBy           []Use                   `json:"usedBy"`
-	Warnings         []string                `json:"warnings"`
+	// RoleManager is what sagerole makes of a role SageMaker Role Manager
+	// made: the sagerole activities and options its policies correspond to,
+	// what does not match, and the modify line that puts the role in
+	// sagerole's terms. Absent for other roles.
+	RoleManager *rolemanager.Match `json:"roleManager,omitempty"`
+	Warnings    []string           `json:"warnings"`
+	// missing is what could not be read of who runs as the role.
+	missing []string
 }
+
+// Incomplete lists what could not be read of who runs as the role: the
+// blast radius may lack identities. Empty when it is whole.
+func (d *Details) Incomplete() []string { return d.missing }
 
 // Show reads a role, its policies and who runs as it.
 func Show(ctx context.Context, acct flows.Account, roleArg string, opts Options) (*Details, error) {
@@ -96,6 +109,9 @@ func Show(ctx context.Context, acct flows.Account, roleArg string, opts Options)
 	for _, n := range slices.Sorted(maps.Keys(inline)) {
 		d.InlinePolicies = append(d.InlinePolicies, InlinePolicy{Name: n, Size: rules.PolicySize(inline[n]), Document: awsops.RawDoc(inline[n])})
 	}
+	if d.RoleManager, err = recognize(ctx, acct, role, attached, inline); err != nil {
+		return nil, err
+	}
 	d.Warnings = append(d.Warnings, roleWarnings(role, false)...)
 	uses, warnings := blastRadius(ctx, opts, role)
 	d.UsedBy = uses
@@ -103,5 +119,30 @@ func Show(ctx context.Context, acct flows.Account, roleArg string, opts Options)
 		d.UsedBy = []Use{}
 	}
 	d.Warnings = append(d.Warnings, warnings...)
+	if opts.Uses != nil {
+		d.missing = warnings
+	}
 	return d, nil
+}
+
+// recognize says whether SageMaker Role Manager made the role, reading
+// the documents of its customer managed policies that carry a Role
+// Manager template's name (the console's); a document that cannot be
+// read is said in the match, not a failure.
+func recognize(ctx context.Context, acct flows.Account, role awsops.Role, attached []awsops.AttachedPolicy, inline map[string]string) (*rolemanager.Match, error) {
+	r := rolemanager.Role{Name: role.Name, ARN: role.ARN, Inline: inline}
+	for _, a := range attached {
+		m := rolemanager.Managed{Name: a.Name, ARN: a.ARN}
+		if rolemanager.IsTemplateName(a.Name) && !strings.Contains(a.ARN, ":aws:policy/") {
+			if doc, err := acct.GetPolicyDocument(ctx, a.ARN); err == nil {
+				m.Document = doc
+			}
+		}
+		r.Managed = append(r.Managed, m)
+	}
+	m, err := rolemanager.Recognize(r)
+	if err != nil {
+		return nil, fmt.Errorf("recognizing a Role Manager role: %w", err)
+	}
+	return m, nil
 }

@@ -15,18 +15,67 @@ import (
 // compact JSON, taken from the embedded template so that there is one
 // source for it.
 func sageMakerTrustStatement() (string, error) {
-	b, err := policy.TrustDocument().MarshalJSON()
+	return onlyStatement("the embedded trust policy", policy.TrustDocument())
+}
+
+// onlyStatement is the one statement of d, as compact JSON.
+func onlyStatement(what string, d policy.Document) (string, error) {
+	b, err := d.MarshalJSON()
 	if err != nil {
 		return "", err
 	}
 	var top struct{ Statement []json.RawMessage }
 	if err := json.Unmarshal(b, &top); err != nil {
-		return "", fmt.Errorf("the embedded trust policy: %w", err)
+		return "", fmt.Errorf("%s: %w", what, err)
 	}
 	if len(top.Statement) != 1 {
-		return "", fmt.Errorf("the embedded trust policy has %d statements, want 1", len(top.Statement))
+		return "", fmt.Errorf("%s has %d statements, want 1", what, len(top.Statement))
 	}
 	return string(top.Statement[0]), nil
+}
+
+// AddServiceTrust returns the trust policy doc with the statements that let
+// each of services (TrustServices principals: scheduler.amazonaws.com…)
+// assume a role of account, appended as AddSageMakerTrust appends
+// SageMaker's — every other byte kept. added lists the services whose
+// statement was added (those doc did not trust yet).
+func AddServiceTrust(doc string, services []string, account string) (fixed string, added []string, err error) {
+	parsed, err := policy.Parse(doc)
+	if err != nil {
+		return "", nil, &rules.InputError{Field: "trust policy",
+			Msg: fmt.Sprintf("the role's trust policy cannot be read (%v), so sagerole will not edit it; fix it by hand", err)}
+	}
+	fixed = doc
+	for _, svc := range services {
+		if policy.Trusts(parsed, svc) {
+			continue
+		}
+		d, err := policy.TrustStatementsFor(svc, account)
+		if err != nil {
+			return "", nil, err
+		}
+		stmt, err := onlyStatement("the trust template of "+svc, d)
+		if err != nil {
+			return "", nil, err
+		}
+		if fixed, err = spliceStatement(fixed, stmt); err != nil {
+			return "", nil, err
+		}
+		added = append(added, svc)
+	}
+	if len(added) > 0 {
+		after, err := policy.Parse(fixed)
+		if err != nil {
+			return "", nil, fmt.Errorf("the fixed trust policy does not parse: %w", err)
+		}
+		for _, svc := range added {
+			if !policy.Trusts(after, svc) {
+				return "", nil, &rules.InputError{Field: "trust policy",
+					Msg: "the role's trust policy denies sts:AssumeRole to " + svc + " without a condition, so adding an Allow would not let it in; remove that Deny by hand"}
+			}
+		}
+	}
+	return fixed, added, nil
 }
 
 // AddSageMakerTrust returns the trust policy doc with SageMaker's statement
@@ -53,9 +102,29 @@ func AddSageMakerTrust(doc string) (fixed string, changed bool, err error) {
 	if err != nil {
 		return "", false, err
 	}
+	if fixed, err = spliceStatement(doc, stmt); err != nil {
+		return "", false, err
+	}
+	after, err := policy.Parse(fixed)
+	if err != nil {
+		return "", false, fmt.Errorf("the fixed trust policy does not parse: %w", err)
+	}
+	if !policy.TrustsSageMaker(after) {
+		// An unconditioned Deny of SageMaker wins over any Allow; removing
+		// it is a judgement for a person, not for --fix-trust.
+		return "", false, &rules.InputError{Field: "trust policy",
+			Msg: "the role's trust policy denies sts:AssumeRole to " + policy.SageMakerService + " without a condition, so adding an Allow would not let SageMaker in; remove that Deny by hand"}
+	}
+	return fixed, true, nil
+}
+
+// spliceStatement appends stmt (compact JSON) to the Statement of doc,
+// keeping every other byte: after the last element of an array, or a
+// single object turned into an array of it and stmt.
+func spliceStatement(doc, stmt string) (string, error) {
 	start, end, err := statementSpan(doc)
 	if err != nil {
-		return "", false, &rules.InputError{Field: "trust policy",
+		return "", &rules.InputError{Field: "trust policy",
 			Msg: fmt.Sprintf("the role's trust policy cannot be edited in place (%v); fix it by hand", err)}
 	}
 	raw := doc[start:end]
@@ -73,20 +142,9 @@ func AddSageMakerTrust(doc string) (fixed string, changed bool, err error) {
 	case '{':
 		spliced = "[" + raw + "," + stmt + "]"
 	default:
-		return "", false, &rules.InputError{Field: "trust policy", Msg: "the role's trust policy has a Statement that is neither an object nor an array; fix it by hand"}
+		return "", &rules.InputError{Field: "trust policy", Msg: "the role's trust policy has a Statement that is neither an object nor an array; fix it by hand"}
 	}
-	fixed = doc[:start] + spliced + doc[end:]
-	after, err := policy.Parse(fixed)
-	if err != nil {
-		return "", false, fmt.Errorf("the fixed trust policy does not parse: %w", err)
-	}
-	if !policy.TrustsSageMaker(after) {
-		// An unconditioned Deny of SageMaker wins over any Allow; removing
-		// it is a judgement for a person, not for --fix-trust.
-		return "", false, &rules.InputError{Field: "trust policy",
-			Msg: "the role's trust policy denies sts:AssumeRole to " + policy.SageMakerService + " without a condition, so adding an Allow would not let SageMaker in; remove that Deny by hand"}
-	}
-	return fixed, true, nil
+	return doc[:start] + spliced + doc[end:], nil
 }
 
 // statementSpan returns the byte offsets of the value of the top-level

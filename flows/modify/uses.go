@@ -10,20 +10,9 @@ import (
 // profile, a space or a notebook instance. A change to the role's
 // permissions reaches all of them (seed 000: "al modificar una función de
 // ejecución, la función de ejecución del espacio correspondiente también
-// cambiará"), running apps once they restart.
-type Use struct {
-	Kind       string `json:"kind"` // domain-default-user-role, domain-default-space-role, user-profile, space, notebook-instance
-	DomainID   string `json:"domainId,omitempty"`
-	DomainName string `json:"domainName,omitempty"`
-	Name       string `json:"name,omitempty"`
-	// Source is where the identity's role comes from (own, domain-default,
-	// owner, domain-space-default), as find reports it.
-	Source      string   `json:"source,omitempty"`
-	Sharing     string   `json:"sharing,omitempty"`
-	Owner       string   `json:"owner,omitempty"`
-	Status      string   `json:"status,omitempty"`
-	RunningApps []string `json:"runningApps,omitempty"` // TYPE/NAME of apps that hold the role until restarted
-}
+// cambiará"), running apps once they restart. It is find's Use: "usedBy"
+// has one shape wherever sagerole writes it.
+type Use = find.Use
 
 // UsesFunc finds everything that runs as a role (by its ARN), and
 // warnings about what could not be read.
@@ -40,17 +29,7 @@ func AccountUses(s *find.Session) UsesFunc {
 		if err != nil {
 			return nil, nil, err
 		}
-		var out []Use
-		for _, u := range find.UsesOf(t, find.RoleMatcher(roleARN)) {
-			use := Use{Kind: string(u.Kind), DomainID: u.DomainID, DomainName: u.DomainName, Name: u.Name,
-				Source: string(u.Source), Sharing: u.Sharing, Owner: u.Owner, Status: u.Status}
-			for _, a := range u.Apps {
-				if a.Running() {
-					use.RunningApps = append(use.RunningApps, a.Type+"/"+a.Name)
-				}
-			}
-			out = append(out, use)
-		}
+		out := find.UsesOf(t, find.RoleMatcher(roleARN))
 		// Only what could not be read bears on the blast radius (it may be
 		// incomplete); the rest of the account's warnings are about others.
 		return out, t.Incomplete(), nil

@@ -22,6 +22,12 @@ func (r resolved) vars() *vars {
 			"SourceIps": r.SourceIPs, "SourceVpces": r.SourceVPCEs,
 			"Subnets": r.Subnets, "SecurityGroups": r.SecurityGroups,
 			"PassRoles": r.passRoles(part, account),
+			// Role Manager's compute role writes logs only under
+			// /aws/sagemaker/, whatever --log-groups says.
+			"SageMakerLogGroups": {fmt.Sprintf("arn:%s:logs:%s:%s:log-group:/aws/sagemaker/*", part, region, account)},
+			"GlueDatabases":      r.glueARNs(part, region, account, "database/%s"),
+			"GlueTables":         r.glueARNs(part, region, account, "table/%s/*"),
+			"AthenaWorkgroups":   r.workgroupARNs(part, region, account),
 		},
 		used: map[string]bool{},
 	}
@@ -45,6 +51,35 @@ func (r resolved) vars() *vars {
 		v.lists["LogGroups"] = []string{fmt.Sprintf("arn:%s:logs:%s:%s:log-group:/aws/sagemaker/*", part, region, account)}
 	}
 	return v
+}
+
+// featureStoreDatabase is the Glue database SageMaker Feature Store's
+// offline store writes its tables to (Role Manager's SM_GlueTableManagement
+// names it).
+const featureStoreDatabase = "sagemaker_featurestore"
+
+// glueARNs are sagemaker_featurestore's and the named databases' ARNs of
+// one Glue resource type (format: "database/%s" or "table/%s/*").
+func (r resolved) glueARNs(partition, region, account, format string) []string {
+	var out []string
+	for _, db := range append([]string{featureStoreDatabase}, r.GlueDatabases...) {
+		out = append(out, fmt.Sprintf("arn:%s:glue:%s:%s:"+format, partition, region, account, db))
+	}
+	return sortedSet(out)
+}
+
+// workgroupARNs are the Athena workgroups named, or primary (Role
+// Manager's default).
+func (r resolved) workgroupARNs(partition, region, account string) []string {
+	names := r.AthenaWorkgroups
+	if len(names) == 0 {
+		names = []string{"primary"}
+	}
+	var out []string
+	for _, w := range names {
+		out = append(out, fmt.Sprintf("arn:%s:athena:%s:%s:workgroup/%s", partition, region, account, w))
+	}
+	return sortedSet(out)
 }
 
 // passRoles are the roles PassRole may pass: the role's own, then the
@@ -83,8 +118,22 @@ type built struct {
 // build fills the templates of the scope's activities, options and
 // guardrails, computes each guardrail's Deny from what the rest allows
 // (computeGuardrails), and merges everything.
-func build(s Scope) (built, error) {
-	r, err := s.resolve()
+func build(s Scope) (built, error) { return buildAs(s, false) }
+
+// UsesS3 reports whether the scope's activities reach S3, so that buckets
+// narrow them (create-role gives buckets to a scope only then; a scope
+// without S3 still gets the bucket policy).
+func (s Scope) UsesS3() (bool, error) {
+	s.Buckets, s.ReadOnly = nil, false
+	b, err := buildAs(s, true)
+	if err != nil {
+		return false, err
+	}
+	return b.used["S3Objects"] || b.used["S3Buckets"], nil
+}
+
+func buildAs(s Scope, probe bool) (built, error) {
+	r, err := s.resolveAs(probe)
 	if err != nil {
 		return built{}, err
 	}
@@ -136,12 +185,12 @@ func build(s Scope) (built, error) {
 		}
 		guards[g] = d
 	}
-	if err := r.checkOptionsUsed(v); err != nil {
+	if err := r.checkOptionsUsed(v); err != nil && !probe {
 		return built{}, err
 	}
 	b := built{r: r, used: v.used, passRoles: v.lists["PassRoles"]}
 	docs := grants
-	if len(guards) > 0 {
+	if len(guards) > 0 && !probe {
 		ref, err := reference()
 		if err != nil {
 			return built{}, err
@@ -184,12 +233,18 @@ func (r resolved) pins(guardrail string) []string {
 	return out
 }
 
-// isDataActivity reports whether seed 000 gives activity a the KMS
-// additions (Decrypt for SSE-KMS input, Encrypt for output, CreateGrant for
-// volumes); hosting and notebook read the same encrypted data.
+// isDataActivity reports whether activity a gets the KMS additions with
+// --kms-key (Decrypt for SSE-KMS input, Encrypt and GenerateDataKey for
+// output, CreateGrant for volumes): seed 000 gives them to each per-API
+// policy that reads or writes data (hosting and notebook read the same
+// data), Role Manager to the activities it offers KMS customization for
+// (accessAwsServices, runStudioApps, manageJobs, manageEndpoints,
+// monitorModels, manageGlueTables in src/activity.ts), and sagerole to
+// those that write to S3 (s3-buckets, canvas).
 func isDataActivity(a string) bool {
 	switch a {
-	case Training, Processing, Tuning, AutoML, Hosting, Notebook:
+	case Training, Processing, Tuning, AutoML, Hosting, Notebook,
+		AWSServices, StudioApps, MLJobs, Endpoints, Monitoring, GlueTables, S3Buckets, Canvas:
 		return true
 	}
 	return false
@@ -229,8 +284,12 @@ func (r resolved) checkOptionsUsed(v *vars) error {
 	case len(r.KMSKeys) > 0 && !r.kmsOption() && !v.used["KmsKeys"]:
 		return &rules.InputError{Field: "KMS key", Msg: "KMS keys apply to activities that read or write data and to domain-kms, but none of the chosen activities is one; add one such as training"}
 	case len(r.PassRoles) > 0 && !v.used["PassRoles"]:
-		return &rules.InputError{Field: "pass-role", Msg: "roles to pass apply to activities that pass a role to SageMaker, but none of the chosen activities does; add notebook or automl"}
-	case r.LogGroups && !v.used["LogGroups"]:
+		return &rules.InputError{Field: "pass-role", Msg: "roles to pass apply to activities that pass a role to SageMaker, but none of the chosen activities does; add one such as ml-jobs, models or notebook"}
+	case len(r.GlueDatabases) > 0 && !v.used["GlueDatabases"]:
+		return &rules.InputError{Field: "glue database", Msg: "Glue databases name what glue-tables may read, but none of the chosen activities reads Glue tables; add glue-tables"}
+	case len(r.AthenaWorkgroups) > 0 && !v.used["AthenaWorkgroups"]:
+		return &rules.InputError{Field: "athena workgroup", Msg: "Athena workgroups name where athena may run queries, but none of the chosen activities queries Athena; add athena"}
+	case r.LogGroups && !v.used["LogGroups"] && !v.used["SageMakerLogGroups"]:
 		return &rules.InputError{Field: "log groups", Msg: "log groups narrow the CloudWatch Logs access of activities, but none of the chosen activities writes logs; add one such as training"}
 	}
 	return nil

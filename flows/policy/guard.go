@@ -22,7 +22,7 @@ func Reference() (*iamref.Reference, error) { return reference() }
 // names a group of them by a wildcard, where every action the wildcard
 // stands for carries the statement's keys: a broad role (sagemaker:*)
 // would otherwise get a Deny too large for an inline policy.
-const compressAbove = 10
+const compressAbove = 3
 
 // allowedActions expands the actions of the documents' Allow statements,
 // and the extra patterns, with the reference: the actions a guardrail may

@@ -10,12 +10,12 @@ import (
 
 // TestGuardrailsCoverWhatTheyName: with every job guardrail on, pinned to
 // the subnets, security groups, key and instance types given, each create
-// call the persona makes is allowed when compliant, and each missing or
+// call the scope makes is allowed when compliant, and each missing or
 // wrong property is denied by exactly the statement of the guardrail that
 // names it — for notebooks, processing, AutoML, models and endpoint
 // configs too, not only training jobs.
 func TestGuardrailsCoverWhatTheyName(t *testing.T) {
-	s := policy.Scope{Persona: policy.DataScientist, KMSKeys: []string{keyARN}}
+	s := policy.Scope{Activities: []string{policy.MLJobs, policy.Models, policy.Endpoints, policy.Notebook}, KMSKeys: []string{keyARN}}
 	for _, g := range []string{policy.NetworkIsolation, policy.VPCOnly, policy.VolumeKMS, policy.InstanceTypes, policy.NotebookNoRoot, policy.NotebookNoInternet} {
 		withGuardrail(&s, g)
 	}

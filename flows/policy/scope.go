@@ -12,7 +12,7 @@ import (
 // guardrails.
 type Scope struct {
 	Persona    string   // data-scientist, mlops or compute; adds its activities
-	Activities []string // training, processing, …
+	Activities []string // studio-apps, ml-jobs, training, …
 
 	// Options.
 	Buckets   []BucketGrant // S3 access only to these (bucket, prefix) instead of *
@@ -21,6 +21,12 @@ type Scope struct {
 	LogGroups bool          // CloudWatch Logs actions only on /aws/sagemaker/* log groups
 	VPC       bool          // the ec2 network-interface actions jobs in a VPC need
 	KMSKeys   []string      // kms:Decrypt, Encrypt, CreateGrant on these keys for data activities; domain-kms's key
+	// GlueDatabases are the Glue databases glue-tables may search and
+	// read, besides sagemaker_featurestore.
+	GlueDatabases []string
+	// AthenaWorkgroups are the workgroups athena may run queries in;
+	// empty means primary, as in Role Manager.
+	AthenaWorkgroups []string
 
 	// Guardrails and their parameters. A parameter implies its guardrail:
 	// giving InstanceTypes turns on instance-types, and so on.
@@ -34,7 +40,7 @@ type Scope struct {
 	ResourceTagValue string
 
 	// RoleARN is the role these policies go on: the activities that pass
-	// a role to SageMaker (notebook, automl) pass this one. Empty (a
+	// a role (ml-jobs, models, pipelines, notebook, automl…) pass this one. Empty (a
 	// document printed with no role in mind) writes RolePlaceholder.
 	RoleARN string
 	// PassRoles are other roles (ARNs) those activities may pass too.
@@ -81,6 +87,12 @@ type resolved struct {
 	Scope
 	activities []string
 	guardrails []string
+	// leftOut are activities of the persona it does not include, with why
+	// (s3-buckets, when no bucket is named).
+	leftOut map[string]string
+	// probe resolves a scope only to see what its templates reach:
+	// activities that need values they were not given are kept.
+	probe bool
 }
 
 // Validate checks the scope; every refusal is a *rules.InputError naming
@@ -90,23 +102,29 @@ func (s Scope) Validate() error {
 	return err
 }
 
-func (s Scope) resolve() (resolved, error) {
-	r := resolved{Scope: s}
+func (s Scope) resolve() (resolved, error) { return s.resolveAs(false) }
+
+func (s Scope) resolveAs(probe bool) (resolved, error) {
+	r := resolved{Scope: s, leftOut: map[string]string{}, probe: probe}
 	acts := map[string]bool{}
+	if err := mustKnown("activity", Activities(), s.Activities); err != nil {
+		return r, err
+	}
+	for _, a := range s.Activities {
+		acts[a] = true
+	}
 	if s.Persona != "" {
 		pa, err := PersonaActivities(s.Persona)
 		if err != nil {
 			return r, err
 		}
 		for _, a := range pa {
+			if a == S3Buckets && len(s.Buckets) == 0 && !acts[a] && !probe {
+				r.leftOut[a] = "no bucket is named (--bucket)"
+				continue
+			}
 			acts[a] = true
 		}
-	}
-	if err := mustKnown("activity", Activities(), s.Activities); err != nil {
-		return r, err
-	}
-	for _, a := range s.Activities {
-		acts[a] = true
 	}
 	if err := mustKnown("guardrail", Guardrails(), s.Guardrails); err != nil {
 		return r, err
@@ -129,6 +147,8 @@ func (s Scope) resolve() (resolved, error) {
 	switch {
 	case len(r.activities) == 0 && len(r.guardrails) == 0 && !s.VPC && len(s.KMSKeys) == 0:
 		return r, &rules.InputError{Field: "scope", Msg: "custom scope is empty; choose a persona, at least one activity, an option or a guardrail"}
+	case acts[S3Buckets] && len(s.Buckets) == 0 && !probe:
+		return r, &rules.InputError{Field: "bucket", Msg: "activity s3-buckets grants the buckets named with --bucket, and none is named"}
 	case acts[DomainKMS] && len(s.KMSKeys) == 0:
 		return r, &rules.InputError{Field: "KMS key", Msg: "activity domain-kms needs the ARN of the domain's KMS key (--kms-key)"}
 	case guards[InstanceTypes] && len(s.InstanceTypes) == 0:
@@ -150,6 +170,13 @@ func (s Scope) resolve() (resolved, error) {
 var (
 	subnetRE        = regexp.MustCompile(`^subnet-([0-9a-f]{8}|[0-9a-f]{17})$`)
 	securityGroupRE = regexp.MustCompile(`^sg-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	// Glue names a database in 1 to 255 characters; Athena reads only
+	// lowercase letters, digits and underscores, so sagerole takes what
+	// both accept, in either case, and hyphens (Glue's console makes them).
+	glueDatabaseRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`)
+	// Athena workgroup names: 1 to 128 letters, digits, ".", "_" and "-"
+	// (CreateWorkGroup's Name pattern).
+	athenaWorkgroupRE = regexp.MustCompile(`^[A-Za-z0-9._-]{1,128}$`)
 )
 
 func (s Scope) validateValues() error {
@@ -188,14 +215,21 @@ func (s Scope) validateValues() error {
 			return err
 		}
 	}
-	for _, id := range s.Subnets {
-		if !subnetRE.MatchString(id) {
-			return &rules.InputError{Field: "subnet", Msg: fmt.Sprintf("subnet %q is not a subnet ID such as subnet-0a1b2c3d (subnet- and 8 or 17 hex digits)", id)}
-		}
-	}
-	for _, id := range s.SecurityGroups {
-		if !securityGroupRE.MatchString(id) {
-			return &rules.InputError{Field: "security group", Msg: fmt.Sprintf("security group %q is not a security group ID such as sg-0a1b2c3d (sg- and 8 or 17 hex digits)", id)}
+	for _, l := range []struct {
+		values []string
+		re     *regexp.Regexp
+		field  string
+		msg    string // with %q for the value
+	}{
+		{s.Subnets, subnetRE, "subnet", "subnet %q is not a subnet ID such as subnet-0a1b2c3d (subnet- and 8 or 17 hex digits)"},
+		{s.SecurityGroups, securityGroupRE, "security group", "security group %q is not a security group ID such as sg-0a1b2c3d (sg- and 8 or 17 hex digits)"},
+		{s.GlueDatabases, glueDatabaseRE, "glue database", "Glue database %q is not a database name (1 to 255 letters, digits, _ and -)"},
+		{s.AthenaWorkgroups, athenaWorkgroupRE, "athena workgroup", "Athena workgroup %q is not a workgroup name (1 to 128 letters, digits, ., _ and -)"},
+	} {
+		for _, v := range l.values {
+			if !l.re.MatchString(v) {
+				return &rules.InputError{Field: l.field, Msg: fmt.Sprintf(l.msg, v)}
+			}
 		}
 	}
 	for _, c := range s.SourceIPs {

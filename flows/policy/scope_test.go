@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -18,7 +19,12 @@ func TestBadInput(t *testing.T) {
 		field string
 		says  string // a part of the sentence
 	}{
-		{"unknown activity", Scope{Activities: []string{"fishing"}}, "activity", `activity "fishing" is unknown; choose one of training, processing`},
+		{"unknown activity", Scope{Activities: []string{"fishing"}}, "activity", `activity "fishing" is unknown; choose one of aws-services, studio-apps, ml-jobs`},
+		{"s3-buckets without buckets", Scope{Activities: []string{S3Buckets}}, "bucket", "none is named"},
+		{"glue database of no glue-tables", Scope{Activities: []string{MLJobs}, GlueDatabases: []string{"churn"}}, "glue database", "add glue-tables"},
+		{"bad glue database", Scope{Activities: []string{GlueTables}, GlueDatabases: []string{"a b"}}, "glue database", "not a database name"},
+		{"athena workgroup of no athena", Scope{Activities: []string{MLJobs}, AthenaWorkgroups: []string{"analysts"}}, "athena workgroup", "add athena"},
+		{"bad athena workgroup", Scope{Activities: []string{Athena}, AthenaWorkgroups: []string{"a/b"}}, "athena workgroup", "not a workgroup name"},
 		{"unknown guardrail", Scope{Activities: training, Guardrails: []string{"no-fun"}}, "guardrail", `guardrail "no-fun" is unknown; choose one of instance-types`},
 		{"unknown persona", Scope{Persona: "wizard"}, "persona", `persona "wizard" is unknown; choose one of data-scientist, mlops, compute`},
 		{"malformed KMS ARN", Scope{Activities: training, KMSKeys: []string{"arn:aws:kms:us-east-1:123:key/x"}}, "KMS key", "is not an ARN of the form arn:aws:kms:REGION:123456789012:key/ID"},
@@ -97,11 +103,14 @@ func TestParametersImplyGuardrails(t *testing.T) {
 }
 
 func TestPersonas(t *testing.T) {
+	// Role Manager's personas (role-manager-personas.html), with what
+	// issue 11 adds to the data scientist.
 	want := map[string][]string{
-		DataScientist: {Training, Processing, Tuning, Hosting, AutoML, Notebook},
-		MLOps:         {Hosting, Processing, Images},
-		Compute:       {Training, Processing},
+		DataScientist: {StudioApps, MLJobs, Models, GlueTables, Canvas, MLflow, EMRServerless, S3Buckets},
+		MLOps:         {StudioApps, Models, Endpoints, Pipelines, SearchExperiments, Monitoring},
+		Compute:       {AWSServices},
 	}
+	buckets := []BucketGrant{{Bucket: "ml-input"}}
 	for _, p := range Personas() {
 		got, err := PersonaActivities(p.Name)
 		if err != nil {
@@ -111,20 +120,39 @@ func TestPersonas(t *testing.T) {
 			t.Errorf("%s: %v, want %v", p.Name, got, want[p.Name])
 		}
 		// A persona is the same as naming its activities.
-		a, err := Build(Scope{Persona: p.Name})
-		if err != nil {
+		a, err := Build(Scope{Persona: p.Name, Buckets: buckets})
+		if err != nil && p.Name != MLOps {
 			t.Fatal(err)
 		}
-		b, _ := Build(Scope{Activities: got})
+		b, _ := Build(Scope{Activities: got, Buckets: buckets})
 		if a.String() != b.String() {
 			t.Errorf("persona %s differs from its activities", p.Name)
 		}
 	}
 	// Combined with extra activities.
 	a, _ := Build(Scope{Persona: MLOps, Activities: []string{Training}})
-	b, _ := Build(Scope{Activities: []string{Hosting, Processing, Images, Training}})
+	b, _ := Build(Scope{Activities: []string{StudioApps, Models, Endpoints, Pipelines, SearchExperiments, Monitoring, Training}})
 	if a.String() != b.String() {
 		t.Error("persona plus activity differs from the activities")
+	}
+	// Without buckets, the data scientist leaves S3 bucket access out
+	// (and says so in the review); named on its own, it is refused.
+	a, err := Build(Scope{Persona: DataScientist})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = Build(Scope{Activities: []string{StudioApps, MLJobs, Models, GlueTables, Canvas, MLflow, EMRServerless}})
+	if a.String() != b.String() {
+		t.Error("data-scientist without buckets is not its activities but s3-buckets")
+	}
+	lines, _ := Summarize(Scope{Persona: DataScientist})
+	if !slices.ContainsFunc(lines, func(l string) bool {
+		return strings.HasPrefix(l, "Left out: S3 bucket access (s3-buckets), because no bucket is named")
+	}) {
+		t.Errorf("the review does not say s3-buckets is left out: %q", lines)
+	}
+	if _, err := Build(Scope{Activities: []string{S3Buckets}}); !rules.IsInput(err) {
+		t.Errorf("s3-buckets without a bucket: %v", err)
 	}
 }
 
@@ -143,24 +171,44 @@ func TestNamesAreKebabAndDescribed(t *testing.T) {
 
 func TestActivitiesCarrySeedPassRole(t *testing.T) {
 	// Seed 000 gives iam:PassRole (conditioned on iam:PassedToService) to
-	// CreateAutoMLJob and CreateNotebookInstance only.
+	// CreateAutoMLJob and CreateNotebookInstance only; Role Manager to the
+	// activities that take rolesToPass (src/activity.ts: manageJobs,
+	// manageModels, managePipelines, monitorModels, runStudioApps v1 — v2
+	// dropped it, and so does studio-apps), and sagerole to those whose
+	// APIs take a role: MLflow's tracking server, Canvas's AutoML jobs, and
+	// the services that run as the role (Glue sessions, EMR Serverless).
+	passes := map[string]string{
+		AutoML: SageMakerService, Notebook: SageMakerService, MLJobs: SageMakerService, Models: SageMakerService,
+		Pipelines: SageMakerService, Monitoring: SageMakerService, MLflow: SageMakerService, Canvas: SageMakerService,
+		GlueSessions: "glue.amazonaws.com", EMRServerless: "emr-serverless.amazonaws.com",
+	}
 	for _, a := range Activities() {
 		s := Scope{Activities: []string{a.Name}}
-		if a.Name == DomainKMS {
+		switch a.Name {
+		case DomainKMS:
 			s.KMSKeys = []string{testKey}
+		case S3Buckets:
+			s.Buckets = []BucketGrant{{Bucket: "ml-input"}}
 		}
 		d, err := Build(s)
 		if err != nil {
 			t.Fatal(err)
 		}
-		js := d.String()
-		has := strings.Contains(js, `"iam:PassRole"`)
-		want := a.Name == AutoML || a.Name == Notebook
-		if has != want {
-			t.Errorf("%s: PassRole present = %v, want %v", a.Name, has, want)
+		has := false
+		for _, st := range d.Statement {
+			if !slices.Contains(st.Action, "iam:PassRole") {
+				continue
+			}
+			has = true
+			if to := st.Condition["StringEquals"]["iam:PassedToService"]; !slices.Contains(to, passes[a.Name]) {
+				t.Errorf("%s: PassRole to %v, want %s among them", a.Name, to, passes[a.Name])
+			}
+			if !slices.Equal(st.Resource, []string{"arn:aws:iam::*:role/" + RolePlaceholder}) {
+				t.Errorf("%s: PassRole on %v, not only the role itself", a.Name, st.Resource)
+			}
 		}
-		if has && !strings.Contains(js, `"iam:PassedToService": "sagemaker.amazonaws.com"`) {
-			t.Errorf("%s: PassRole without the iam:PassedToService condition", a.Name)
+		if want := passes[a.Name] != ""; has != want {
+			t.Errorf("%s: PassRole present = %v, want %v", a.Name, has, want)
 		}
 	}
 }
@@ -173,7 +221,7 @@ func TestSplitAndLimits(t *testing.T) {
 	size := doc.Size()
 
 	t.Run("fits in one", func(t *testing.T) {
-		ps, err := Assemble(narrowed(Scope{Persona: DataScientist, Guardrails: []string{NetworkIsolation, VPCOnly}}), DefaultLimits())
+		ps, err := Assemble(narrowed(Scope{Activities: []string{Training, MLJobs}, Guardrails: []string{NetworkIsolation, VPCOnly}}), DefaultLimits())
 		if err != nil {
 			t.Fatal(err)
 		}

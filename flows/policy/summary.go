@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -18,14 +19,23 @@ func Summarize(s Scope) ([]string, error) {
 	r := b.r
 	var out []string
 	if r.Persona != "" {
-		pa, _ := PersonaActivities(r.Persona)
-		line := fmt.Sprintf("Persona %s: %s", r.Persona, andList(pa))
-		if extra := minus(r.activities, pa); len(extra) > 0 {
-			line += ", with " + andList(extra)
+		p, _ := PersonaChoice(r.Persona)
+		in := minus(p.Activities, keysOf(r.leftOut))
+		line := fmt.Sprintf("Persona %s (Role Manager's %s): %s", r.Persona, p.Title, andList(Labels(in)))
+		if extra := minus(r.activities, p.Activities); len(extra) > 0 {
+			line += ", with " + andList(Labels(extra))
 		}
 		out = append(out, line+".")
+		for _, a := range keysOf(r.leftOut) {
+			c, _ := ActivityChoice(a)
+			out = append(out, fmt.Sprintf("Left out: %s, because %s.", c.Label(), r.leftOut[a]))
+		}
 	} else if len(r.activities) > 0 {
-		out = append(out, fmt.Sprintf("Activities: %s.", andList(r.activities)))
+		out = append(out, fmt.Sprintf("Activities: %s.", andList(Labels(r.activities))))
+	}
+	acts := setOf(r.activities)
+	if acts[StudioApps] || acts[Canvas] {
+		out = append(out, "Studio: apps and spaces only of the caller's own user profile (sagemaker:OwnerUserProfileArn and the session's sagemaker:UserProfileName), apps in the domain's shared spaces, a presigned URL only for its own profile; no domain or user profile administration.")
 	}
 	used := b.used
 	var broad []string
@@ -49,10 +59,24 @@ func Summarize(s Scope) ([]string, error) {
 		}
 	}
 	if used["PassRoles"] {
-		out = append(out, fmt.Sprintf("It can pass only %s, and only to SageMaker.", andList(b.passRoles)))
+		out = append(out, fmt.Sprintf("It can pass only %s, and only to %s.", andList(b.passRoles), andList(passedTo(b.doc))))
+	}
+	if used["GlueDatabases"] {
+		out = append(out, fmt.Sprintf("Glue: tables of %s only.", andList(append([]string{featureStoreDatabase}, r.GlueDatabases...))))
+	}
+	if used["AthenaWorkgroups"] {
+		wg := r.AthenaWorkgroups
+		if len(wg) == 0 {
+			wg = []string{"primary"}
+		}
+		out = append(out, fmt.Sprintf("Athena: queries in workgroup %s only.", orList(wg)))
 	}
 	if len(r.KMSKeys) > 0 && (r.kmsOption() || used["KmsKeys"]) {
-		out = append(out, fmt.Sprintf("KMS: only %s.", andList(r.KMSKeys)))
+		line := fmt.Sprintf("KMS: only %s", andList(r.KMSKeys))
+		if r.kmsOption() {
+			line += ", through S3 for data and through SageMaker for the grants of volumes"
+		}
+		out = append(out, line+".")
 	}
 	if used["EcrRepos"] && len(r.ECRRepos) == 0 {
 		broad = append(broad, "ECR images of every repository (name them with --ecr-repo)")
@@ -66,6 +90,9 @@ func Summarize(s Scope) ([]string, error) {
 	for _, g := range b.guardrails {
 		out = append(out, fmt.Sprintf("Guardrail %s restricts %s (%s): it refuses them %s.", g.Name, countOf(len(g.Restricted), "action", "actions"),
 			someOf(g.Restricted, 3), r.refusal(g.Name)))
+	}
+	if star := starWrites(b.doc); len(star) > 0 {
+		broad = append(broad, fmt.Sprintf("%s on every resource, since the IAM reference gives %s no resource type to name", andList(star), pronoun(len(star))))
 	}
 	for _, w := range broad {
 		out = append(out, "Broad: "+w+".")
@@ -109,6 +136,58 @@ func (r resolved) refusal(g string) string {
 		return "when tags are added outside a create call"
 	}
 	return ""
+}
+
+// passedTo are the services the document's PassRole statements name in
+// iam:PassedToService, sorted.
+func passedTo(d Document) []string {
+	var out []string
+	for _, s := range d.Statement {
+		if s.Effect != "Allow" || !actionsCover(s.Action, "iam:PassRole") {
+			continue
+		}
+		for _, byKey := range s.Condition {
+			for k, v := range byKey {
+				if strings.EqualFold(k, "iam:PassedToService") {
+					out = append(out, v...)
+				}
+			}
+		}
+	}
+	return sortedSet(out)
+}
+
+// starWrites are the actions other than reads and lists that the document
+// allows on "*" without a condition because the reference gives them no
+// resource type, for the review's "Broad" line (the ec2 network-interface
+// actions of --vpc have a line of their own).
+func starWrites(d Document) []string {
+	ref, err := reference()
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, s := range d.Statement {
+		if s.Effect != "Allow" || len(s.Condition) > 0 || !slices.Equal(s.Resource, []string{"*"}) {
+			continue
+		}
+		for _, p := range s.Action {
+			for _, a := range ref.Expand(p) {
+				if len(a.Resources) > 0 || a.Service == "ec2" || strings.HasPrefix(a.Access, "Read") || strings.HasPrefix(a.Access, "List") {
+					continue
+				}
+				out = append(out, a.FullName())
+			}
+		}
+	}
+	return sortedSet(out)
+}
+
+func pronoun(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
 }
 
 func countOf(n int, one, many string) string {

@@ -127,7 +127,7 @@ func (v *vars) fill(d Document) (Document, error) {
 // templateNames lists every template, for tests.
 func templateNames() ([]string, error) {
 	var names []string
-	for _, dir := range []string{"policies", "policies/activities", "policies/options", "policies/guardrails", "policies/pins"} {
+	for _, dir := range []string{"policies", "policies/activities", "policies/options", "policies/guardrails", "policies/pins", "policies/trust"} {
 		entries, err := assets.Policies.ReadDir(dir)
 		if err != nil {
 			return nil, fmt.Errorf("policy templates: %w", err)

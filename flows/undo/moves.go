@@ -48,15 +48,15 @@ func (m move) moves(use modify.Use, roleARN string) bool {
 		}
 		if v, ok := a[awsops.ArgDefaultUserRole]; ok && away(v) {
 			switch {
-			case use.Kind == string(find.UseDefaultUserRole),
-				use.Kind == string(find.UseUser) && use.Source == string(find.SourceDomainDefault):
+			case use.Kind == find.UseDefaultUserRole,
+				use.Kind == find.UseUser && use.Source == find.SourceDomainDefault:
 				return true
 			}
 		}
 		if v, ok := a[awsops.ArgDefaultSpaceRole]; ok && away(v) {
 			switch {
-			case use.Kind == string(find.UseDefaultSpaceRole),
-				use.Kind == string(find.UseSpace) && use.Sharing == awsops.SharingShared:
+			case use.Kind == find.UseDefaultSpaceRole,
+				use.Kind == find.UseSpace && use.Sharing == awsops.SharingShared:
 				return true
 			}
 		}
@@ -65,10 +65,10 @@ func (m move) moves(use modify.Use, roleARN string) bool {
 			return false
 		}
 		user := a[awsops.ArgUserProfile]
-		return use.Kind == string(find.UseUser) && use.Name == user ||
-			use.Kind == string(find.UseSpace) && use.Sharing == awsops.SharingPrivate && use.Owner == user
+		return use.Kind == find.UseUser && use.Name == user ||
+			use.Kind == find.UseSpace && use.Sharing == awsops.SharingPrivate && use.Owner == user
 	case awsops.APIUpdateNotebookInstance:
-		return use.Kind == string(find.UseNotebook) && use.Name == a[awsops.ArgNotebook] && away(a[awsops.ArgExecutionRole])
+		return use.Kind == find.UseNotebook && use.Name == a[awsops.ArgNotebook] && away(a[awsops.ArgExecutionRole])
 	}
 	return false
 }

@@ -218,7 +218,11 @@ func TestClassicKMSOnEncryptedBucket(t *testing.T) {
 	if s3r.Decision != eval.Allow || s3r.Classic != ClassicKMS || !strings.Contains(s3r.Reason, "encrypts objects with KMS key "+modelsKey) {
 		t.Errorf("S3 read: decision %s, classic %q, reason %s", s3r.Decision, s3r.Classic, s3r.Reason)
 	}
-	in := Input{Message: `User: arn:aws:sts::111122223333:assumed-role/AmazonSageMaker-ExecutionRole-Notebooks/SageMaker is not authorized to perform: kms:Decrypt on resource: ` + modelsKey + ` because no identity-based policy allows the kms:Decrypt action`}
+	// S3 reports the key's refusal of an SSE-KMS read as the GetObject
+	// call's: the KMS request is S3's (kms:ViaService), which is the only
+	// way sagerole's --kms-key lets the role use a key (as Role Manager's
+	// data keys).
+	in := Input{Message: `An error occurred (AccessDenied) when calling the GetObject operation: User: arn:aws:sts::111122223333:assumed-role/AmazonSageMaker-ExecutionRole-Notebooks/SageMaker is not authorized to perform: kms:Decrypt on resource: ` + modelsKey + ` because no identity-based policy allows the kms:Decrypt action`}
 	r := explain(t, a, in)
 	if r.Decision != eval.ImplicitDeny || r.Classic != ClassicKMS {
 		t.Fatalf("decision %s, classic %q", r.Decision, r.Classic)

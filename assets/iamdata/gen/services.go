@@ -21,7 +21,7 @@ var services = []string{
 	"lakeformation", "redshift-data", "redshift-serverless", "bedrock",
 	"forecast", "textract", "comprehend", "rekognition", "kendra", "quicksight",
 	"translate", "transcribe", "datazone", "ssm", "codeartifact", "airflow",
-	"kinesis", "firehose",
+	"kinesis", "firehose", "sagemaker-mlflow",
 }
 
 // ended are services AWS has ended, with the date and the notice. The

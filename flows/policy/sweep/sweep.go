@@ -6,6 +6,7 @@ package sweep
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/sagerole/sagerole/awsops/rules"
@@ -45,6 +46,8 @@ func Options() []Option {
 		{"vpc", func(s *policy.Scope) { s.VPC = true }},
 		{"kms", func(s *policy.Scope) { s.KMSKeys = []string{KeyARN, OtherKey} }},
 		{"pass role", func(s *policy.Scope) { s.PassRoles = []string{"arn:aws:iam::111122223333:role/training-jobs"} }},
+		{"glue databases", func(s *policy.Scope) { s.GlueDatabases = []string{"churn", "customer_360"} }},
+		{"athena workgroups", func(s *policy.Scope) { s.AthenaWorkgroups = []string{"analysts", "ml-team"} }},
 	}
 }
 
@@ -82,9 +85,15 @@ func Scopes() map[string]policy.Scope {
 	for _, p := range policy.Personas() {
 		bases, names = append(bases, policy.Scope{Persona: p.Name}), append(names, "persona "+p.Name)
 	}
-	bases = append(bases, policy.Scope{Persona: policy.MLOps, Activities: []string{policy.Training, policy.AutoML}},
-		policy.Scope{Persona: policy.DataScientist, Activities: []string{policy.Images, policy.DomainKMS}})
-	names = append(names, "mlops with training and automl", "data-scientist with images and domain-kms")
+	// Combinations a team asks for: MLOps that also manages experiments, a data
+	// scientist in a KMS-encrypted domain with Athena, a compute role that
+	// also reads Glue tables, and Canvas in full.
+	bases = append(bases, policy.Scope{Persona: policy.MLOps, Activities: []string{policy.Experiments}},
+		policy.Scope{Persona: policy.DataScientist, Activities: []string{policy.DomainKMS, policy.Athena}},
+		policy.Scope{Persona: policy.Compute, Activities: []string{policy.GlueTables}},
+		policy.Scope{Activities: []string{policy.StudioApps, policy.Canvas, policy.CanvasMLOps, policy.CanvasAIServices}})
+	names = append(names, "mlops with experiments", "data-scientist with domain-kms and athena",
+		"compute with glue-tables", "studio-apps with all of canvas")
 	guards := []string{""}
 	for _, g := range policy.Guardrails() {
 		guards = append(guards, g.Name)
@@ -98,13 +107,22 @@ func Scopes() map[string]policy.Scope {
 				if g != "" {
 					WithGuardrail(&s, g)
 				}
-				if len(s.KMSKeys) == 0 && strings.Contains(strings.Join(s.Activities, ","), policy.DomainKMS) {
+				if len(s.KMSKeys) == 0 && slices.Contains(s.Activities, policy.DomainKMS) {
 					s.KMSKeys = []string{KeyARN}
+				}
+				if len(s.Buckets) == 0 && slices.Contains(s.Activities, policy.S3Buckets) {
+					s.Buckets = []policy.BucketGrant{{Bucket: "team-a-data"}}
 				}
 				out[fmt.Sprintf("%s, %s, guardrail %q", names[i], o.Name, g)] = s
 			}
 		}
 		all := base
+		if slices.Contains(all.Activities, policy.DomainKMS) {
+			all.KMSKeys = []string{KeyARN}
+		}
+		if slices.Contains(all.Activities, policy.S3Buckets) {
+			all.Buckets = []policy.BucketGrant{{Bucket: "team-a-data"}}
+		}
 		for _, g := range policy.Guardrails() {
 			if g.Name != policy.SourceVPCE { // cannot be combined with source-ip
 				WithGuardrail(&all, g.Name)
