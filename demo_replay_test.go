@@ -1,9 +1,8 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"math"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,178 +21,6 @@ import (
 // to settle instead (at most the Sleep), unless it records a cast, which
 // keeps the tape's own pace.
 
-// tapeCommand is one command of a tape, as VHS's parser gives it.
-type tapeCommand struct {
-	Type    string `json:"type"`
-	Options string `json:"options"`
-	Args    string `json:"args"`
-}
-
-func (c tapeCommand) String() string {
-	switch c.Type {
-	case "Wait":
-		scope, rx, _ := strings.Cut(c.Args, " ")
-		s := "Wait+" + scope
-		if c.Options != "" {
-			s += "@" + c.Options
-		}
-		if rx != "" {
-			s += " /" + rx + "/"
-		}
-		return s
-	case "Type":
-		return fmt.Sprintf("Type %q", c.Args)
-	}
-	return strings.Join(strings.Fields(c.Type+" "+c.Options+" "+c.Args), " ")
-}
-
-// parsedTape is a tape file and its commands, or its errors.
-type parsedTape struct {
-	File     string        `json:"file"`
-	Commands []tapeCommand `json:"commands"`
-	Errors   []string      `json:"errors"`
-}
-
-// name is the tape's file name without .tape.
-func (p parsedTape) name() string { return strings.TrimSuffix(filepath.Base(p.File), ".tape") }
-
-// parseTapes reads tapes with VHS's own lexer and parser. They run in a
-// module of their own (assets/demo/tapeparse), so that VHS's module, which
-// requires Charm v1, stays out of sagerole's module graph.
-func parseTapes(t *testing.T, files ...string) []parsedTape {
-	t.Helper()
-	root, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("go", append([]string{"run", "-C", filepath.Join("assets", "demo", "tapeparse"), ".", "-root", root}, files...)...)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("parsing the tapes with VHS's parser (assets/demo/tapeparse): %v\n%s", err, stderr.String())
-	}
-	var tapes []parsedTape
-	if err := json.Unmarshal(out, &tapes); err != nil {
-		t.Fatalf("tapeparse's answer: %v\n%s", err, out)
-	}
-	return tapes
-}
-
-// tapeSettings are the settings of a tape that the replay uses, with
-// VHS's defaults.
-type tapeSettings struct {
-	shell, fontFamily                                 string
-	fontSize, width, height, padding, margin, barSize int
-	windowBar                                         string
-	letterSpacing, lineHeight                         float64
-	typingSpeed, waitTimeout                          time.Duration
-	waitPattern                                       *regexp.Regexp
-}
-
-// replayFont is the font the replay sizes the terminal with, and the
-// screenshots are drawn in: the tapes set it, so that VHS's terminal has
-// the same number of columns and rows.
-const replayFont = "DejaVu Sans Mono"
-
-func vhsDefaults() tapeSettings {
-	return tapeSettings{shell: "bash", fontSize: 22, width: 1200, height: 600, padding: 60, barSize: 30,
-		letterSpacing: 1, lineHeight: 1, typingSpeed: 50 * time.Millisecond, waitTimeout: 15 * time.Second,
-		waitPattern: regexp.MustCompile(`>$`)}
-}
-
-// set applies one Set command, as VHS reads its value.
-func (s *tapeSettings) set(name, value string) error {
-	num := func(p *int) error {
-		n, err := strconv.Atoi(value)
-		if err != nil {
-			return fmt.Errorf("Set %s %s: not a whole number", name, value)
-		}
-		*p = n
-		return nil
-	}
-	float := func(p *float64) error {
-		f, err := strconv.ParseFloat(value, 64)
-		if err != nil {
-			return fmt.Errorf("Set %s %s: not a number", name, value)
-		}
-		*p = f
-		return nil
-	}
-	dur := func(p *time.Duration) error {
-		d, err := time.ParseDuration(value)
-		if err != nil {
-			return fmt.Errorf("Set %s %s: not a duration", name, value)
-		}
-		*p = d
-		return nil
-	}
-	switch name {
-	case "Shell":
-		s.shell = value
-	case "FontFamily":
-		s.fontFamily = value
-	case "FontSize":
-		return num(&s.fontSize)
-	case "Width":
-		return num(&s.width)
-	case "Height":
-		return num(&s.height)
-	case "Padding":
-		return num(&s.padding)
-	case "Margin":
-		return num(&s.margin)
-	case "WindowBar":
-		s.windowBar = value
-	case "WindowBarSize":
-		return num(&s.barSize)
-	case "LetterSpacing":
-		return float(&s.letterSpacing)
-	case "LineHeight":
-		return float(&s.lineHeight)
-	case "TypingSpeed":
-		return dur(&s.typingSpeed)
-	case "WaitTimeout":
-		return dur(&s.waitTimeout)
-	case "WaitPattern":
-		rx, err := regexp.Compile(value)
-		if err != nil {
-			return fmt.Errorf("Set WaitPattern %s: %v", value, err)
-		}
-		s.waitPattern = rx
-	}
-	// The look of the recording (Theme, BorderRadius, Framerate…) does not
-	// change what the terminal shows.
-	return nil
-}
-
-// Cell metrics of DejaVu Sans Mono, in ems: the advance of a glyph and the
-// height of a line (ascent + descent).
-const (
-	dejaVuAdvance = 1233.0 / 2048
-	dejaVuLine    = (1901.0 + 483) / 2048
-)
-
-// size is the terminal VHS's xterm.js fits in the frame: the frame less
-// the padding, the margin and the window bar, in cells of the font.
-func (s tapeSettings) size() (cols, rows int, err error) {
-	if s.fontFamily != replayFont {
-		return 0, 0, fmt.Errorf("the replay sizes the terminal with %s's cells: the tape must Set FontFamily %q, so that VHS's terminal has the same columns and rows", replayFont, replayFont)
-	}
-	w := float64(s.width - 2*s.padding - 2*s.margin)
-	h := float64(s.height - 2*s.padding - 2*s.margin)
-	if s.windowBar != "" {
-		h -= float64(s.barSize)
-	}
-	cellW := float64(s.fontSize)*dejaVuAdvance + s.letterSpacing
-	cellH := math.Ceil(float64(s.fontSize)*dejaVuLine) * s.lineHeight
-	cols, rows = int(w/cellW), int(h/cellH)
-	if cols < 20 || rows < 5 {
-		return 0, 0, fmt.Errorf("a %d×%d frame at font size %d is a %d×%d terminal: too small", s.width, s.height, s.fontSize, cols, rows)
-	}
-	return cols, rows, nil
-}
-
 // keyFrame is the screen at a Screenshot command.
 type keyFrame struct {
 	name       string // the screenshot's file name without .png
@@ -205,13 +32,14 @@ type replayResult struct {
 	cols, rows int
 	waits      int // Wait commands that matched
 	frames     []keyFrame
-	final      string // the screen at the end of the tape
+	// final is the wizard's last settled screen, or, in a tape that shows
+	// no full-screen program, the terminal's at the end.
+	final string
 }
 
 // replayOptions say where a replay runs.
 type replayOptions struct {
-	// dir is private to the replay: the tape's /tmp/sagerole-demo is put
-	// in it, and the shell's HOME.
+	// dir is private to the replay: the shell's HOME.
 	dir string
 	// cast, when set, records what the tape shows (after its Hide part)
 	// with asciinema into this file, at the tape's own pace.
@@ -219,8 +47,27 @@ type replayOptions struct {
 }
 
 // demoDir is where the tapes keep their files (include/setup.tape); the
-// replay moves it into its private directory.
+// replay moves it to a private directory of its own.
 const demoDir = "/tmp/sagerole-demo"
+
+// privateDemoDir makes the replay's own demoDir: a name of the same
+// length, so that a screen that shows a path of it (a sandbox state file)
+// wraps and pads as the tape's would, and reads the same once renamed.
+func privateDemoDir(t *testing.T) string {
+	t.Helper()
+	prefix := "/tmp/sagerole-"
+	for range 100 {
+		dir := fmt.Sprintf("%s%0*x", prefix, len(demoDir)-len(prefix), rand.Uint32()&0xffff)
+		if err := os.Mkdir(dir, 0o700); err == nil {
+			t.Cleanup(func() { os.RemoveAll(dir) })
+			return dir
+		} else if !os.IsExist(err) {
+			t.Fatal(err)
+		}
+	}
+	t.Fatal("no free private demo directory under /tmp")
+	return ""
+}
 
 // replay is one run of a tape.
 type replay struct {
@@ -230,18 +77,21 @@ type replay struct {
 	s      *tmuxSession
 	set    tapeSettings
 	hidden bool
-	res    replayResult
+	// demoDir is the replay's own demoDir.
+	demoDir string
+	res     replayResult
 }
 
 // replayTape plays tape in a tmux server of its own. An error is the
 // tape's failure (a Wait that did not match, a command the replay cannot
-// play); trouble with tmux itself fails the test.
+// play), with what the replay saw up to it; trouble with tmux itself fails
+// the test.
 func replayTape(t *testing.T, tape parsedTape, o replayOptions) (*replayResult, error) {
 	t.Helper()
 	if len(tape.Errors) > 0 {
 		return nil, fmt.Errorf("%s does not parse:\n%s", tape.File, strings.Join(tape.Errors, "\n"))
 	}
-	r := &replay{t: t, tape: tape, o: o, set: vhsDefaults()}
+	r := &replay{t: t, tape: tape, o: o, set: vhsDefaults(), demoDir: privateDemoDir(t)}
 	r.s = &tmuxSession{t: t, socket: fmt.Sprintf("sagerole-tape-%s-%d-%d", tape.name(), os.Getpid(), time.Now().UnixNano())}
 	t.Cleanup(func() { _, _ = r.s.tmux("kill-server") })
 	rest, err := r.settings()
@@ -253,11 +103,12 @@ func replayTape(t *testing.T, tape parsedTape, o replayOptions) (*replayResult, 
 	}
 	for _, c := range rest {
 		if err := r.play(c); err != nil {
-			return nil, fmt.Errorf("%s: %s: %w", tape.File, c, err)
+			return &r.res, fmt.Errorf("%s: %s: %w", tape.File, c, err)
 		}
 	}
-	final, _ := r.settle(5*time.Second, 500*time.Millisecond)
-	r.res.final = r.private(final)
+	if final, ok := r.settle(5*time.Second, 500*time.Millisecond); ok && r.res.final == "" {
+		r.res.final = r.private(final)
+	}
 	if o.cast != "" {
 		if err := r.endCast(); err != nil {
 			return nil, err
@@ -324,14 +175,14 @@ func (r *replay) env() []string {
 // privatePath moves a path of the tapes' directory into the replay's.
 func (r *replay) privatePath(v string) string {
 	if v == demoDir || strings.HasPrefix(v, demoDir+"/") {
-		return filepath.Join(r.o.dir, "demo") + strings.TrimPrefix(v, demoDir)
+		return r.demoDir + strings.TrimPrefix(v, demoDir)
 	}
 	return v
 }
 
 // private names the replay's directory on a screen as the tape does.
 func (r *replay) private(screen string) string {
-	return strings.ReplaceAll(screen, filepath.Join(r.o.dir, "demo"), demoDir)
+	return strings.ReplaceAll(screen, r.demoDir, demoDir)
 }
 
 // start opens the terminal: the tape's shell, at the tape's size, in the
@@ -369,13 +220,6 @@ func shellQuote(args ...string) string {
 	return strings.Join(q, " ")
 }
 
-// tmuxKeys are VHS's keys by tmux's names.
-var tmuxKeys = map[string]string{
-	"Enter": "Enter", "Backspace": "BSpace", "Delete": "DC", "Insert": "IC", "Escape": "Escape",
-	"Tab": "Tab", "Space": "Space", "Up": "Up", "Down": "Down", "Left": "Left", "Right": "Right",
-	"PageUp": "PPage", "PageDown": "NPage",
-}
-
 // full says whether the replay keeps the tape's pace (a cast), or goes as
 // fast as the screen follows.
 func (r *replay) full() bool { return r.o.cast != "" && !r.hidden }
@@ -406,10 +250,12 @@ func (r *replay) play(c tapeCommand) error {
 		if err != nil {
 			return err
 		}
+		start := time.Now()
+		if screen, ok := r.settle(d, min(d, 200*time.Millisecond)); ok {
+			r.keep(screen)
+		}
 		if r.full() {
-			time.Sleep(d)
-		} else {
-			r.settle(d, min(d, 200*time.Millisecond))
+			time.Sleep(d - time.Since(start))
 		}
 		return nil
 	case "Wait":
@@ -439,79 +285,6 @@ func (r *replay) play(c tapeCommand) error {
 		return nil
 	}
 	return fmt.Errorf("the replay cannot play %s (a clipboard, or a command it does not know)", c.Type)
-}
-
-// modifiedKey is a Ctrl, Alt or Shift command as tmux names the key.
-func modifiedKey(c tapeCommand) (string, error) {
-	parts := strings.Fields(c.Args)
-	if len(parts) == 0 {
-		return "", fmt.Errorf("%s without a key", c.Type)
-	}
-	key := parts[len(parts)-1]
-	mods := map[string]bool{c.Type: true}
-	for _, m := range parts[:len(parts)-1] {
-		mods[m] = true
-	}
-	if k, ok := tmuxKeys[key]; ok {
-		key = k
-	}
-	switch {
-	case mods["Shift"] && key == "Tab" && len(mods) == 1:
-		return "BTab", nil
-	case mods["Shift"] && len(mods) == 1 && len(key) == 1:
-		return strings.ToUpper(key), nil
-	case mods["Shift"]:
-		return "", fmt.Errorf("the replay cannot send %s with Shift", key)
-	}
-	prefix := ""
-	if mods["Ctrl"] {
-		prefix += "C-"
-		key = strings.ToLower(key)
-	}
-	if mods["Alt"] {
-		prefix += "M-"
-	}
-	return prefix + key, nil
-}
-
-// key sends one key, then pauses: as typed at the tape's speed in a
-// cast, else long enough that the next key is read apart from it.
-func (r *replay) key(k, speed string) error {
-	if err := r.s.send(false, k); err != nil {
-		return err
-	}
-	d := keyPause
-	if r.full() {
-		d = r.speed(speed)
-	}
-	time.Sleep(d)
-	return nil
-}
-
-func (r *replay) speed(option string) time.Duration {
-	if d, err := time.ParseDuration(option); err == nil && option != "" {
-		return d
-	}
-	return r.set.typingSpeed
-}
-
-// typeText types text: hidden text at once (nobody watches it), else a
-// character at a time, at the tape's speed in a cast.
-func (r *replay) typeText(c tapeCommand) error {
-	if r.hidden {
-		return r.s.send(true, c.Args)
-	}
-	d := min(r.speed(c.Options), 25*time.Millisecond)
-	if r.full() {
-		d = r.speed(c.Options)
-	}
-	for _, ch := range c.Args {
-		if err := r.s.send(true, string(ch)); err != nil {
-			return err
-		}
-		time.Sleep(d)
-	}
-	return nil
 }
 
 // wait is VHS's Wait: the screen (or the cursor's line) must match the
@@ -577,6 +350,17 @@ func (r *replay) settle(max, quiet time.Duration) (string, bool) {
 	return screen, ok
 }
 
+// keep notes a settled screen as the final one when it is a program's
+// full screen (tmux's alternate screen): a tape ends by quitting the
+// wizard, which leaves the shell's screen behind, and its golden is the
+// wizard's last screen instead.
+func (r *replay) keep(screen string) {
+	out, err := r.s.tmux("display-message", "-p", "-t", "s", "#{alternate_on}")
+	if err == nil && strings.TrimSpace(out) == "1" {
+		r.res.final = r.private(screen)
+	}
+}
+
 // screenshot keeps the screen as a key frame once it has settled.
 func (r *replay) screenshot(c tapeCommand) error {
 	name := strings.TrimSuffix(filepath.Base(c.Args), ".png")
@@ -588,46 +372,7 @@ func (r *replay) screenshot(c tapeCommand) error {
 	if err != nil {
 		return err
 	}
+	r.keep(text)
 	r.res.frames = append(r.res.frames, keyFrame{name: name, text: r.private(text), ansi: r.private(ansi)})
 	return nil
-}
-
-// startCast starts recording the terminal with asciinema, in a shell like
-// the tape's, cleared first: the recording holds what the tape shows.
-func (r *replay) startCast() error {
-	cmd := fmt.Sprintf("asciinema rec -q --overwrite -i 2 -c 'clear; exec bash --noprofile --norc +o history' %s; echo $? >%s",
-		shellQuote(r.o.cast), shellQuote(r.o.cast+".status"))
-	if err := r.s.send(true, cmd); err != nil {
-		return err
-	}
-	if err := r.s.send(false, "Enter"); err != nil {
-		return err
-	}
-	if screen, ok := r.s.poll(10*time.Second, func(s string) bool { return strings.TrimSpace(s) == ">" }); !ok {
-		return fmt.Errorf("asciinema did not start:\n%s", screen)
-	}
-	return nil
-}
-
-// endCast leaves the recorded shell and waits for asciinema to finish.
-func (r *replay) endCast() error {
-	r.hidden = true
-	if err := r.s.send(true, "exit"); err != nil {
-		return err
-	}
-	if err := r.s.send(false, "Enter"); err != nil {
-		return err
-	}
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if b, err := os.ReadFile(r.o.cast + ".status"); err == nil && len(b) > 0 {
-			os.Remove(r.o.cast + ".status")
-			if s := strings.TrimSpace(string(b)); s != "0" {
-				return fmt.Errorf("asciinema exited with status %s", s)
-			}
-			return nil
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return fmt.Errorf("asciinema did not finish %s", r.o.cast)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -112,12 +113,86 @@ func golden(t *testing.T, path, screen string) {
 		}
 		return
 	}
+	if err := compareGolden(path, screen); err != nil {
+		t.Error(err)
+	}
+}
+
+// compareGolden says how screen differs from the committed copy at path.
+func compareGolden(path, screen string) error {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		t.Errorf("%v: refresh the demo goldens (assets/demo/refresh)", err)
-		return
+		return fmt.Errorf("%v: refresh the demo goldens (assets/demo/refresh)", err)
 	}
 	if want := strings.TrimSuffix(string(b), "\n"); want != screen {
-		t.Errorf("the screen differs from %s (assets/demo/refresh rewrites it):\n%s\n--- want\n%s", path, screen, want)
+		return fmt.Errorf("the screen differs from %s (assets/demo/refresh rewrites it):\n%s\n--- want\n%s", path, screen, want)
+	}
+	return nil
+}
+
+// Every tape parses with VHS's parser, and its settings are ones VHS
+// takes when it records; a tape with a bad setting (which vhs validate
+// lets pass) is refused. No tmux needed.
+func TestDemoTapesParse(t *testing.T) {
+	files, err := filepath.Glob("assets/demo/*.tape")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no tapes in assets/demo: %v", err)
+	}
+	for _, tape := range parseTapes(t, append(files, "testdata/demo/bad-settings.tape")...) {
+		bad := tape.name() == "bad-settings"
+		switch {
+		case bad && len(tape.Errors) != 2:
+			t.Errorf("%s: errors %q; want the font size and the theme refused", tape.File, tape.Errors)
+		case !bad && len(tape.Errors) > 0:
+			t.Errorf("%s:\n%s", tape.File, strings.Join(tape.Errors, "\n"))
+		case !bad && len(tape.Commands) < 10:
+			t.Errorf("%s: %d commands: the setup it sources was not read", tape.File, len(tape.Commands))
+		}
+	}
+}
+
+// A tape whose Wait expects what the wizard does not show fails at that
+// Wait, after the ones before it (the set-up's, the menu's) matched: the
+// replay does check.
+func TestDemoTapeWithAWrongExpectationFails(t *testing.T) {
+	requireTmux(t)
+	isolate(t)
+	tapes := parseTapes(t, "testdata/demo/wrong-wait.tape")
+	res, err := replayTape(t, tapes[0], replayOptions{dir: t.TempDir()})
+	if err == nil {
+		t.Fatalf("the tape passed; its last Wait cannot match:\n%s", res.final)
+	}
+	waits := 0
+	for _, c := range tapes[0].Commands {
+		if c.Type == "Wait" {
+			waits++
+		}
+	}
+	if !strings.Contains(err.Error(), "/7 domains/ did not match the screen") || res == nil || res.waits != waits-1 {
+		t.Fatalf("it failed elsewhere (%v Waits matched): %v", res, err)
+	}
+	if !strings.Contains(err.Error(), "2 domains") {
+		t.Errorf("the failure does not show the screen it saw: %v", err)
+	}
+}
+
+// compareGolden fails on a screen that is not the committed one, and on a
+// missing golden.
+func TestCompareGolden(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "screen.txt")
+	if err := os.WriteFile(path, []byte("Main menu\n› 1  Create\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		path, screen string
+		ok           bool
+	}{
+		{path, "Main menu\n› 1  Create", true},
+		{path, "Main menu\n› 2  Create", false},
+		{path + ".missing", "Main menu\n› 1  Create", false},
+	} {
+		if err := compareGolden(tt.path, tt.screen); (err == nil) != tt.ok {
+			t.Errorf("compareGolden(%s, %q) = %v", tt.path, tt.screen, err)
+		}
 	}
 }
