@@ -69,21 +69,23 @@ func (r *replay) speed(option string) time.Duration {
 	return r.set.typingSpeed
 }
 
-// typeText types text: hidden text at once (nobody watches it), else a
-// character at a time, at the tape's speed in a cast.
+// typeText types text: in a cast a character at a time at the tape's
+// speed, as VHS types it; else at once (one tmux call instead of one a
+// character, which under the load of six replays costs seconds a line),
+// then the pause after a key.
 func (r *replay) typeText(c tapeCommand) error {
-	if r.hidden {
-		return r.s.send(true, c.Args)
-	}
-	d := min(r.speed(c.Options), 25*time.Millisecond)
-	if r.full() {
-		d = r.speed(c.Options)
+	if !r.full() {
+		if err := r.s.send(true, c.Args); err != nil {
+			return err
+		}
+		time.Sleep(keyPause)
+		return nil
 	}
 	for _, ch := range c.Args {
 		if err := r.s.send(true, string(ch)); err != nil {
 			return err
 		}
-		time.Sleep(d)
+		time.Sleep(r.speed(c.Options))
 	}
 	return nil
 }

@@ -44,6 +44,31 @@ type replayOptions struct {
 	// cast, when set, records what the tape shows (after its Hide part)
 	// with asciinema into this file, at the tape's own pace.
 	cast string
+	// bin, when set, stands for the tape's SAGEROLE_DEMO_BIN, where its
+	// go build writes sagerole: a directory of the replay's, which
+	// seedBin may fill first.
+	bin string
+}
+
+// demoBinEnv names the directory the tapes build sagerole into, kept
+// between recordings so that go build does not link it again.
+const demoBinEnv = "SAGEROLE_DEMO_BIN"
+
+// seedBin puts a copy of the tests' build of this tree (sageroleBinary)
+// where a tape's go build writes: go build, finding it up to date, does
+// not link it again (some seconds each replay on two cores). The tape's
+// own go build still runs, and would link a new one were it out of date.
+func seedBin(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	b, err := os.ReadFile(sageroleBinary(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "sagerole"), b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
 // demoDir is where the tapes keep their files (include/setup.tape); the
@@ -53,20 +78,18 @@ const demoDir = "/tmp/sagerole-demo"
 // privateDemoDir makes the replay's own demoDir: a name of the same
 // length, so that a screen that shows a path of it (a sandbox state file)
 // wraps and pads as the tape's would, and reads the same once renamed.
-func privateDemoDir(t *testing.T) string {
-	t.Helper()
+func privateDemoDir(t *testing.T) (string, error) {
 	prefix := "/tmp/sagerole-"
 	for range 100 {
 		dir := fmt.Sprintf("%s%0*x", prefix, len(demoDir)-len(prefix), rand.Uint32()&0xffff)
 		if err := os.Mkdir(dir, 0o700); err == nil {
 			t.Cleanup(func() { os.RemoveAll(dir) })
-			return dir
+			return dir, nil
 		} else if !os.IsExist(err) {
-			t.Fatal(err)
+			return "", err
 		}
 	}
-	t.Fatal("no free private demo directory under /tmp")
-	return ""
+	return "", fmt.Errorf("no free private demo directory under /tmp")
 }
 
 // replay is one run of a tape.
@@ -84,14 +107,17 @@ type replay struct {
 
 // replayTape plays tape in a tmux server of its own. An error is the
 // tape's failure (a Wait that did not match, a command the replay cannot
-// play), with what the replay saw up to it; trouble with tmux itself fails
-// the test.
+// play), with what the replay saw up to it, or trouble with tmux. It only
+// reports: it may run in a goroutine of its own, beside other replays.
 func replayTape(t *testing.T, tape parsedTape, o replayOptions) (*replayResult, error) {
-	t.Helper()
 	if len(tape.Errors) > 0 {
 		return nil, fmt.Errorf("%s does not parse:\n%s", tape.File, strings.Join(tape.Errors, "\n"))
 	}
-	r := &replay{t: t, tape: tape, o: o, set: vhsDefaults(), demoDir: privateDemoDir(t)}
+	dir, err := privateDemoDir(t)
+	if err != nil {
+		return nil, err
+	}
+	r := &replay{t: t, tape: tape, o: o, set: vhsDefaults(), demoDir: dir}
 	r.s = &tmuxSession{t: t, socket: fmt.Sprintf("sagerole-tape-%s-%d-%d", tape.name(), os.Getpid(), time.Now().UnixNano())}
 	t.Cleanup(func() { _, _ = r.s.tmux("kill-server") })
 	rest, err := r.settings()
@@ -165,7 +191,10 @@ func (r *replay) env() []string {
 		}
 	}
 	for _, c := range r.tape.Commands {
-		if c.Type == "Env" {
+		switch {
+		case c.Type == "Env" && c.Options == demoBinEnv && r.o.bin != "":
+			env = append(env, c.Options+"="+r.o.bin)
+		case c.Type == "Env":
 			env = append(env, c.Options+"="+r.privatePath(c.Args))
 		}
 	}
@@ -203,7 +232,7 @@ func (r *replay) start() error {
 	shell := "exec env -i " + shellQuote(r.env()...) + " bash --noprofile --norc --login +o history"
 	if out, err := r.s.tmux("-f", "/dev/null", "new-session", "-d", "-s", "s", "-c", root,
 		"-x", strconv.Itoa(cols), "-y", strconv.Itoa(rows), shell); err != nil {
-		r.t.Fatalf("tmux new-session: %v: %s", err, out)
+		return fmt.Errorf("tmux new-session: %v: %s", err, out)
 	}
 	// Make sure the shell is at its prompt before anything is typed.
 	if screen, ok := r.s.poll(10*time.Second, func(s string) bool { return strings.HasPrefix(s, ">") }); !ok {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -15,6 +16,7 @@ var (
 	demoUpdate = flag.Bool("demo.update", false, "rewrite the demo tapes' goldens (key frames and final screens) from the replay")
 	demoOut    = flag.String("demo.out", "", "write each key frame's colour capture (NAME.ansi) and the casts into this `DIR`")
 	demoCast   = flag.String("demo.cast", "", "record these tapes (comma-separated `NAMES`) with asciinema into -demo.out, at the tape's pace")
+	demoTapes  = flag.String("demo.tapes", "", "play only these tapes (comma-separated `NAMES`); all when empty")
 )
 
 // Where the goldens live: the key frames beside their PNGs (the README
@@ -52,52 +54,83 @@ func TestDemoTapes(t *testing.T) {
 			}
 		}
 	})
+	// The replays mostly wait for the wizard: all tapes play at once, each
+	// its two runs in a row, and are judged when all are done (t.Parallel
+	// would play only GOMAXPROCS of them at a time).
 	casts := strings.Split(*demoCast, ",")
-	for _, tape := range tapes {
-		t.Run(tape.name(), func(t *testing.T) {
-			t.Parallel()
-			waits := 0
-			for _, c := range tape.Commands {
-				if c.Type == "Wait" {
-					waits++
-				}
-			}
-			var runs [2]*replayResult
-			for i := range runs {
-				o := replayOptions{dir: t.TempDir()}
-				if i == 0 && *demoOut != "" && slices.Contains(casts, tape.name()) {
+	played := make([]tapeRuns, len(tapes))
+	var wg sync.WaitGroup
+	for i, tape := range tapes {
+		if *demoTapes != "" && !slices.Contains(strings.Split(*demoTapes, ","), tape.name()) {
+			continue
+		}
+		bin := seedBin(t)
+		wg.Go(func() {
+			p := &played[i]
+			for n := range p.runs {
+				o := replayOptions{dir: t.TempDir(), bin: bin}
+				if n == 0 && *demoOut != "" && slices.Contains(casts, tape.name()) {
 					o.cast = filepath.Join(*demoOut, tape.name()+".cast")
 				}
-				res, err := replayTape(t, tape, o)
-				if err != nil {
-					t.Fatalf("run %d: %v", i+1, err)
-				}
-				if res.waits != waits {
-					t.Fatalf("run %d: %d of the tape's %d Waits matched", i+1, res.waits, waits)
-				}
-				runs[i] = res
-			}
-			first, second := runs[0], runs[1]
-			if first.final != second.final {
-				t.Errorf("the final screen differs from one run to the next:\n%s\n---\n%s", first.final, second.final)
-			}
-			if len(first.frames) != len(second.frames) {
-				t.Fatalf("%d key frames, then %d", len(first.frames), len(second.frames))
-			}
-			for i, f := range first.frames {
-				if f.text != second.frames[i].text {
-					t.Errorf("key frame %s differs from one run to the next:\n%s\n---\n%s", f.name, f.text, second.frames[i].text)
-				}
-				golden(t, filepath.Join(framesDir, f.name+".txt"), f.text)
-				if *demoOut != "" {
-					if err := os.WriteFile(filepath.Join(*demoOut, f.name+".ansi"), []byte(f.ansi), 0o644); err != nil {
-						t.Fatal(err)
-					}
+				p.runs[n], p.err = replayTape(t, tape, o)
+				if p.err != nil {
+					p.err = fmt.Errorf("run %d: %w", n+1, p.err)
+					return
 				}
 			}
-			golden(t, filepath.Join(finalsDir, tape.name()+".final.txt"), first.final)
 		})
 	}
+	wg.Wait()
+	for i, tape := range tapes {
+		if played[i].runs[0] == nil && played[i].err == nil {
+			continue
+		}
+		t.Run(tape.name(), func(t *testing.T) { played[i].check(t, tape) })
+	}
+}
+
+// tapeRuns are the two runs of one tape.
+type tapeRuns struct {
+	runs [2]*replayResult
+	err  error
+}
+
+// check judges the two runs: every Wait matched in each, they showed the
+// same, and what they showed is what is committed.
+func (p tapeRuns) check(t *testing.T, tape parsedTape) {
+	if p.err != nil {
+		t.Fatal(p.err)
+	}
+	waits := 0
+	for _, c := range tape.Commands {
+		if c.Type == "Wait" {
+			waits++
+		}
+	}
+	for i, res := range p.runs {
+		if res.waits != waits {
+			t.Fatalf("run %d: %d of the tape's %d Waits matched", i+1, res.waits, waits)
+		}
+	}
+	first, second := p.runs[0], p.runs[1]
+	if first.final != second.final {
+		t.Errorf("the final screen differs from one run to the next:\n%s\n---\n%s", first.final, second.final)
+	}
+	if len(first.frames) != len(second.frames) {
+		t.Fatalf("%d key frames, then %d", len(first.frames), len(second.frames))
+	}
+	for i, f := range first.frames {
+		if f.text != second.frames[i].text {
+			t.Errorf("key frame %s differs from one run to the next:\n%s\n---\n%s", f.name, f.text, second.frames[i].text)
+		}
+		golden(t, filepath.Join(framesDir, f.name+".txt"), f.text)
+		if *demoOut != "" {
+			if err := os.WriteFile(filepath.Join(*demoOut, f.name+".ansi"), []byte(f.ansi), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	golden(t, filepath.Join(finalsDir, tape.name()+".final.txt"), first.final)
 }
 
 // golden compares a screen with its committed copy, or rewrites the copy
@@ -158,7 +191,7 @@ func TestDemoTapeWithAWrongExpectationFails(t *testing.T) {
 	requireTmux(t)
 	isolate(t)
 	tapes := parseTapes(t, "testdata/demo/wrong-wait.tape")
-	res, err := replayTape(t, tapes[0], replayOptions{dir: t.TempDir()})
+	res, err := replayTape(t, tapes[0], replayOptions{dir: t.TempDir(), bin: seedBin(t)})
 	if err == nil {
 		t.Fatalf("the tape passed; its last Wait cannot match:\n%s", res.final)
 	}

@@ -40,6 +40,8 @@ func (s *tmuxSession) send(literal bool, keys ...string) error {
 	if literal {
 		args = append(args, "-l")
 	}
+	// -- so that text such as "-role" is not read as a flag.
+	args = append(args, "--")
 	if out, err := s.tmux(append(args, keys...)...); err != nil {
 		return fmt.Errorf("tmux send-keys %v: %v: %s", keys, err, out)
 	}
