@@ -32,10 +32,14 @@ type appsChoice struct {
 }
 
 // clock is the time activity is measured from: the clock runs are stamped
-// with, so that the sandbox and the screens agree.
+// with, or else the screens' (the demo mode's fixed one, or time.Now), so
+// that the sandbox and the screens agree.
 func clock(c *ProgramContext) func() time.Time {
 	if c.Opts.RunNow != nil {
 		return c.Opts.RunNow
+	}
+	if c.Opts.Now != nil {
+		return c.Opts.Now
 	}
 	return time.Now
 }
