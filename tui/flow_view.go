@@ -18,6 +18,23 @@ func (f *flow) intro() string {
 	return f.steps[f.i].intro()
 }
 
+// below is what the current step shows under its form about the option
+// the cursor is on ("" when it shows nothing).
+func (f *flow) below() string {
+	if f.i < 0 || f.i >= len(f.steps) || f.steps[f.i].below == nil || f.form == nil {
+		return ""
+	}
+	h, ok := f.form.GetFocusedField().(interface{ Hovered() (string, bool) })
+	if !ok {
+		return ""
+	}
+	v, ok := h.Hovered()
+	if !ok {
+		return ""
+	}
+	return f.steps[f.i].below(v)
+}
+
 // sentence is how the wizard says a refusal: the fact, then what to do
 // about it in the wizard (and an offer to do it), never a command-line
 // flag its user did not type.
@@ -117,6 +134,9 @@ func (f *flow) View() string {
 			b.WriteString(intro + "\n\n")
 		}
 		b.WriteString(f.form.View())
+		if below := f.below(); below != "" {
+			b.WriteString("\n" + below)
+		}
 	}
 	return b.String()
 }

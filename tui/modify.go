@@ -173,15 +173,19 @@ func newModifyWith(c *ProgramContext, pre modifyPrefill) *flow {
 			fields: []string{"add-activity", "activity"},
 			skip:   func() bool { return !st.has(modActivities) },
 			form: func(k *kit) *huh.Form {
-				return k.form(k.pickMany("activities", "Activities to add", "merged into the role's sagerole-scope policy",
-					choiceOptions(c, policy.Activities()), &st.activities).Height(len(policy.Activities()) + 2))
+				return k.form(k.pickMany("activities", "Activities to add", "into its sagerole-scope policy; x or space picks, / filters",
+					activityOptions(c), &st.activities).Height(activityListHeight(c, activityBelowHeight)))
 			},
+			below:       func(a string) string { return activityBelow(c, a) },
+			belowHeight: activityBelowHeight,
 		},
 		{
 			name:   "Options",
-			fields: []string{"ECR repository", "KMS key", "log groups", "vpc"},
+			fields: optionFieldNames,
 			skip:   func() bool { return !st.has(modActivities) },
-			form:   func(k *kit) *huh.Form { return k.form(st.settings.optionFields(k, st.activities)...) },
+			form: func(k *kit) *huh.Form {
+				return k.form(st.settings.optionFields(k, policy.Scope{Activities: st.activities}, &st.roles)...)
+			},
 		},
 		{
 			name:   "Guardrails",
@@ -194,7 +198,7 @@ func newModifyWith(c *ProgramContext, pre modifyPrefill) *flow {
 		},
 		{
 			name:   "Settings",
-			fields: []string{"instance type", "source IP", "VPC endpoint", "tag"},
+			fields: settingFieldNames,
 			skip:   func() bool { return len(st.settings.fields(newKit(c), st.addedGuardrails())) == 0 },
 			form:   func(k *kit) *huh.Form { return k.form(st.settings.fields(k, st.addedGuardrails())...) },
 		},
