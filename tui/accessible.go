@@ -188,6 +188,9 @@ func (a *accessible) flow(f *flow) error {
 			if a.in.ended() {
 				return errInputEnded
 			}
+			if s.answered != nil {
+				s.answered()
+			}
 			i = f.nextShown(i+1, 1)
 		}
 		var err error

@@ -247,6 +247,13 @@ func (f *flow) updateOnce(msg tea.Msg) (Child, tea.Cmd) {
 			f.offer, f.errMsg, f.liveErr = nil, "", ""
 			return f, o.open()
 		}
+		if f.form != nil && !f.filtering() && !f.typingField() {
+			for _, k := range f.stepKeys() {
+				if key.Matches(msg, k.bind) {
+					return f, k.open()
+				}
+			}
+		}
 		// A step that is a screen of its own takes esc itself.
 		if f.screen == nil && key.Matches(msg, f.ctx.Keys.Back) && !f.filtering() {
 			return f, f.back()
@@ -305,6 +312,9 @@ func (f *flow) updateScreen(msg tea.Msg) (Child, tea.Cmd) {
 // next moves to the next step, or builds the plan after the last one.
 func (f *flow) next() tea.Cmd {
 	f.errMsg = ""
+	if a := f.steps[f.i].answered; a != nil {
+		a()
+	}
 	if d := f.steps[f.i].done; d != nil {
 		if cmd := d(); cmd != nil {
 			// The step opened something of its own (another flow): it is

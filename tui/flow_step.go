@@ -42,10 +42,23 @@ type step struct {
 	below       func(hovered string) string
 	belowHeight int
 	explain     func() []string
+	// answered, when set, runs once the step is answered, on the screen
+	// and in accessible mode, before the next step is chosen: what the
+	// answer implies for the steps after it.
+	answered func()
+	// keys are what the step does besides its form's own keys (export the
+	// role shown): taken while no field is typing or filtering.
+	keys func() []stepKey
 	// done, when set, runs once the step is answered, before the flow
 	// moves on; a command it returns runs instead of moving on (a choice
 	// that opens another flow, such as "create a new role").
 	done func() tea.Cmd
+}
+
+// stepKey is a key a step takes, and what it opens.
+type stepKey struct {
+	bind key.Binding
+	open func() tea.Cmd
 }
 
 // stepScreen is a step that is not a huh form: it takes the keys while it

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/huh/v2"
 
 	"github.com/sagerole/sagerole/awsops/rules"
 )
@@ -33,6 +34,27 @@ func (f *flow) below() string {
 		return ""
 	}
 	return f.steps[f.i].below(v)
+}
+
+// stepKeys are the current step's own keys (none when it has none).
+func (f *flow) stepKeys() []stepKey {
+	if f.i < 0 || f.i >= len(f.steps) || f.steps[f.i].keys == nil {
+		return nil
+	}
+	return f.steps[f.i].keys()
+}
+
+// typingField reports whether the focused field takes letters as text
+// (an input): a step's own keys are then letters typed.
+func (f *flow) typingField() bool {
+	if f.form == nil {
+		return false
+	}
+	switch f.form.GetFocusedField().(type) {
+	case *huh.Input, *huh.Text:
+		return true
+	}
+	return false
 }
 
 // sentence is how the wizard says a refusal: the fact, then what to do
@@ -103,6 +125,11 @@ func (f *flow) Help() keyHelp {
 	binds := []key.Binding{k.Back}
 	if f.offer != nil {
 		binds = append(binds, key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", f.offer.label)))
+	}
+	if f.form != nil {
+		for _, sk := range f.stepKeys() {
+			binds = append(binds, sk.bind)
+		}
 	}
 	switch {
 	case f.screen != nil:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
 
 	"github.com/sagerole/sagerole/awsops/rules"
@@ -128,8 +129,17 @@ func newModifyWith(c *ProgramContext, pre modifyPrefill) *flow {
 					}
 				}
 			},
-			intro: func() string { return st.summary(c) },
-			form:  func(k *kit) *huh.Form { return st.changesForm(k) },
+			intro:    func() string { return st.summary(c) },
+			form:     func(k *kit) *huh.Form { return st.changesForm(k) },
+			answered: st.adopt,
+			keys: func() []stepKey {
+				role := st.role.value()
+				keys := []stepKey{{bind: exportKey, open: func() tea.Cmd { return push(f.id, newExport(c, role)) }}}
+				if m := st.details.RoleManager; m != nil {
+					keys = append(keys, stepKey{bind: roleManagerKey, open: func() tea.Cmd { return push(f.id, newRoleManagerScreen(c, role, m)) }})
+				}
+				return keys
+			},
 		},
 		{
 			name:   "Attach",
