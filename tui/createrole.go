@@ -86,8 +86,11 @@ func newCreateRole(c *ProgramContext, pre createRolePrefill) *flow {
 			fields: []string{"persona"},
 			skip:   func() bool { return st.scope != scopePersona },
 			form: func(k *kit) *huh.Form {
-				return k.form(k.pick("persona", "Persona", "Role Manager's personas; the activities of the highlighted one are below",
-					personaOptions(c), &st.persona, nil))
+				desc := "Role Manager's personas; the activities of the highlighted one are below"
+				if c.Opts.Accessible {
+					desc = "Role Manager's personas, with the activities said above"
+				}
+				return k.form(k.pick("persona", "Persona", desc, personaOptions(c), &st.persona, nil))
 			},
 			below:       func(p string) string { return personaBelow(c, p, st.namesBuckets()) },
 			belowHeight: personaBelowHeight(),

@@ -2,6 +2,8 @@ package tui
 
 import (
 	"context"
+	"strings"
+	"time"
 
 	"github.com/sagerole/sagerole/flows/policy"
 	"github.com/sagerole/sagerole/flows/policy/eval"
@@ -49,3 +51,24 @@ func (h *harness) decide(role string, ds ...decision) {
 
 // The context of a PassRole to SageMaker.
 var toSageMaker = map[string][]string{"iam:PassedToService": {"sagemaker.amazonaws.com"}}
+
+// waitForWords waits until the screen says sentence, however it is
+// wrapped, and returns the screen.
+func (h *harness) waitForWords(sentence string) string {
+	h.t.Helper()
+	want := strings.Join(strings.Fields(sentence), " ")
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		f := h.frame()
+		var words []string
+		for _, l := range strings.Split(f, "\n") {
+			words = append(words, strings.Fields(strings.TrimLeft(l, "┃ "))...)
+		}
+		if strings.Contains(strings.Join(words, " "), want) {
+			return f
+		}
+		time.Sleep(15 * time.Millisecond)
+	}
+	h.t.Fatalf("the screen never said %q; it shows:\n%s", sentence, h.frame())
+	return ""
+}
