@@ -1,10 +1,13 @@
 package tui
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/sagerole/sagerole/awsops/sandbox"
 	"github.com/sagerole/sagerole/flows/policy"
 	"github.com/sagerole/sagerole/flows/policy/eval"
 )
@@ -87,4 +90,53 @@ func TestAccessibleActivities(t *testing.T) {
 			t.Errorf("screen option %d = %q (%s), accessible %s", i, o.Key, o.Value, opts[i].Value)
 		}
 	}
+}
+
+// A Role Manager role in accessible mode: what the role view shows, and
+// what r shows on the screen, said before the changes are asked; "adopt it"
+// offered among them and filled in as on the screen.
+func TestAccessibleRoleManagerRole(t *testing.T) {
+	acct, err := sandbox.New(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	name, rmPolicies := seedRoleManagerRole(t, acct)
+	out, err := accessibleRunOn(t, acct, strings.Join([]string{
+		"5", "6", // modify SageMaker-ds-team
+		"1", "0", // adopt it
+		"0", "", // buckets: team-raw-data picked by adopting; none typed
+		"0",        // activities: those of adopting
+		"", "", "", // KMS keys, roles to pass, VPC actions: as they are
+		"0",    // guardrails: vpc-only, from adopting
+		"", "", // subnets, security groups: kept
+		"y",
+	}, "\n")+"\n")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, w := range []string{
+		"What to change in " + name,
+		"Made by SageMaker Role Manager (its CDK library) from its Data Scientist persona; in sagerole's terms studio-apps, ml-jobs, models",
+		"(each is said next)",
+		"Run Studio Applications → studio-apps: matches partly",
+		"adopt it: sagerole's activities instead of Role Manager's policies",
+		"Subnets jobs may use (optional) — comma-separated subnet IDs; empty: any subnet, as long as it is in a VPC; empty keeps subnet-0a1b2c3d",
+		"Done.",
+	} {
+		if !strings.Contains(out, w) {
+			t.Errorf("output lacks %q:\n%s", w, out)
+		}
+	}
+	if strings.Contains(out, "r shows each") {
+		t.Errorf("accessible mode names a key it has not:\n%s", out)
+	}
+	left, _ := acct.ListRolePolicies(context.Background(), name)
+	for _, p := range rmPolicies {
+		if slices.Contains(left, p) {
+			t.Errorf("Role Manager's %s is still there: %v", p, left)
+		}
+	}
+	h := &harness{t: t, acct: acct}
+	h.decide(name, decision{"a training job outside any VPC", "sagemaker:CreateTrainingJob",
+		"arn:aws:sagemaker:us-east-1:111122223333:training-job/churn", nil, eval.ExplicitDeny})
 }

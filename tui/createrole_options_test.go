@@ -91,3 +91,35 @@ func TestCreateRoleOptions(t *testing.T) {
 			map[string][]string{"sagemaker:VpcSubnets": {"subnet-9999aaaa"}, "sagemaker:VpcSecurityGroupIds": {"sg-0a1b2c3d"}}, eval.ExplicitDeny},
 	)
 }
+
+// modify's add-activity asks the options of the activities added, and only
+// those: athena's workgroups, not ECR repositories.
+func TestModifyActivityOptions(t *testing.T) {
+	h := newHarness(t)
+	h.press("5")
+	h.waitFor("Which role?")
+	h.press("down", "down", "down", "enter") // sagemaker/DataScientistRestricted
+	h.waitFor("What to change in DataScientistRestricted")
+	h.press("/")
+	h.typeText("activities")
+	h.press("enter", "x", "enter")
+	h.waitFor("Activities to add")
+	h.press("/")
+	h.typeText("athena")
+	h.press("enter", "x", "enter")
+	f := h.waitFor("Athena workgroups (optional)")
+	if strings.Contains(f, "ECR repositories") || strings.Contains(f, "Glue databases") || strings.Contains(f, "Other roles it may pass") {
+		t.Errorf("modify asks for options athena does not reach:\n%s", f)
+	}
+	h.press("enter") // no KMS key
+	h.typeText("analysts")
+	h.press("enter", "enter")
+	h.waitFor("modify DataScientistRestricted")
+	h.press("y")
+	h.waitFor("✓ modify DataScientistRestricted")
+	wg := "arn:aws:athena:us-east-1:111122223333:workgroup/"
+	h.decide("DataScientistRestricted",
+		decision{"a query in the workgroup named", "athena:StartQueryExecution", wg + "analysts", nil, eval.Allow},
+		decision{"a query in primary, not named", "athena:StartQueryExecution", wg + "primary", nil, eval.ImplicitDeny},
+	)
+}

@@ -132,6 +132,13 @@ func newModifyWith(c *ProgramContext, pre modifyPrefill) *flow {
 			intro:    func() string { return st.summary(c) },
 			form:     func(k *kit) *huh.Form { return st.changesForm(k) },
 			answered: st.adopt,
+			// Accessible mode has no r: what the screen shows there is said.
+			explain: func() []string {
+				if m := st.details.RoleManager; m != nil && st.detailsErr == nil {
+					return roleManagerLines(st.role.value(), m, 10000, false)
+				}
+				return nil
+			},
 			keys: func() []stepKey {
 				role := st.role.value()
 				keys := []stepKey{{bind: exportKey, open: func() tea.Cmd { return push(f.id, newExport(c, role)) }}}

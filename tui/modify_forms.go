@@ -111,7 +111,7 @@ func (st *modifyState) summary(c *ProgramContext) string {
 	lines := []string{s.Bold.Render(d.Role.ARN), trust,
 		fmt.Sprintf("attached (%d of %d): %s", d.Usage.AttachedPolicies, d.Usage.AttachedPoliciesQuota, noneIfEmpty(att)),
 		fmt.Sprintf("inline (%d of %d characters): %s", d.Usage.InlineSize, d.Usage.InlineSizeQuota, noneIfEmpty(inl))}
-	if rm := roleManagerIntro(d.RoleManager); rm != "" {
+	if rm := roleManagerIntro(c, d.RoleManager); rm != "" {
 		lines = append(lines, rm)
 	}
 	return wrapWords(strings.Join(lines, "\n"), c.Width-2)

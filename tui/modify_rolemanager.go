@@ -44,7 +44,7 @@ func roleManagerPolicies(m *rolemanager.Match) map[string]bool {
 
 // roleManagerIntro is what the role view says of a Role Manager role: who
 // made it, what it is in sagerole's activities, how well that matches.
-func roleManagerIntro(m *rolemanager.Match) string {
+func roleManagerIntro(c *ProgramContext, m *rolemanager.Match) string {
 	if m == nil {
 		return ""
 	}
@@ -65,14 +65,19 @@ func roleManagerIntro(m *rolemanager.Match) string {
 			parts = append(parts, fmt.Sprintf("%d %s", n, map[string]string{"full": "match", "partial": "partly", "none": "not at all"}[k]))
 		}
 	}
-	return s + fmt.Sprintf(". Of its %d %s, %s (r shows each).", len(m.Policies), plural(len(m.Policies), "policy", "policies"), strings.Join(parts, ", "))
+	how := "r shows each"
+	if c.Opts.Accessible {
+		how = "each is said next"
+	}
+	return s + fmt.Sprintf(". Of its %d %s, %s (%s).", len(m.Policies), plural(len(m.Policies), "policy", "policies"), strings.Join(parts, ", "), how)
 }
 
-// roleManagerLines are each Role Manager policy of the role, what it is in
-// sagerole's activities and what does not match, the options found, and
-// what adopting the role does.
-func roleManagerLines(c *ProgramContext, role string, m *rolemanager.Match) []string {
-	w := c.Width - 2
+// roleManagerLines are who made the role (with header), each Role Manager
+// policy of the role, what it is in sagerole's activities and what does
+// not match, the options found, and what adopting the role does, wrapped
+// to width.
+func roleManagerLines(role string, m *rolemanager.Match, width int, header bool) []string {
+	w := width
 	wrap := func(text, first, rest string) []string {
 		lines := strings.Split(wrapWords(text, w-len(first)), "\n")
 		for i := range lines {
@@ -84,8 +89,11 @@ func roleManagerLines(c *ProgramContext, role string, m *rolemanager.Match) []st
 		}
 		return lines
 	}
-	out := wrap(madeBy(m)+".", "", "")
-	out = append(out, "", "Its policies in sagerole's activities:")
+	var out []string
+	if header {
+		out = append(wrap(madeBy(m)+".", "", ""), "")
+	}
+	out = append(out, "Its policies in sagerole's activities:")
 	named := map[string]bool{}
 	for _, p := range m.Policies {
 		named[p.Name] = true
@@ -211,7 +219,7 @@ type roleManagerScreen struct {
 }
 
 func newRoleManagerScreen(c *ProgramContext, role string, m *rolemanager.Match) *roleManagerScreen {
-	return &roleManagerScreen{ctx: c, id: c.newID(), role: role, lines: roleManagerLines(c, role, m)}
+	return &roleManagerScreen{ctx: c, id: c.newID(), role: role, lines: roleManagerLines(role, m, c.Width-2, true)}
 }
 
 func (r *roleManagerScreen) ID() int       { return r.id }
