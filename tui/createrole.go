@@ -101,7 +101,7 @@ func newCreateRole(c *ProgramContext, pre createRolePrefill) *flow {
 			fields: []string{"activity", "scope"},
 			skip:   func() bool { return st.scope != scopeActivities },
 			form: func(k *kit) *huh.Form {
-				return k.form(k.pickMany("activities", "ML activities", "x or space picks, / filters by group, name or title",
+				return k.form(k.pickMany("activities", "ML activities", activityListDesc("x or space picks, / filters by group, name or title"),
 					activityOptions(c), &st.activities).Height(activityListHeight(c, activityBelowHeight)))
 			},
 			below:       func(a string) string { return activityBelow(c, a) },

@@ -190,7 +190,7 @@ func newModifyWith(c *ProgramContext, pre modifyPrefill) *flow {
 			fields: []string{"add-activity", "activity"},
 			skip:   func() bool { return !st.has(modActivities) },
 			form: func(k *kit) *huh.Form {
-				return k.form(k.pickMany("activities", "Activities to add", "into its sagerole-scope policy; x or space picks, / filters",
+				return k.form(k.pickMany("activities", "Activities to add", activityListDesc("into sagerole-scope; x or space picks, / filters"),
 					activityOptions(c), &st.activities).Height(activityListHeight(c, activityBelowHeight)))
 			},
 			below:       func(a string) string { return activityBelow(c, a) },

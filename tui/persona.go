@@ -85,6 +85,13 @@ func activityOptions(c *ProgramContext) []huh.Option[string] {
 	return out
 }
 
+// activityListDesc is the activity list's description: how many there are
+// (the list scrolls at 80×24, and huh shows no scroll bar), then how to
+// pick.
+func activityListDesc(how string) string {
+	return fmt.Sprintf("%d activities; %s", len(policy.Activities()), how)
+}
+
 // activityListHeight is the multi-select's height (its title and
 // description with the rows): the body, less the flow's lines and what is
 // shown under the list.
