@@ -17,8 +17,22 @@ import (
 // the plain --sandbox account, which lasts one process. Its runs go to a
 // journal of the same lifetime (removed by run when it returns), so undo
 // works within a wizard session and the user's journal holds only runs on
-// accounts that still exist.
+// accounts that still exist. In the demo mode it stamps entries with the
+// demo's clock and ids.
 func (a *app) journal() (*awsops.Journal, error) {
+	j, err := a.plainJournal()
+	if err != nil {
+		return nil, err
+	}
+	if a.demo != nil {
+		a.demo.Stamp(j)
+	}
+	return j, nil
+}
+
+// plainJournal is the journal's directory, before the demo mode (if on)
+// gives it its clock.
+func (a *app) plainJournal() (*awsops.Journal, error) {
 	if a.g.sandbox && a.g.sandboxState == "" {
 		if a.processJournal == "" {
 			dir, err := os.MkdirTemp("", "sagerole-sandbox-journal-")

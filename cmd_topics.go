@@ -68,6 +68,9 @@ For tests and demos (the sandbox only):
   ` + sandboxFaultsEnv + `    API=CODE[*N],…: calls to API (sagemaker:DescribeUserProfile,
                              or sagemaker:*) fail with the AWS error CODE, the
                              first N times only with *N
+  ` + demoEnv + `      1 or true: the demo mode, a fixed clock and seeded
+                             journal ids, the same screens every run; refused
+                             without --sandbox
 `)
 	return b.String()
 }

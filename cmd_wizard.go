@@ -69,6 +69,9 @@ func (a *app) wizardOptions(ctx context.Context, b awsops.Backend, j *awsops.Jou
 	if !a.g.dryRun {
 		opts.Journal = j
 	}
+	if a.demo != nil {
+		opts.Now = a.demo.Screen.Now
+	}
 	return opts
 }
 

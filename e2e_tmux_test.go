@@ -18,24 +18,49 @@ type tmuxSession struct {
 	socket string
 }
 
+// requireTmux skips a test without tmux, or fails it under CI=true.
+func requireTmux(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("tmux is needed in CI (apt-get install tmux)")
+		}
+		t.Skip("tmux is not installed")
+	}
+}
+
 func (s *tmuxSession) tmux(args ...string) (string, error) {
 	out, err := exec.Command("tmux", append([]string{"-L", s.socket}, args...)...).CombinedOutput()
 	return string(out), err
 }
 
-// keys sends tmux key names (Enter, Down) or, with literal, text as typed.
-func (s *tmuxSession) keys(literal bool, keys ...string) {
-	s.t.Helper()
+// send sends tmux key names (Enter, Down) or, with literal, text as typed.
+func (s *tmuxSession) send(literal bool, keys ...string) error {
 	args := []string{"send-keys", "-t", "s"}
 	if literal {
 		args = append(args, "-l")
 	}
+	// -- so that text such as "-role" is not read as a flag.
+	args = append(args, "--")
 	if out, err := s.tmux(append(args, keys...)...); err != nil {
-		s.t.Fatalf("tmux send-keys %v: %v: %s", keys, err, out)
+		return fmt.Errorf("tmux send-keys %v: %v: %s", keys, err, out)
+	}
+	return nil
+}
+
+// keys sends keys and gives the wizard time to read them.
+func (s *tmuxSession) keys(literal bool, keys ...string) {
+	s.t.Helper()
+	if err := s.send(literal, keys...); err != nil {
+		s.t.Fatal(err)
 	}
 	// One key at a time, as typed: the wizard reads each before the next.
-	time.Sleep(60 * time.Millisecond)
+	time.Sleep(keyPause)
 }
+
+// keyPause is the pause after each key sent: an escape followed at once
+// by a letter would read as alt+letter.
+const keyPause = 60 * time.Millisecond
 
 func (s *tmuxSession) press(keys ...string) {
 	for _, k := range keys {
@@ -43,23 +68,54 @@ func (s *tmuxSession) press(keys ...string) {
 	}
 }
 
+// capture is the screen as text, each line without its trailing blanks;
+// with escapes, with its colours and attributes (capture-pane -e).
+func (s *tmuxSession) capture(escapes bool) (string, error) {
+	args := []string{"capture-pane", "-p", "-t", "s"}
+	if escapes {
+		args = append(args, "-e")
+	}
+	out, err := s.tmux(args...)
+	if err != nil {
+		return "", fmt.Errorf("tmux capture-pane: %v: %s", err, out)
+	}
+	if escapes {
+		return out, nil
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n"), nil
+}
+
+// poll reads the screen until ok says it shows what is awaited, for at
+// most timeout; it returns the last screen read and whether it did.
+func (s *tmuxSession) poll(timeout time.Duration, ok func(screen string) bool) (string, bool) {
+	deadline := time.Now().Add(timeout)
+	var screen string
+	for {
+		if out, err := s.capture(false); err == nil {
+			screen = out
+			if ok(screen) {
+				return screen, true
+			}
+		}
+		if time.Now().After(deadline) {
+			return screen, false
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 // waitFor polls the screen until it shows text, for at most 15 seconds.
 func (s *tmuxSession) waitFor(text string) string {
 	s.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	var screen string
-	for time.Now().Before(deadline) {
-		out, err := s.tmux("capture-pane", "-p", "-t", "s")
-		if err == nil {
-			screen = out
-			if strings.Contains(screen, text) {
-				return screen
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
+	screen, ok := s.poll(15*time.Second, func(screen string) bool { return strings.Contains(screen, text) })
+	if !ok {
+		s.t.Fatalf("the screen never showed %q; it shows:\n%s", text, screen)
 	}
-	s.t.Fatalf("the screen never showed %q; it shows:\n%s", text, screen)
-	return ""
+	return screen
 }
 
 // waitExit waits until the wizard has exited, and returns what the shell
@@ -82,12 +138,7 @@ func (s *tmuxSession) waitExit(codeFile string) string {
 // role with two buckets, assign it to a user from the Done screen, see it
 // in find, undo both; then read the account back with the command line.
 func TestWizardEndToEndInTmux(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("tmux is needed in CI (apt-get install tmux)")
-		}
-		t.Skip("tmux is not installed")
-	}
+	requireTmux(t)
 	dir := isolate(t)
 	bin := filepath.Join(dir, "sagerole")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {

@@ -54,8 +54,13 @@ func TestExitCodes(t *testing.T) {
 		{"an incomplete reverse lookup", plain([]string{sandboxFaultsEnv + "=sagemaker:DescribeUserProfile=AccessDeniedException*2"}, "--sandbox", "find", "--role", "AmazonSageMaker-ExecutionRole-Research"),
 			exitIncomplete, []string{"could not be read", "the answer is incomplete"}},
 		{"SIGINT during a slow read", func(t *testing.T) (int, string) {
-			p := start(t, cliEnv(sandboxLatencyEnv+"=3s"), "--sandbox", "find")
-			time.Sleep(500 * time.Millisecond)
+			// --debug's first line comes after the handler is installed and
+			// before the first (3 s) call: a fixed sleep raced the process's
+			// start on a loaded machine, and SIGINT killed it before main.
+			p := start(t, cliEnv(sandboxLatencyEnv+"=3s"), "--sandbox", "--debug", "find")
+			waitFor(t, 60*time.Second, "the first call", func() bool {
+				return strings.Contains(p.stderr.String(), "the sandbox answers every call")
+			})
 			if err := p.cmd.Process.Signal(os.Interrupt); err != nil {
 				t.Fatal(err)
 			}

@@ -166,7 +166,7 @@ func TestHelpTopics(t *testing.T) {
 			t.Errorf("the README does not document %s", e.name)
 		}
 	}
-	for _, v := range []string{sandboxLatencyEnv, sandboxFaultsEnv, "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE", "AWS_CA_BUNDLE"} {
+	for _, v := range []string{sandboxLatencyEnv, sandboxFaultsEnv, demoEnv, "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE", "AWS_CA_BUNDLE"} {
 		if !strings.Contains(env, v) || !strings.Contains(string(readme), v) {
 			t.Errorf("%s is not in help environment and the README", v)
 		}

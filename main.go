@@ -18,6 +18,7 @@ import (
 
 	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/awsops/awsapi"
+	"github.com/sagerole/sagerole/awsops/demo"
 	"github.com/sagerole/sagerole/awsops/sandbox"
 	"github.com/sagerole/sagerole/flows/find"
 	"github.com/sagerole/sagerole/flows/pool"
@@ -67,6 +68,9 @@ type app struct {
 	// processJournal is the plain sandbox's journal directory, removed
 	// when the invocation ends.
 	processJournal string
+	// demo is the sandbox's deterministic demo mode (SAGEROLE_SANDBOX_DEMO),
+	// nil when it is off; decided as the backend is opened.
+	demo *demo.Mode
 }
 
 // usageError is bad usage: one sentence, exit 2.
@@ -210,8 +214,20 @@ func (a *app) open(ctx context.Context) (awsops.Backend, error) {
 	var b awsops.Backend
 	// What the sandbox creates is stamped with the real clock, as the
 	// journal is: a role made today must not say it was made on the seed's
-	// day.
+	// day. The demo mode stamps both with its fixed clock instead.
 	so := sandbox.Options{Region: a.g.region, Now: time.Now}
+	name := "sandbox"
+	if a.g.sandboxState != "" {
+		abs, _ := filepath.Abs(a.g.sandboxState)
+		name = "sandbox:" + abs
+	}
+	m, err := a.startDemo(name)
+	if err != nil {
+		return nil, err
+	}
+	if m != nil {
+		so.Now = m.Run.Now
+	}
 	if a.g.sandbox {
 		if err := sandboxKnobs(&so); err != nil {
 			return nil, err
@@ -226,14 +242,13 @@ func (a *app) open(ctx context.Context) (awsops.Backend, error) {
 		if err != nil {
 			return nil, err
 		}
-		abs, _ := filepath.Abs(a.g.sandboxState)
-		b, a.backendName = acct, "sandbox:"+abs
+		b, a.backendName = acct, name
 	case a.g.sandbox:
 		acct, err := sandbox.New(so)
 		if err != nil {
 			return nil, err
 		}
-		b, a.backendName = acct, "sandbox"
+		b, a.backendName = acct, name
 	default:
 		o := awsapi.Options{Profile: a.g.profile, Region: a.g.region, EndpointURL: a.g.endpointURL, CallTimeout: a.g.callTimeout}
 		if a.g.debug {

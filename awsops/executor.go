@@ -54,7 +54,8 @@ type Executor struct {
 	BackendName string
 	Progress    func(Event)
 	Retry       RetryFunc
-	Now         func() time.Time
+	// Now stamps the entry and its steps; the journal's clock when nil.
+	Now func() time.Time
 	// Sleep waits between attempts; tests replace it.
 	Sleep func(ctx context.Context, d time.Duration) error
 }
@@ -141,6 +142,9 @@ func (x *Executor) now() time.Time {
 	if x.Now != nil {
 		return x.Now()
 	}
+	if x.Journal != nil {
+		return x.Journal.now()
+	}
 	return time.Now()
 }
 
@@ -182,7 +186,7 @@ func (x *Executor) Run(ctx context.Context, plan Plan) (*Entry, error) {
 	e := &Entry{Time: x.now().UTC(), Command: plan.Command, Account: x.Account,
 		Region: x.Backend.Region(), Backend: x.BackendName, UndoOf: plan.UndoOf}
 	if x.Journal != nil {
-		e.ID = NewEntryID(e.Time)
+		e.ID = x.Journal.newID(e.Time)
 	}
 	for _, op := range plan.Steps {
 		e.Steps = append(e.Steps, StepRecord{Op: op, Status: StepNotRun})

@@ -149,6 +149,11 @@ func (e *Entry) Undoable() bool {
 // Journal stores entries as one JSON file each under Dir.
 type Journal struct {
 	Dir string
+	// Clock stamps the entries run into this journal and their steps;
+	// time.Now when nil. The sandbox's demo mode gives a fixed one.
+	Clock func() time.Time
+	// IDs makes an entry's id from its time; NewEntryID when nil.
+	IDs func(time.Time) string
 }
 
 // DefaultJournalDir is $XDG_STATE_HOME/sagerole, or ~/.local/state/sagerole.
@@ -168,6 +173,31 @@ func NewEntryID(now time.Time) string {
 	var b [3]byte
 	_, _ = rand.Read(b[:])
 	return now.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
+}
+
+// now is the journal's clock.
+func (j *Journal) now() time.Time {
+	if j.Clock != nil {
+		return j.Clock()
+	}
+	return time.Now()
+}
+
+// newID is a new entry's id, one no entry of the journal has yet: a
+// seeded generator can repeat itself from one process to the next.
+func (j *Journal) newID(t time.Time) string {
+	ids := j.IDs
+	if ids == nil {
+		ids = NewEntryID
+	}
+	id := ids(t)
+	for range 100 {
+		if _, err := os.Stat(j.path(id)); err != nil {
+			break
+		}
+		id = ids(t)
+	}
+	return id
 }
 
 func (j *Journal) path(id string) string { return filepath.Join(j.Dir, id+".json") }

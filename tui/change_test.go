@@ -2,10 +2,13 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/awsops/sandbox"
 )
 
@@ -231,4 +234,83 @@ func TestChangeWhoMarksBadRoles(t *testing.T) {
 	if strings.Contains(f, "frank  ⚠") {
 		t.Errorf("a good role is marked:\n%s", f)
 	}
+}
+
+// Undoing a notebook change made with a restart stops the instance again,
+// waits until it is Stopped before giving the old role back (AWS refuses
+// the update while it is Stopping), and starts it again.
+func TestUndoNotebookRestart(t *testing.T) {
+	h := newHarness(t, setup{wrap: func(b awsops.Backend) awsops.Backend {
+		return &slowStops{Backend: b, stopping: map[string]int{}}
+	}})
+	ctx := context.Background()
+	before, err := h.acct.DescribeNotebookInstance(ctx, "churn-prediction")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.press("4")
+	h.waitFor("What runs as the role you want to change?")
+	h.press("G", "enter")
+	h.waitFor("Which notebook instance?")
+	h.press("enter")
+	h.waitFor("New execution role for notebook churn-prediction")
+	h.press("down", "down", "tab", "y", "enter")
+	h.waitFor("Run these 3 steps")
+	h.press("y")
+	h.waitFor("3 steps done")
+	h.press("m")
+	h.waitFor("account 111122223333")
+	h.press("6")
+	h.waitFor("change")
+	h.press("enter")
+	h.waitFor("sagemaker:StopNotebookInstance")
+	h.press("y")
+	h.waitFor("Rolled back", "✓ 3. sagemaker:StartNotebookInstance")
+	after, err := h.acct.DescribeNotebookInstance(ctx, "churn-prediction")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.RoleARN != before.RoleARN || after.Status != awsops.StatusInService {
+		t.Errorf("after the undo churn-prediction runs as %s (%s), want %s (InService)", after.RoleARN, after.Status, before.RoleARN)
+	}
+}
+
+// slowStops keeps a stopped notebook instance Stopping for the next five
+// reads, as AWS does for minutes, and refuses its role update until then
+// (AWS: ValidationException). The sandbox reports Stopping only once.
+type slowStops struct {
+	awsops.Backend
+	mu       sync.Mutex
+	stopping map[string]int
+}
+
+func (s *slowStops) StopNotebookInstance(ctx context.Context, name string) error {
+	err := s.Backend.StopNotebookInstance(ctx, name)
+	if err == nil {
+		s.mu.Lock()
+		s.stopping[name] = 5
+		s.mu.Unlock()
+	}
+	return err
+}
+
+func (s *slowStops) DescribeNotebookInstance(ctx context.Context, name string) (awsops.NotebookInstance, error) {
+	n, err := s.Backend.DescribeNotebookInstance(ctx, name)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err == nil && s.stopping[name] > 0 {
+		s.stopping[name]--
+		n.Status = awsops.StatusStopping
+	}
+	return n, err
+}
+
+func (s *slowStops) UpdateNotebookInstanceRole(ctx context.Context, name, roleARN string) error {
+	s.mu.Lock()
+	left := s.stopping[name]
+	s.mu.Unlock()
+	if left > 0 {
+		return fmt.Errorf("ValidationException: Status (Stopping) not in ([Stopped, Failed])")
+	}
+	return s.Backend.UpdateNotebookInstanceRole(ctx, name, roleARN)
 }
