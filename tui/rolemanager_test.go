@@ -2,47 +2,25 @@ package tui
 
 import (
 	"context"
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/awsops/sandbox"
 	"github.com/sagerole/sagerole/flows/policy/eval"
+	"github.com/sagerole/sagerole/flows/policy/rolemanager/rmtest"
 )
 
 // seedRoleManagerRole puts the fixture of a role SageMaker Role Manager's
-// CDK library made (its documents as Role Manager writes them) into a
-// sandbox account, and returns its name and its policies' names.
+// CDK library made into a sandbox account, and returns its name and its
+// policies' names.
 func seedRoleManagerRole(t *testing.T, acct *sandbox.Account) (string, []string) {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "flows", "policy", "rolemanager", "testdata", "cdk-data-scientist.json"))
+	name, policies, err := rmtest.Seed(context.Background(), acct)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var f struct {
-		Name   string
-		Trust  json.RawMessage
-		Inline map[string]json.RawMessage
-	}
-	if err := json.Unmarshal(b, &f); err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	if _, err := acct.CreateRole(ctx, awsops.CreateRoleInput{Name: f.Name, Path: "/", TrustPolicy: string(f.Trust)}); err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for n, d := range f.Inline {
-		if err := acct.PutRolePolicy(ctx, f.Name, n, string(d)); err != nil {
-			t.Fatalf("%s: %v", n, err)
-		}
-		names = append(names, n)
-	}
-	return f.Name, names
+	return name, policies
 }
 
 // The role view recognises a role Role Manager made: who made it, what it
