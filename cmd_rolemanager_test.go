@@ -3,16 +3,15 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/awsops/sandbox"
 	"github.com/sagerole/sagerole/flows/policy"
 	"github.com/sagerole/sagerole/flows/policy/eval"
+	"github.com/sagerole/sagerole/flows/policy/rolemanager/rmtest"
 )
 
 // seedRoleManagerRole puts the fixture of a role SageMaker Role Manager's
@@ -20,32 +19,15 @@ import (
 // sandbox account kept in state.
 func seedRoleManagerRole(t *testing.T, state string) (name string) {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("flows", "policy", "rolemanager", "testdata", "cdk-data-scientist.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f struct {
-		Name   string
-		Trust  json.RawMessage
-		Inline map[string]json.RawMessage
-	}
-	if err := json.Unmarshal(b, &f); err != nil {
-		t.Fatal(err)
-	}
 	acct, err := sandbox.Open(state, sandbox.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	if _, err := acct.CreateRole(ctx, awsops.CreateRoleInput{Name: f.Name, Path: "/", TrustPolicy: string(f.Trust)}); err != nil {
+	name, _, err = rmtest.Seed(context.Background(), acct)
+	if err != nil {
 		t.Fatal(err)
 	}
-	for n, d := range f.Inline {
-		if err := acct.PutRolePolicy(ctx, f.Name, n, string(d)); err != nil {
-			t.Fatalf("%s: %v", n, err)
-		}
-	}
-	return f.Name
+	return name
 }
 
 // A role Role Manager made is recognized by modify ROLE --output json, with

@@ -182,11 +182,19 @@ func (a *accessible) flow(f *flow) error {
 					a.say("%s", text)
 				}
 			}
+			if s.explain != nil {
+				for _, l := range s.explain() {
+					a.say("%s", l)
+				}
+			}
 			if err := a.run1(form(newKit(c))); err != nil {
 				return err
 			}
 			if a.in.ended() {
 				return errInputEnded
+			}
+			if s.answered != nil {
+				s.answered()
 			}
 			i = f.nextShown(i+1, 1)
 		}

@@ -20,11 +20,18 @@ func accessibleRun(t *testing.T, answers string) (string, *sandbox.Account, erro
 	if err != nil {
 		t.Fatal(err)
 	}
+	out, err := accessibleRunOn(t, acct, answers)
+	return out, acct, err
+}
+
+// accessibleRunOn answers the wizard in accessible mode on acct.
+func accessibleRunOn(t *testing.T, acct *sandbox.Account, answers string) (string, error) {
+	t.Helper()
 	j := &awsops.Journal{Dir: filepath.Join(t.TempDir(), "journal")}
 	var out bytes.Buffer
-	err = RunAccessible(Options{Backend: acct, BackendName: "sandbox", Mode: ModeSandbox, Journal: j, History: j,
+	err := RunAccessible(Options{Backend: acct, BackendName: "sandbox", Mode: ModeSandbox, Journal: j, History: j,
 		In: iotest.OneByteReader(strings.NewReader(answers)), Out: &out, Sleep: instantSleep})
-	return out.String(), acct, err
+	return out.String(), err
 }
 
 // create-role in accessible mode, answered by a script on stdin: a bad name

@@ -86,25 +86,33 @@ func newCreateRole(c *ProgramContext, pre createRolePrefill) *flow {
 			fields: []string{"persona"},
 			skip:   func() bool { return st.scope != scopePersona },
 			form: func(k *kit) *huh.Form {
-				return k.form(k.pick("persona", "Persona", "The activities each one includes, as SageMaker Role Manager offers them",
-					choiceOptions(c, policy.Personas()), &st.persona, nil))
+				desc := "Role Manager's personas; the activities of the highlighted one are below"
+				if c.Opts.Accessible {
+					desc = "Role Manager's personas, with the activities said above"
+				}
+				return k.form(k.pick("persona", "Persona", desc, personaOptions(c), &st.persona, nil))
 			},
+			below:       func(p string) string { return personaBelow(c, p, st.namesBuckets()) },
+			belowHeight: personaBelowHeight(),
+			explain:     func() []string { return personaExplain(st.namesBuckets()) },
 		},
 		{
 			name:   "Activities",
 			fields: []string{"activity", "scope"},
 			skip:   func() bool { return st.scope != scopeActivities },
 			form: func(k *kit) *huh.Form {
-				return k.form(k.pickMany("activities", "ML activities", "x or space picks; each adds the per-API policy SageMaker documents",
-					choiceOptions(c, policy.Activities()), &st.activities).Height(len(policy.Activities()) + 2))
+				return k.form(k.pickMany("activities", "ML activities", activityListDesc("x or space picks, / filters by group, name or title"),
+					activityOptions(c), &st.activities).Height(activityListHeight(c, activityBelowHeight)))
 			},
+			below:       func(a string) string { return activityBelow(c, a) },
+			belowHeight: activityBelowHeight,
 		},
 		{
 			name:   "Options",
-			fields: []string{"ECR repository", "KMS key", "log groups", "vpc"},
+			fields: optionFieldNames,
 			skip:   func() bool { return !custom() },
 			form: func(k *kit) *huh.Form {
-				return k.form(st.settings.optionFields(k, st.activitiesChosen())...)
+				return k.form(st.settings.optionFields(k, st.scopeChosen(), &st.roles)...)
 			},
 		},
 		{
@@ -118,7 +126,7 @@ func newCreateRole(c *ProgramContext, pre createRolePrefill) *flow {
 		},
 		{
 			name:   "Settings",
-			fields: []string{"instance type", "source IP", "VPC endpoint", "tag"},
+			fields: settingFieldNames,
 			skip: func() bool {
 				return !custom() || len(st.settings.fields(newKit(c), st.guardrails)) == 0
 			},
@@ -190,17 +198,22 @@ func (st *createRoleState) nameCheck(name string) error {
 	return nil
 }
 
-// activitiesChosen are the activities of the scope chosen: the persona's,
-// or those picked.
-func (st *createRoleState) activitiesChosen() []string {
+// scopeChosen is the persona or the activities chosen, for what they
+// reach; "" and none for FullAccess.
+func (st *createRoleState) scopeChosen() policy.Scope {
 	switch st.scope {
 	case scopePersona:
-		acts, _ := policy.PersonaActivities(st.persona)
-		return acts
+		return policy.Scope{Persona: st.persona}
 	case scopeActivities:
-		return st.activities
+		return policy.Scope{Activities: st.activities}
 	}
-	return nil
+	return policy.Scope{}
+}
+
+// namesBuckets reports whether buckets are named already (given to the
+// flow, or picked and the user came back).
+func (st *createRoleState) namesBuckets() bool {
+	return len(st.buckets) > 0 || strings.TrimSpace(st.otherBuckets) != ""
 }
 
 // bucketForm offers the account's buckets in a filterable multi-select, and

@@ -8,6 +8,7 @@ import (
 	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/awsops/rules"
 	"github.com/sagerole/sagerole/flows/policy"
+	"github.com/sagerole/sagerole/flows/policy/eval"
 )
 
 // The create-role flow as a person goes through it: a bad name refused as
@@ -73,11 +74,30 @@ func TestCreateRoleCustomScope(t *testing.T) {
 	h.press("enter", "enter", "enter", "enter")
 	h.waitFor("What may the role do?")
 	h.press("down", "enter")
-	h.golden("persona", "Persona", "data-scientist")
+	// Each persona's activities are shown by name, as it is highlighted,
+	// before anything else is asked: the activities the scope is built of.
+	for i, p := range policy.Personas() {
+		f := h.waitFor(p.Label() + " includes")
+		if i == 0 {
+			f = h.golden("persona", p.Label()+" includes")
+		}
+		for _, a := range p.Activities {
+			if !strings.Contains(f, "  "+a+" ") {
+				t.Errorf("the persona screen does not name %s's activity %s:\n%s", p.Name, a, f)
+			}
+		}
+		h.press("down")
+	}
+	h.waitFor("> " + policy.Personas()[0].Label())
 	h.press("esc")
 	h.golden("back-to-scope", "> A custom scope from a persona")
 	h.press("enter", "enter")
-	h.golden("options", "ECR repositories (optional)", "CloudWatch Logs only on")
+	// Only the options the persona's activities reach: it pulls no image
+	// and writes no log itself, and it passes roles and reads Glue tables.
+	f := h.golden("options", "KMS keys", "Other roles it may pass", "Glue databases", "Will jobs run in a VPC")
+	if strings.Contains(f, "ECR repositories") || strings.Contains(f, "CloudWatch Logs") || strings.Contains(f, "Athena") {
+		t.Errorf("the options screen asks for an option the persona does not reach:\n%s", f)
+	}
 	h.press("enter", "enter", "enter", "enter")
 	h.golden("guardrails", "Guardrails (optional)")
 	h.press("x") // instance-types
@@ -104,12 +124,15 @@ func TestCreateRoleCustomScope(t *testing.T) {
 	h.golden("review-scrolled", "iam:PutRolePolicy ml-train · sagerole-scope")
 	h.press("enter")
 	h.waitFor("✓ create-role ml-train")
-	doc := h.inline("ml-train", policy.ScopePolicyName)
-	for _, want := range []string{"sagemaker:CreateTrainingJob", "ml.m5.xlarge", "arn:aws:s3:::ml-models-prod"} {
-		if !strings.Contains(doc, want) {
-			t.Errorf("scope policy lacks %s:\n%s", want, doc)
-		}
-	}
+	job := "arn:aws:sagemaker:us-east-1:111122223333:training-job/churn"
+	h.decide("ml-train",
+		decision{"a training job on an allowed instance type", "sagemaker:CreateTrainingJob", job,
+			map[string][]string{"sagemaker:InstanceTypes": {"ml.m5.xlarge"}}, eval.Allow},
+		decision{"a training job on another instance type", "sagemaker:CreateTrainingJob", job,
+			map[string][]string{"sagemaker:InstanceTypes": {"ml.p4d.24xlarge"}}, eval.ExplicitDeny},
+		decision{"reading the bucket picked", "s3:GetObject", "arn:aws:s3:::ml-models-prod/data.csv", nil, eval.Allow},
+		decision{"reading another bucket", "s3:GetObject", "arn:aws:s3:::team-raw-data/data.csv", nil, eval.ImplicitDeny},
+	)
 }
 
 // A name that is taken is refused as it is typed, whatever its case (IAM's
@@ -147,7 +170,8 @@ func TestCreateRoleNameTaken(t *testing.T) {
 	}
 }
 
-// A custom scope from activities: the activities picked, the domain-kms
+// A custom scope from activities: the activities picked through the
+// list's filter (the list is longer than the screen), the domain-kms
 // activity asking for its key.
 func TestCreateRoleActivities(t *testing.T) {
 	h := newHarness(t)
@@ -157,9 +181,19 @@ func TestCreateRoleActivities(t *testing.T) {
 	h.press("enter", "enter", "enter", "enter")
 	h.waitFor("What may the role do?")
 	h.press("down", "down", "enter")
-	h.golden("activities", "ML activities", "domain-kms")
-	h.press("x", "G", "x") // training, domain-kms
-	h.waitFor("✓ training", "✓ domain-kms")
+	f := h.golden("activities", "ML activities", "studio-apps", "Run Studio applications (studio-apps): JupyterLab")
+	if strings.Contains(f, "domain-kms") {
+		t.Errorf("the whole list fits at 80×24? It was to scroll:\n%s", f)
+	}
+	h.press("/")
+	h.typeText("train")
+	h.waitFor("/train", "training")
+	h.press("enter", "x") // keep the filter, pick training
+	h.golden("filtered", "✓ Per API   training", "Training jobs (training): run training jobs")
+	h.press("esc") // clears the filter, stays on the screen
+	h.waitFor("ML activities", "studio-apps")
+	h.press("G", "x") // the last: domain-kms
+	h.waitFor("✓ Per API   domain-kms", "Domain KMS key (domain-kms)")
 	h.press("enter", "enter") // no ECR repository
 	h.golden("kms-key", "the ARN of the domain's KMS key (domain-kms needs it)")
 	h.press("enter") // empty: refused at once, not after the buckets

@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/sagerole/sagerole/awsops/rules"
 	"github.com/sagerole/sagerole/flows/export"
 )
 
@@ -34,8 +35,18 @@ type exportScreen struct {
 	copied bool
 }
 
+// newExport exports role, a name or an ARN (find's rows have ARNs, which
+// are read as such and shown by name).
 func newExport(c *ProgramContext, role string) *exportScreen {
 	return &exportScreen{ctx: c, id: c.newID(), role: role}
+}
+
+// name is the role's name, for the title.
+func (e *exportScreen) name() string {
+	if rules.IsARN(e.role) {
+		return rules.RoleNameFromARN(e.role)
+	}
+	return e.role
 }
 
 type exportLoadedMsg struct {
@@ -47,7 +58,7 @@ type exportLoadedMsg struct {
 func (m exportLoadedMsg) recipient() int { return m.to }
 
 func (e *exportScreen) ID() int       { return e.id }
-func (e *exportScreen) Title() string { return "Export " + e.role + " as code" }
+func (e *exportScreen) Title() string { return "Export " + e.name() + " as code" }
 
 func (e *exportScreen) Init() tea.Cmd {
 	c, id, role := e.ctx, e.id, e.role
@@ -89,6 +100,10 @@ func (e *exportScreen) lines() []string {
 	return out
 }
 
+// exportKey opens the export screen from a screen that shows a role (the
+// modify flow's role view, find's tree), as the results' "e" does.
+var exportKey = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export"))
+
 var exportFormatKey = key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "next format"))
 
 func (e *exportScreen) Update(msg tea.Msg) (Child, tea.Cmd) {
@@ -126,11 +141,11 @@ func (e *exportScreen) View() string {
 	s := e.ctx.Styles
 	switch {
 	case e.err != nil:
-		return s.Title.Render("Export "+e.role) + "\n\n✗ " + e.err.Error()
+		return s.Title.Render("Export "+e.name()) + "\n\n✗ " + e.err.Error()
 	case e.loaded == nil:
-		return s.Title.Render("Export "+e.role) + "\n\nreading the role…"
+		return s.Title.Render("Export "+e.name()) + "\n\nreading the role…"
 	}
-	head := s.Title.Render(fmt.Sprintf("%s as %s", e.role, exportFormats[e.format].label))
+	head := s.Title.Render(fmt.Sprintf("%s as %s", e.name(), exportFormats[e.format].label))
 	if e.copied {
 		head += s.Muted.Render("  ✓ copied")
 	}

@@ -298,6 +298,10 @@ func (f *findScreen) key(msg tea.KeyPressMsg) (Child, tea.Cmd) {
 		if r := f.selected(); r != nil && r.role != "" {
 			return f, push(f.id, newWhy(f.ctx, whyPrefill{role: r.role}))
 		}
+	case key.Matches(msg, exportKey):
+		if r := f.selected(); r != nil && r.role != "" {
+			return f, push(f.id, newExport(f.ctx, r.role))
+		}
 	}
 	return f, nil
 }
@@ -372,6 +376,6 @@ func (f *findScreen) Help() keyHelp {
 	return keyHelp{
 		short: []key.Binding{k.Filter, change, modify, k.Uses, warn, k.Back, k.Help},
 		full: [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-			{k.Filter, k.Uses, warn}, {k.Change, k.Modify, k.Why}, {k.Back, k.Quit}},
+			{k.Filter, k.Uses, warn}, {k.Change, k.Modify, k.Why, exportKey}, {k.Back, k.Quit}},
 	}
 }

@@ -14,71 +14,6 @@ import (
 	"github.com/sagerole/sagerole/awsops/rules"
 )
 
-// step is one huh form of a flow. A flow is a sequence of them; esc goes
-// back one step, and the values stay, because every field is bound to the
-// flow's state.
-type step struct {
-	name string // shown in the title: "Create role › Name"
-	// fields are the rules.InputError fields this step asks for: when the
-	// plan refuses one, the flow comes back here with the sentence.
-	fields []string
-	skip   func() bool // nil: always shown
-	// ready is false while a read the step needs is running (nil: ready);
-	// waiting says what is being read.
-	ready   func() bool
-	waiting string
-	// fetch starts the read ready waits on, when the step is entered (a
-	// read that depends on an earlier answer, such as a domain's users);
-	// nil when it is already under way.
-	fetch func() load
-	// form builds the step's form; the kit keeps the validators of its
-	// fields, which also check the focused field as it is typed.
-	form func(k *kit) *huh.Form
-	// screen, instead of form, is a step that is not a form (the policy
-	// editor); plain is what accessible mode asks instead.
-	screen func() stepScreen
-	plain  func(k *kit) *huh.Form
-	// intro, when set, is shown above the form (what the step is about:
-	// the role as it is, before asking what to change in it).
-	intro func() string
-	// done, when set, runs once the step is answered, before the flow
-	// moves on; a command it returns runs instead of moving on (a choice
-	// that opens another flow, such as "create a new role").
-	done func() tea.Cmd
-}
-
-// stepScreen is a step that is not a huh form: it takes the keys while it
-// is shown, and says when it is done or wants to go back.
-type stepScreen interface {
-	Init() tea.Cmd
-	Update(msg tea.Msg) (stepScreen, tea.Cmd)
-	View() string
-	Help() []key.Binding
-	Size(width, height int)
-	// Outcome is stepGoing until the screen is answered or left.
-	Outcome() stepOutcome
-}
-
-type stepOutcome int
-
-const (
-	stepGoing stepOutcome = iota
-	stepDone
-	stepBack
-)
-
-// offer is an action the flow offers with an error it shows: the key
-// ctrl+o opens it (fix the role's trust policy now, create the role now).
-type offer struct {
-	label string
-	open  func() tea.Cmd
-}
-
-// load is a read a flow starts when it opens (the account's buckets,
-// roles, domains); it returns what to do with the result, run on the UI
-// goroutine.
-type load func(ctx context.Context) (apply func())
-
 // flow is the screen of a form-driven flow: its steps, the reads they
 // wait on, and the plan built from the answers.
 type flow struct {
@@ -224,6 +159,9 @@ func (f *flow) sizeForm() tea.Cmd {
 	if intro := f.intro(); intro != "" {
 		used += strings.Count(intro, "\n") + 2
 	}
+	if f.i >= 0 && f.i < len(f.steps) && f.steps[f.i].below != nil {
+		used += f.steps[f.i].belowHeight
+	}
 	h := max(f.ctx.BodyHeight-used, 5)
 	if f.screen != nil {
 		// A screen of its own says its errors itself: it has the body.
@@ -314,6 +252,13 @@ func (f *flow) updateOnce(msg tea.Msg) (Child, tea.Cmd) {
 			f.offer, f.errMsg, f.liveErr = nil, "", ""
 			return f, o.open()
 		}
+		if f.form != nil && !f.filtering() && !f.typingField() {
+			for _, k := range f.stepKeys() {
+				if key.Matches(msg, k.bind) {
+					return f, k.open()
+				}
+			}
+		}
 		// A step that is a screen of its own takes esc itself.
 		if f.screen == nil && key.Matches(msg, f.ctx.Keys.Back) && !f.filtering() {
 			return f, f.back()
@@ -372,6 +317,9 @@ func (f *flow) updateScreen(msg tea.Msg) (Child, tea.Cmd) {
 // next moves to the next step, or builds the plan after the last one.
 func (f *flow) next() tea.Cmd {
 	f.errMsg = ""
+	if a := f.steps[f.i].answered; a != nil {
+		a()
+	}
 	if d := f.steps[f.i].done; d != nil {
 		if cmd := d(); cmd != nil {
 			// The step opened something of its own (another flow): it is

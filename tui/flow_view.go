@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/huh/v2"
 
 	"github.com/sagerole/sagerole/awsops/rules"
 )
@@ -16,6 +17,44 @@ func (f *flow) intro() string {
 		return ""
 	}
 	return f.steps[f.i].intro()
+}
+
+// below is what the current step shows under its form about the option
+// the cursor is on ("" when it shows nothing).
+func (f *flow) below() string {
+	if f.i < 0 || f.i >= len(f.steps) || f.steps[f.i].below == nil || f.form == nil {
+		return ""
+	}
+	h, ok := f.form.GetFocusedField().(interface{ Hovered() (string, bool) })
+	if !ok {
+		return ""
+	}
+	v, ok := h.Hovered()
+	if !ok {
+		return ""
+	}
+	return f.steps[f.i].below(v)
+}
+
+// stepKeys are the current step's own keys (none when it has none).
+func (f *flow) stepKeys() []stepKey {
+	if f.i < 0 || f.i >= len(f.steps) || f.steps[f.i].keys == nil {
+		return nil
+	}
+	return f.steps[f.i].keys()
+}
+
+// typingField reports whether the focused field takes letters as text
+// (an input): a step's own keys are then letters typed.
+func (f *flow) typingField() bool {
+	if f.form == nil {
+		return false
+	}
+	switch f.form.GetFocusedField().(type) {
+	case *huh.Input, *huh.Text:
+		return true
+	}
+	return false
 }
 
 // sentence is how the wizard says a refusal: the fact, then what to do
@@ -87,6 +126,11 @@ func (f *flow) Help() keyHelp {
 	if f.offer != nil {
 		binds = append(binds, key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", f.offer.label)))
 	}
+	if f.form != nil {
+		for _, sk := range f.stepKeys() {
+			binds = append(binds, sk.bind)
+		}
+	}
 	switch {
 	case f.screen != nil:
 		binds = append(binds, f.screen.Help()...)
@@ -117,6 +161,9 @@ func (f *flow) View() string {
 			b.WriteString(intro + "\n\n")
 		}
 		b.WriteString(f.form.View())
+		if below := f.below(); below != "" {
+			b.WriteString("\n" + below)
+		}
 	}
 	return b.String()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
 
 	"github.com/sagerole/sagerole/awsops/rules"
@@ -128,8 +129,24 @@ func newModifyWith(c *ProgramContext, pre modifyPrefill) *flow {
 					}
 				}
 			},
-			intro: func() string { return st.summary(c) },
-			form:  func(k *kit) *huh.Form { return st.changesForm(k) },
+			intro:    func() string { return st.summary(c) },
+			form:     func(k *kit) *huh.Form { return st.changesForm(k) },
+			answered: st.adopt,
+			// Accessible mode has no r: what the screen shows there is said.
+			explain: func() []string {
+				if m := st.details.RoleManager; m != nil && st.detailsErr == nil {
+					return roleManagerLines(st.role.value(), m, 10000, false)
+				}
+				return nil
+			},
+			keys: func() []stepKey {
+				role := st.role.value()
+				keys := []stepKey{{bind: exportKey, open: func() tea.Cmd { return push(f.id, newExport(c, role)) }}}
+				if m := st.details.RoleManager; m != nil {
+					keys = append(keys, stepKey{bind: roleManagerKey, open: func() tea.Cmd { return push(f.id, newRoleManagerScreen(c, role, m)) }})
+				}
+				return keys
+			},
 		},
 		{
 			name:   "Attach",
@@ -173,15 +190,19 @@ func newModifyWith(c *ProgramContext, pre modifyPrefill) *flow {
 			fields: []string{"add-activity", "activity"},
 			skip:   func() bool { return !st.has(modActivities) },
 			form: func(k *kit) *huh.Form {
-				return k.form(k.pickMany("activities", "Activities to add", "merged into the role's sagerole-scope policy",
-					choiceOptions(c, policy.Activities()), &st.activities).Height(len(policy.Activities()) + 2))
+				return k.form(k.pickMany("activities", "Activities to add", activityListDesc("into sagerole-scope; x or space picks, / filters"),
+					activityOptions(c), &st.activities).Height(activityListHeight(c, activityBelowHeight)))
 			},
+			below:       func(a string) string { return activityBelow(c, a) },
+			belowHeight: activityBelowHeight,
 		},
 		{
 			name:   "Options",
-			fields: []string{"ECR repository", "KMS key", "log groups", "vpc"},
+			fields: optionFieldNames,
 			skip:   func() bool { return !st.has(modActivities) },
-			form:   func(k *kit) *huh.Form { return k.form(st.settings.optionFields(k, st.activities)...) },
+			form: func(k *kit) *huh.Form {
+				return k.form(st.settings.optionFields(k, policy.Scope{Activities: st.activities}, &st.roles)...)
+			},
 		},
 		{
 			name:   "Guardrails",
@@ -194,7 +215,7 @@ func newModifyWith(c *ProgramContext, pre modifyPrefill) *flow {
 		},
 		{
 			name:   "Settings",
-			fields: []string{"instance type", "source IP", "VPC endpoint", "tag"},
+			fields: settingFieldNames,
 			skip:   func() bool { return len(st.settings.fields(newKit(c), st.addedGuardrails())) == 0 },
 			form:   func(k *kit) *huh.Form { return k.form(st.settings.fields(k, st.addedGuardrails())...) },
 		},

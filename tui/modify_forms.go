@@ -97,12 +97,23 @@ func (st *modifyState) summary(c *ProgramContext) string {
 	for _, p := range d.AttachedPolicies {
 		att = append(att, p.Name)
 	}
+	rm := roleManagerPolicies(d.RoleManager)
 	for _, p := range d.InlinePolicies {
-		inl = append(inl, fmt.Sprintf("%s (%d)", p.Name, p.Size))
+		if !rm[p.Name] {
+			inl = append(inl, fmt.Sprintf("%s (%d)", p.Name, p.Size))
+		}
+	}
+	if n := len(d.InlinePolicies) - len(inl); n > 0 {
+		// Role Manager's names are long and say little: counted, and r
+		// shows each.
+		inl = append(inl, fmt.Sprintf("%d of Role Manager's", n))
 	}
 	lines := []string{s.Bold.Render(d.Role.ARN), trust,
 		fmt.Sprintf("attached (%d of %d): %s", d.Usage.AttachedPolicies, d.Usage.AttachedPoliciesQuota, noneIfEmpty(att)),
 		fmt.Sprintf("inline (%d of %d characters): %s", d.Usage.InlineSize, d.Usage.InlineSizeQuota, noneIfEmpty(inl))}
+	if rm := roleManagerIntro(c, d.RoleManager); rm != "" {
+		lines = append(lines, rm)
+	}
 	return wrapWords(strings.Join(lines, "\n"), c.Width-2)
 }
 
@@ -111,6 +122,9 @@ func (st *modifyState) changesForm(k *kit) *huh.Form {
 	d := st.details
 	var opts []huh.Option[string]
 	if st.detailsErr == nil {
+		if m := d.RoleManager; m != nil && m.Command != "" {
+			opts = append(opts, huh.NewOption("adopt it: sagerole's activities instead of Role Manager's policies", modAdopt))
+		}
 		if !d.TrustsSageMaker {
 			opts = append(opts, huh.NewOption("fix the trust policy: let SageMaker assume the role", modFixTrust))
 		}

@@ -60,6 +60,16 @@ type bucketsRead struct {
 	done    bool
 }
 
+// has reports whether the account's buckets, as read, include name.
+func (b *bucketsRead) has(name string) bool {
+	for _, x := range b.buckets {
+		if x.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
 func (r *bucketsRead) load(c *ProgramContext) load {
 	return func(ctx context.Context) func() {
 		list, err := c.Opts.Backend.ListBuckets(ctx)

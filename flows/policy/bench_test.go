@@ -58,3 +58,14 @@ func BenchmarkLintLargest(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReachesPersona is what the wizard pays to decide which options
+// to ask for a persona (once per Options screen it draws).
+func BenchmarkReachesPersona(b *testing.B) {
+	s := policy.Scope{Persona: policy.DataScientist}
+	for b.Loop() {
+		if _, err := s.Reaches(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,9 +1,6 @@
 package policy
 
 import (
-	"fmt"
-	"regexp"
-
 	"github.com/sagerole/sagerole/awsops/rules"
 )
 
@@ -167,18 +164,6 @@ func (s Scope) resolveAs(probe bool) (resolved, error) {
 	return r, nil
 }
 
-var (
-	subnetRE        = regexp.MustCompile(`^subnet-([0-9a-f]{8}|[0-9a-f]{17})$`)
-	securityGroupRE = regexp.MustCompile(`^sg-([0-9a-f]{8}|[0-9a-f]{17})$`)
-	// Glue names a database in 1 to 255 characters; Athena reads only
-	// lowercase letters, digits and underscores, so sagerole takes what
-	// both accept, in either case, and hyphens (Glue's console makes them).
-	glueDatabaseRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`)
-	// Athena workgroup names: 1 to 128 letters, digits, ".", "_" and "-"
-	// (CreateWorkGroup's Name pattern).
-	athenaWorkgroupRE = regexp.MustCompile(`^[A-Za-z0-9._-]{1,128}$`)
-)
-
 func (s Scope) validateValues() error {
 	for _, b := range s.Buckets {
 		if err := b.Validate(); err != nil {
@@ -201,14 +186,9 @@ func (s Scope) validateValues() error {
 		}
 	}
 	for _, r := range s.PassRoles {
-		if rules.IsARN(r) {
-			if rules.RoleARN(r) == nil {
-				continue
-			}
-		} else if rules.RoleName(r) == nil {
-			continue
+		if err := CheckPassRole(r); err != nil {
+			return &rules.InputError{Field: "pass-role", Msg: "--pass-role: " + err.(*rules.InputError).Msg}
 		}
-		return &rules.InputError{Field: "pass-role", Msg: fmt.Sprintf("--pass-role %q is neither a role name nor a role ARN of the form arn:aws:iam::123456789012:role/NAME", r)}
 	}
 	for _, t := range s.InstanceTypes {
 		if err := rules.InstanceType(t); err != nil {
@@ -217,18 +197,14 @@ func (s Scope) validateValues() error {
 	}
 	for _, l := range []struct {
 		values []string
-		re     *regexp.Regexp
-		field  string
-		msg    string // with %q for the value
+		check  func(string) error
 	}{
-		{s.Subnets, subnetRE, "subnet", "subnet %q is not a subnet ID such as subnet-0a1b2c3d (subnet- and 8 or 17 hex digits)"},
-		{s.SecurityGroups, securityGroupRE, "security group", "security group %q is not a security group ID such as sg-0a1b2c3d (sg- and 8 or 17 hex digits)"},
-		{s.GlueDatabases, glueDatabaseRE, "glue database", "Glue database %q is not a database name (1 to 255 letters, digits, _ and -)"},
-		{s.AthenaWorkgroups, athenaWorkgroupRE, "athena workgroup", "Athena workgroup %q is not a workgroup name (1 to 128 letters, digits, ., _ and -)"},
+		{s.Subnets, CheckSubnet}, {s.SecurityGroups, CheckSecurityGroup},
+		{s.GlueDatabases, CheckGlueDatabase}, {s.AthenaWorkgroups, CheckAthenaWorkgroup},
 	} {
 		for _, v := range l.values {
-			if !l.re.MatchString(v) {
-				return &rules.InputError{Field: l.field, Msg: fmt.Sprintf(l.msg, v)}
+			if err := l.check(v); err != nil {
+				return err
 			}
 		}
 	}
