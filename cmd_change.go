@@ -22,6 +22,9 @@ type changeFlags struct {
 	notebook     string
 	restart      bool
 	role         string
+	restartApps  bool
+	stopApps     bool
+	activeWithin time.Duration
 }
 
 // request turns the flags into a change request, refusing combinations
@@ -56,8 +59,20 @@ func (f changeFlags) request() (change.Request, error) {
 		return change.Request{}, usagef("--restart is for --notebook: only notebook instances must be stopped to change their role")
 	case f.role == "":
 		return change.Request{}, usagef("change needs --role ROLE: the name or ARN of the new execution role")
+	case f.restartApps && f.stopApps:
+		return change.Request{}, usagef("--restart-apps and --stop-apps exclude each other: restarting stops each app, then starts it again")
+	case (f.restartApps || f.stopApps) && f.notebook != "":
+		return change.Request{}, usagef("--restart-apps and --stop-apps are for Studio targets: a notebook instance has no Studio apps (it restarts with --restart)")
+	case f.activeWithin < 0:
+		return change.Request{}, usagef("--active-within must be a duration of 0 or more, like 15m or 1h, not %s", f.activeWithin)
 	}
-	req := change.Request{DomainID: f.domain, Role: f.role, Restart: f.restart}
+	req := change.Request{DomainID: f.domain, Role: f.role, Restart: f.restart, ActiveWithin: f.activeWithin, Apps: change.AppsLeave}
+	switch {
+	case f.restartApps:
+		req.Apps = change.AppsRestart
+	case f.stopApps:
+		req.Apps = change.AppsStop
+	}
 	switch {
 	case f.defaultUser:
 		req.Target = change.TargetDefaultUser
@@ -76,7 +91,7 @@ func (f changeFlags) request() (change.Request, error) {
 func (a *app) changeCommand() *cobra.Command {
 	var f changeFlags
 	cmd := &cobra.Command{
-		Use:   "change (--domain ID (--default-user | --default-space | --user NAME | --space NAME) | --notebook NAME [--restart]) --role ROLE",
+		Use:   "change (--domain ID (--default-user | --default-space | --user NAME | --space NAME) [--restart-apps | --stop-apps] | --notebook NAME [--restart]) --role ROLE",
 		Short: "Switch the execution role of a domain default, a user profile, a space or a notebook instance",
 		Long: `Switch an execution role.
 
@@ -92,11 +107,22 @@ ROLE is a name or an ARN; it must exist and trust sagemaker.amazonaws.com. Befor
 the command shows its checks, every identity whose role moves, and the running apps that keep the
 old role until restarted; it asks to confirm (or --yes), runs through the journal (sagerole undo),
 retries for about a minute while IAM propagates a new role, and waits until the target is
-InService again. --dry-run shows the plan with its aws CLI equivalents.`,
+InService again. --dry-run shows the plan with its aws CLI equivalents.
+
+A changed role reaches a running Studio app only when the app starts again. The impact lists
+every app of the identities that move, with its status, instance type and last user activity.
+--restart-apps stops each InService app once SageMaker has taken the change (sagemaker:DeleteApp,
+waited for until Deleted) and starts it again with the same space or user profile, type, name and
+resource spec (sagemaker:CreateApp, waited for until InService), one app after the other;
+--stop-apps only stops them. Apps used within --active-within (15m) are listed first: stopping
+them loses unsaved kernel state, so the command needs --yes for them. Apps that cannot be started
+again as they were (KernelGateway, RSessionGateway, DetailedProfiler, TensorBoard) are stopped
+only. Each app step is journaled: undo puts the role back, then restarts the apps again.`,
 		Example: `  sagerole change --domain d-research1 --user alice --role DataScientistRestricted
   sagerole change --domain d-research1 --space team-notebooks --role SharedRole
   sagerole change --notebook churn-prediction --restart --role NotebookRole
-  sagerole --dry-run change --domain d-research1 --default-space --role SharedRole`,
+  sagerole --dry-run change --domain d-research1 --default-space --role SharedRole
+  sagerole --yes change --domain d-research1 --user alice --role DataScientistRestricted --restart-apps`,
 		GroupID: groupEdit,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -112,6 +138,11 @@ InService again. --dry-run shows the plan with its aws CLI equivalents.`,
 	fl.StringVar(&f.notebook, "notebook", "", "change the role of notebook instance `NAME`")
 	fl.BoolVar(&f.restart, "restart", false, "stop a running notebook instance, change it, and start it again")
 	fl.StringVar(&f.role, "role", "", "the new execution role: a `NAME` or an ARN")
+	fl.BoolVar(&f.restartApps, "restart-apps", false, "after the change, stop each running Studio app of the identities that move and start it again")
+	fl.BoolVar(&f.stopApps, "stop-apps", false, "after the change, stop each running Studio app of the identities that move")
+	fl.DurationVar(&f.activeWithin, "active-within", change.DefaultActiveWithin, "apps with user activity within this `DURATION` are listed first and need --yes")
+	flagGroup(fl, "Apps", "restart-apps", "stop-apps", "active-within")
+	completeFlag(fl, "active-within", fixedValues("5m", "15m", "30m", "1h"))
 	completeFlag(fl, "domain", a.completeDomains())
 	completeFlag(fl, "user", a.completeInDomain(false))
 	completeFlag(fl, "space", a.completeInDomain(true))
@@ -129,9 +160,16 @@ func (a *app) runChange(ctx context.Context, f changeFlags) error {
 	if err != nil {
 		return err
 	}
+	// Active apps are stopped only with --yes; a dry run shows them all.
+	req.IncludeActive = a.g.yes || a.g.dryRun
 	prep, err := change.Prepare(ctx, a.session(b), req)
 	if err != nil {
 		return err
+	}
+	if !req.IncludeActive {
+		if err := change.ActiveRefusal(prep); err != nil {
+			return err
+		}
 	}
 	asJSON := a.g.output == "json"
 	plan := prep.Plan(asJSON)

@@ -37,7 +37,7 @@ func TestChangeUserRunsAndUndoes(t *testing.T) {
 		"Change user profile alice in domain research (d-research1)",
 		"(inherited from the domain default)",
 		"✓ its trust policy lets sagemaker.amazonaws.com call sts:AssumeRole",
-		"space alice-lab", "app JupyterLab/default in space alice-lab",
+		"space alice-lab", "JupyterLab/default  space alice-lab  InService  ml.t3.medium",
 		"Ran change --domain d-research1 --user alice --role DataScientistRestricted (journal entry ",
 		"no known way to make a profile inherit again",
 		"user profile alice in domain research (d-research1) is InService; its role is now arn:aws:iam::111122223333:role/sagemaker/DataScientistRestricted",
@@ -102,7 +102,7 @@ func TestChangeWithoutTerminalOnlyPreviews(t *testing.T) {
 	if !strings.HasPrefix(errOut, "space team-notebooks is shared: a shared space runs as the domain's default space role") {
 		t.Errorf("stderr does not start with the resolution:\n%s", errOut)
 	}
-	for _, want := range []string{"space forecasting-demo", "Running apps keep the old role", "aws sagemaker update-domain --domain-id d-research1 --default-space-settings",
+	for _, want := range []string{"space forecasting-demo", "Running apps of the identities that move", "left running: keeps the old role until restarted", "aws sagemaker update-domain --domain-id d-research1 --default-space-settings",
 		"nothing was changed: pass --yes"} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errOut)

@@ -120,6 +120,7 @@ is 3.`,
 			if err != nil {
 				return err
 			}
+			tree.MarkStale(a.journalRoleChanges(tree.Account, tree.Region))
 			return a.writeFind(tree, func(w io.Writer) error { return find.WriteTree(w, tree) })
 		},
 	}

@@ -194,6 +194,9 @@ func TestWizardEndToEndInTmux(t *testing.T) {
 	s.press("Enter")
 	s.waitFor("> e2e-role")
 	s.press("Enter")
+	// alice-lab runs: leave it running, and the recently used one too.
+	s.waitFor("What should the change do with")
+	s.press("Enter", "Enter")
 	s.waitFor("Run this step")
 	s.press("y")
 	if screen := s.waitFor("is InService; its role is now"); !strings.Contains(screen, "role/e2e-role") {

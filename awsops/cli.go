@@ -39,6 +39,9 @@ func readsElsewhere(v string) bool {
 type cliCommand struct {
 	words []string
 	input map[string]any
+	// poll, when set, makes the command a shell loop that runs it until
+	// it prints a status in poll (see appWait).
+	poll *statusPoll
 }
 
 func newCLI(words ...string) *cliCommand { return &cliCommand{words: words} }
@@ -97,6 +100,9 @@ func (c *cliCommand) global(name, value string) {
 
 // line is the command, quoted for bash, with the globals of opts.
 func (c *cliCommand) line(opts CLIOptions) string {
+	if c.poll != nil {
+		return c.poll.line(c, opts)
+	}
 	w := c.words
 	if len(c.input) > 0 {
 		// Explicit options and --cli-input-json combine in both versions
@@ -219,6 +225,8 @@ func (o Op) cliCommands() []*cliCommand {
 		c = newCLI("aws", "sagemaker", "start-notebook-instance")
 		c.flag("--notebook-instance-name", "NotebookInstanceName", a(ArgNotebook))
 		return []*cliCommand{c, notebookWait("notebook-instance-in-service", a(ArgNotebook))}
+	case APIDeleteApp, APICreateApp:
+		return appCommands(o)
 	default:
 		return nil
 	}

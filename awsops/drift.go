@@ -42,6 +42,13 @@ func resourceKey(op Op) string {
 		return "user:" + a(ArgDomainID) + "/" + a(ArgUserProfile)
 	case APIUpdateNotebookInstance, APIStopNotebookInstance, APIStartNotebookInstance:
 		return "notebook:" + a(ArgNotebook)
+	case APIDeleteApp, APICreateApp:
+		r := AppRefOf(op)
+		owner := "space:" + r.SpaceName
+		if r.SpaceName == "" {
+			owner = "user:" + r.UserProfile
+		}
+		return "app:" + r.DomainID + "/" + owner + "/" + r.AppType + "/" + r.AppName
 	}
 	return op.API + ":" + op.Target
 }

@@ -96,3 +96,9 @@ func (d *DryRun) StopNotebookInstance(_ context.Context, name string) error {
 func (d *DryRun) StartNotebookInstance(_ context.Context, name string) error {
 	return d.record(StartNotebookInstanceOp(name))
 }
+func (d *DryRun) DeleteApp(_ context.Context, app AppRef) error {
+	return d.record(DeleteAppOp(app))
+}
+func (d *DryRun) CreateApp(_ context.Context, app AppRef, spec ResourceSpec) error {
+	return d.record(CreateAppOp(app, spec))
+}

@@ -26,6 +26,9 @@ type Plan struct {
 	// Outputs is what exists once the plan has run (e.g. roleArn), for
 	// scripts and the wizard's result screen.
 	Outputs map[string]string `json:"outputs,omitempty"`
+	// Impact is what a flow found the plan reaches (change: who moves, who
+	// does not, the running apps), for scripts; nil when it says nothing.
+	Impact any `json:"-"`
 }
 
 // Event reports progress of a run, for the wizard's step list.
@@ -86,6 +89,21 @@ func (e *RunError) Error() string {
 }
 
 func (e *RunError) Unwrap() error { return e.Err }
+
+// WaitError is a write AWS accepted, after which what the run waits for
+// before its next step (an app Deleted, a user profile InService with its
+// new role) did not come. The step is read back as any write whose outcome
+// is in doubt, and the run stops there, whatever it shows: the next step
+// depends on what did not come.
+type WaitError struct{ Err error }
+
+func (e *WaitError) Error() string { return e.Err.Error() }
+func (e *WaitError) Unwrap() error { return e.Err }
+
+func isWait(err error) bool {
+	var w *WaitError
+	return errors.As(err, &w)
+}
 
 // Summary says what was and was not done, and how to roll back. A step
 // whose answer was lost says what reading it back showed.
@@ -255,7 +273,7 @@ func (x *Executor) lost(ctx context.Context, e *Entry, i int, err error) error {
 	if errors.Is(err, ErrNotSent) {
 		s.Status = StepFailed
 	} else {
-		settle(ctx, x.Backend, s, causeOf(err), refusedByAWS(err))
+		settle(ctx, x.Backend, s, causeOf(err), refusedByAWS(err) && !isWait(err))
 	}
 	if serr := x.save(e); serr != nil {
 		err = errors.Join(err, fmt.Errorf("the journal could not record the outcome: %w", serr))
@@ -265,7 +283,7 @@ func (x *Executor) lost(ctx context.Context, e *Entry, i int, err error) error {
 	x.emit(Event{Step: i, Op: s.Op, Status: s.Status, Attempt: s.Attempts, Err: err})
 	// An interrupted run stops after the write in flight; when that was the
 	// last one, there is nothing left to stop.
-	if s.Status == StepApplied && (ctx.Err() == nil || i == len(e.Steps)-1) {
+	if s.Status == StepApplied && !isWait(err) && (ctx.Err() == nil || i == len(e.Steps)-1) {
 		return nil
 	}
 	return &RunError{Entry: e, Step: i, Err: err}
@@ -274,7 +292,10 @@ func (x *Executor) lost(ctx context.Context, e *Entry, i int, err error) error {
 // causeOf says in words why a write's outcome had to be read back.
 func causeOf(err error) string {
 	var e *Error
+	var w *WaitError
 	switch {
+	case errors.As(err, &w):
+		return "AWS took the write, but waiting for it to settle ended: " + errText(w.Err)
 	case errors.Is(err, context.Canceled):
 		return "the run was interrupted while this write was in flight"
 	case errors.Is(err, context.DeadlineExceeded):

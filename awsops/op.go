@@ -199,6 +199,10 @@ func Apply(ctx context.Context, w Writer, op Op) error {
 		return w.StopNotebookInstance(ctx, a(ArgNotebook))
 	case APIStartNotebookInstance:
 		return w.StartNotebookInstance(ctx, a(ArgNotebook))
+	case APIDeleteApp:
+		return w.DeleteApp(ctx, AppRefOf(op))
+	case APICreateApp:
+		return w.CreateApp(ctx, AppRefOf(op), SpecOf(op))
 	}
 	return fmt.Errorf("apply %s: unknown operation", op.API)
 }

@@ -80,12 +80,16 @@ type SageMakerReader interface {
 	ListApps(ctx context.Context, domainID string) ([]App, error)
 	// ListAppsPage is one page of the apps f selects.
 	ListAppsPage(ctx context.Context, f AppFilter, q PageQuery) ([]App, string, error)
+	// DescribeApp reads one app: its resource spec and its last user
+	// activity. A deleted app is described for a day, then not found.
+	DescribeApp(ctx context.Context, app AppRef) (AppDetail, error)
 	ListNotebookInstances(ctx context.Context) ([]NotebookInstance, error)
 	ListNotebookInstancesPage(ctx context.Context, q PageQuery) ([]NotebookInstance, string, error)
 	DescribeNotebookInstance(ctx context.Context, name string) (NotebookInstance, error)
 }
 
-// SageMakerWriter changes which role SageMaker identities run as.
+// SageMakerWriter changes which role SageMaker identities run as, and
+// restarts what runs as them.
 type SageMakerWriter interface {
 	UpdateDomainRoles(ctx context.Context, domainID string, roles DomainRoles) error
 	UpdateUserProfileRole(ctx context.Context, domainID, name, roleARN string) error
@@ -94,6 +98,13 @@ type SageMakerWriter interface {
 	UpdateNotebookInstanceRole(ctx context.Context, name, roleARN string) error
 	StopNotebookInstance(ctx context.Context, name string) error
 	StartNotebookInstance(ctx context.Context, name string) error
+	// DeleteApp stops and deletes a Studio app; it reports Deleting, then
+	// Deleted.
+	DeleteApp(ctx context.Context, app AppRef) error
+	// CreateApp starts a Studio app with spec (unset fields take the
+	// space's, profile's or domain's defaults); it reports Pending, then
+	// InService.
+	CreateApp(ctx context.Context, app AppRef, spec ResourceSpec) error
 }
 
 // Reader is every read.

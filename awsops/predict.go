@@ -64,6 +64,10 @@ func Predicted(op Op, before State) State {
 		set(StStatus, StatusStopped)
 	case APIStartNotebookInstance:
 		set(StStatus, StatusInService)
+	case APIDeleteApp:
+		after = State{StStatus: StatusDeleted}
+	case APICreateApp:
+		after = State{StStatus: StatusInService, StResourceSpec: specState(SpecOf(op))}
 	}
 	return after
 }

@@ -33,11 +33,12 @@ type PlanView struct {
 	Warnings []string          `json:"warnings"`
 	Notes    []string          `json:"notes"`
 	Outputs  map[string]string `json:"outputs,omitempty"`
+	Impact   any               `json:"impact,omitempty"`
 }
 
 // View builds the script-facing view of a run (or dry run) of plan.
 func View(plan Plan, e *Entry, dryRun bool, opts CLIOptions) PlanView {
-	v := PlanView{DryRun: dryRun, Command: plan.Command, Warnings: orEmpty(plan.Warnings), Notes: orEmpty(plan.Notes), Outputs: plan.Outputs, Steps: []PlanStep{}}
+	v := PlanView{DryRun: dryRun, Command: plan.Command, Warnings: orEmpty(plan.Warnings), Notes: orEmpty(plan.Notes), Outputs: plan.Outputs, Impact: plan.Impact, Steps: []PlanStep{}}
 	if e != nil && !dryRun {
 		v.Entry = e.ID
 	}

@@ -115,6 +115,8 @@ type Domain struct {
 	// shared spaces. Empty when the domain has none.
 	DefaultSpaceRole string `json:"defaultSpaceRole"`
 	FailureReason    string `json:"failureReason,omitempty"`
+	// LastModifiedTime is when the domain was last updated (any setting).
+	LastModifiedTime time.Time `json:"lastModifiedTime,omitzero"`
 }
 
 // DomainRoles changes a domain's defaults; nil fields are left as they are.
@@ -134,6 +136,9 @@ type UserProfile struct {
 	// inherits the domain's DefaultUserRole.
 	ExecutionRole string `json:"executionRole"`
 	FailureReason string `json:"failureReason,omitempty"`
+	// LastModifiedTime is when the profile was last updated (any setting);
+	// DescribeUserProfile has it, the list does not.
+	LastModifiedTime time.Time `json:"lastModifiedTime,omitzero"`
 }
 
 // Space is sagemaker:DescribeSpace. A space has no role of its own: a
@@ -156,6 +161,9 @@ type App struct {
 	AppType     string `json:"appType"`
 	AppName     string `json:"appName"`
 	Status      string `json:"status"`
+	// CreationTime is when the app was started: it runs as the role its
+	// identity had then.
+	CreationTime time.Time `json:"creationTime,omitzero"`
 }
 
 // NotebookInstance is sagemaker:DescribeNotebookInstance (or a list item).

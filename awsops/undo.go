@@ -110,6 +110,15 @@ func Snapshot(ctx context.Context, r Reader, op Op) (State, error) {
 			return nil, err
 		}
 		return State{StRoleARN: nb.RoleARN, StStatus: nb.Status}, nil
+	case APIDeleteApp, APICreateApp:
+		d, err := r.DescribeApp(ctx, AppRefOf(op))
+		if IsNotFound(err) {
+			return State{StStatus: StatusDeleted}, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return AppState(d), nil
 	}
 	return nil, fmt.Errorf("snapshot %s: unknown operation", op.API)
 }
@@ -266,6 +275,8 @@ func Inverse(op Op, before State) (undo []Op, reason string) {
 			return nil, ""
 		}
 		return []Op{StopNotebookInstanceOp(a(ArgNotebook))}, ""
+	case APIDeleteApp, APICreateApp:
+		return appInverse(op, before)
 	}
 	return nil, "unknown operation " + op.API
 }

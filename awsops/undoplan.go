@@ -88,9 +88,14 @@ func PrepareUndo(ctx context.Context, r Reader, e *Entry, force bool) (*Undo, er
 	created := createdRoles(e)
 	cur := map[string]State{}
 	var origin []int // for each plan step, the entry step it reverts
+	var apps []int   // the app steps that took effect, in order
 	for i := len(e.Steps) - 1; i >= 0; i-- {
 		s := e.Steps[i]
 		label := fmt.Sprintf("step %d (%s %s)", i+1, s.Op.API, s.Op.Target)
+		if IsAppOp(s.Op) && s.Status.InEffect() {
+			apps = append([]int{i}, apps...)
+			continue
+		}
 		switch {
 		case s.Status == StepNotApplied:
 			u.Skipped = append(u.Skipped, label+" did not take effect: nothing to revert")
@@ -133,6 +138,12 @@ func PrepareUndo(ctx context.Context, r Reader, e *Entry, force bool) (*Undo, er
 		}
 		cur[key] = s.Before
 	}
+	appSteps, appOrigin, err := u.undoApps(ctx, r, apps)
+	if err != nil {
+		return nil, err
+	}
+	p.Steps = append(p.Steps, appSteps...)
+	origin = append(origin, appOrigin...)
 	if err := u.unblockDeletes(ctx, r, origin, force); err != nil {
 		return nil, err
 	}

@@ -75,6 +75,10 @@ func Expected(op Op, before State) State {
 		st[StStatus] = StatusStopped
 	case APIStartNotebookInstance:
 		st[StStatus] = StatusInService
+	case APIDeleteApp:
+		return State{StStatus: StatusDeleted}
+	case APICreateApp:
+		return State{StStatus: StatusInService, StResourceSpec: specState(SpecOf(op))}
 	}
 	return st
 }
@@ -114,7 +118,7 @@ func governed(op Op) []string {
 		return []string{StExecutionRole}
 	case APIUpdateNotebookInstance:
 		return []string{StRoleARN}
-	case APIStopNotebookInstance, APIStartNotebookInstance:
+	case APIStopNotebookInstance, APIStartNotebookInstance, APIDeleteApp, APICreateApp:
 		return []string{StStatus}
 	}
 	return nil
@@ -166,13 +170,16 @@ func effectiveRole(s State) string {
 }
 
 // statusClass folds a status into where it is going: a notebook that is
-// Stopping has been stopped, one that is Pending started.
+// Stopping has been stopped, one (or an app) that is Pending started, an
+// app that is Deleting deleted.
 func statusClass(s string) string {
 	switch s {
 	case StatusStopping:
 		return StatusStopped
 	case StatusPending:
 		return StatusInService
+	case StatusDeleting:
+		return StatusDeleted
 	}
 	return s
 }
@@ -184,7 +191,7 @@ func sameValue(key, a, b string) bool {
 		return true
 	}
 	switch key {
-	case StTrustPolicy, StDocument, StTags:
+	case StTrustPolicy, StDocument, StTags, StResourceSpec:
 		return jsonEqual(a, b)
 	}
 	return false

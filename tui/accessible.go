@@ -166,6 +166,11 @@ func (a *accessible) flow(f *flow) error {
 				if l := s.fetch(); l != nil {
 					l(c.ctx())()
 				}
+				// What was read may show the step is not needed.
+				if s.skip != nil && s.skip() {
+					i = f.nextShown(i+1, 1)
+					continue
+				}
 			}
 			form := s.form
 			if s.screen != nil {

@@ -52,6 +52,8 @@ type changeState struct {
 	// described are notebook instances described (the list does not say
 	// their role on AWS), by name.
 	described map[string]*nbRead
+	// apps is what to do with the running apps of who moves.
+	apps appsChoice
 }
 
 // nbRead is a notebook instance being described.
@@ -220,6 +222,21 @@ func newChange(c *ProgramContext, pre changePrefill) *flow {
 		},
 		typedRoleStep(&st.roles, &st.role, nil),
 	}
+	request := func() change.Request {
+		req := change.Request{Target: st.kind(), DomainID: st.domainID, Name: st.name, Role: st.role.value(),
+			Restart: st.restart && isNotebook()}
+		if !needsName() {
+			req.Name = ""
+		}
+		if isNotebook() {
+			req.DomainID = ""
+		}
+		return req
+	}
+	apps := appsStep(c, &st.apps, request)
+	skipApps := apps.skip
+	apps.skip = func() bool { return st.role.choice == createRole || skipApps() }
+	f.steps = append(f.steps, apps)
 	// Back from a flow opened from here (the role created, its trust
 	// fixed): the roles are read again and the role is preselected.
 	f.receive = func(outputs map[string]string) tea.Cmd {
@@ -260,13 +277,10 @@ func newChange(c *ProgramContext, pre changePrefill) *flow {
 		if st.role.choice == createRole {
 			return nil, inputErr("role", "pick the new role: the role to create is not made yet")
 		}
-		req := change.Request{Target: st.kind(), DomainID: st.domainID, Name: st.name, Role: st.role.value(),
-			Restart: st.restart && isNotebook()}
-		if !needsName() {
-			req.Name = ""
-		}
-		if isNotebook() {
-			req.DomainID = ""
+		req := request()
+		req.Now = clock(c)
+		if !isNotebook() {
+			req.Apps, req.IncludeActive = change.AppAction(st.apps.action), st.apps.active
 		}
 		p, err := change.Prepare(ctx, c.session(), req)
 		if err != nil {

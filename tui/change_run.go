@@ -63,12 +63,14 @@ func changeImpact(p *change.Prepared) []string {
 		for _, m := range p.Impact.Moves {
 			out = append(out, "moves: "+m.String())
 		}
+		for _, st := range p.Impact.Stays {
+			out = append(out, "does not move: "+st.String())
+		}
 		for _, a := range p.Impact.Apps {
-			where := "user profile " + a.UserProfile
-			if a.Space != "" {
-				where = "space " + a.Space
-			}
-			out = append(out, fmt.Sprintf("app %s/%s in %s keeps the old role until it is restarted", a.Type, a.Name, where))
+			out = append(out, "app "+change.AppSummary(p, a)+" · "+change.ActionText(a))
+		}
+		if n := len(p.Impact.Recent()); n > 0 {
+			out = append(out, fmt.Sprintf("⚠ %d %s used in the last %s: stopping loses unsaved kernel state", n, plural(n, "app", "apps"), change.ActiveWithinText(p.Request)))
 		}
 	}
 	return out
@@ -78,12 +80,18 @@ func changeImpact(p *change.Prepared) []string {
 // role: the review said so, and the change is not done for them until
 // they restart.
 func restartLines(p *change.Prepared) []string {
-	if len(p.Impact.Apps) == 0 {
+	var left []change.RunningApp
+	for _, a := range p.Impact.Apps {
+		if a.Action == change.AppsLeave {
+			left = append(left, a)
+		}
+	}
+	if len(left) == 0 {
 		return nil
 	}
 	out := []string{"", fmt.Sprintf("Restart %s to use the new role (%s the old one until then):",
-		plural(len(p.Impact.Apps), "this app", "these apps"), plural(len(p.Impact.Apps), "it keeps", "they keep"))}
-	for _, a := range p.Impact.Apps {
+		plural(len(left), "this app", "these apps"), plural(len(left), "it keeps", "they keep"))}
+	for _, a := range left {
 		where := "user profile " + a.UserProfile
 		if a.Space != "" {
 			where = "space " + a.Space

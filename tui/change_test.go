@@ -25,9 +25,11 @@ func TestChangeFlow(t *testing.T) {
 	h.press("enter")
 	h.golden("role", "New execution role for user alice")
 	h.press("down", "down", "down", "enter") // sagemaker/DataScientistRestricted
+	h.golden("apps", "What should the change do with", "leave running", "stop after the change", "restart after the change")
+	h.press("enter", "enter") // leave running
 	h.golden("review", "sagemaker:UpdateUserProfile", "Run this step")
 	h.press("G")
-	h.golden("impact", "moves: user alice")
+	h.golden("impact", "moves: space alice-lab", "left running: keeps the old role until restarted")
 	h.press("y")
 	h.golden("result", "✓ change --domain d-research1 --user alice", "is InService; its role is")
 	u, err := h.acct.DescribeUserProfile(context.Background(), "d-research1", "alice")
@@ -78,6 +80,7 @@ func TestChangeFixTrustInside(t *testing.T) {
 		t.Errorf("the fixed role is still refused:\n%s", f)
 	}
 	h.press("enter")
+	leaveApps(h)
 	h.waitFor("sagemaker:UpdateUserProfile", "role/LambdaBasic")
 	h.press("y")
 	h.waitFor("1 step done", "now arn:aws:iam::111122223333:role/LambdaBasic")
@@ -106,6 +109,7 @@ func TestChangeCreateRoleInside(t *testing.T) {
 	h.press("enter")
 	h.golden("back", "New execution role for user alice", "> made-here")
 	h.press("enter")
+	leaveApps(h)
 	h.waitFor("role/made-here", "Run this step")
 	h.press("y")
 	h.waitFor("1 step done", "now arn:aws:iam::111122223333:role/made-here")
@@ -162,6 +166,7 @@ func TestChangePropagationRetry(t *testing.T) {
 	h.press("enter")
 	h.waitFor("New execution role for user alice")
 	h.press("down", "down", "down", "enter")
+	leaveApps(h)
 	h.waitFor("Run this step")
 	h.press("y")
 	<-slept

@@ -192,6 +192,11 @@ func (f *flow) updateOnce(msg tea.Msg) (Child, tea.Cmd) {
 	case loadedMsg:
 		msg.apply()
 		if f.form == nil && f.screen == nil && !f.planning {
+			// What was read may show that the step is not needed (a
+			// change that moves no running app): it is passed.
+			if f.i >= 0 && f.i < len(f.steps) && f.steps[f.i].skip != nil && f.steps[f.i].skip() {
+				return f, f.next()
+			}
 			return f, f.enter()
 		}
 		// What was read may change what the focused field means (the

@@ -203,3 +203,17 @@ func (b gatedBackend) StartNotebookInstance(ctx context.Context, name string) er
 	}
 	return b.w.StartNotebookInstance(ctx, name)
 }
+
+func (b gatedBackend) DeleteApp(ctx context.Context, app awsops.AppRef) error {
+	if err := b.g.check(); err != nil {
+		return err
+	}
+	return b.w.DeleteApp(ctx, app)
+}
+
+func (b gatedBackend) CreateApp(ctx context.Context, app awsops.AppRef, spec awsops.ResourceSpec) error {
+	if err := b.g.check(); err != nil {
+		return err
+	}
+	return b.w.CreateApp(ctx, app, spec)
+}

@@ -56,11 +56,12 @@ func (b *Backend) DescribeDomain(ctx context.Context, domainID string) (awsops.D
 		return awsops.Domain{}, wrap("sagemaker:DescribeDomain", err)
 	}
 	d := awsops.Domain{
-		ID:            aws.ToString(out.DomainId),
-		Name:          aws.ToString(out.DomainName),
-		ARN:           aws.ToString(out.DomainArn),
-		Status:        string(out.Status),
-		FailureReason: aws.ToString(out.FailureReason),
+		ID:               aws.ToString(out.DomainId),
+		Name:             aws.ToString(out.DomainName),
+		ARN:              aws.ToString(out.DomainArn),
+		Status:           string(out.Status),
+		FailureReason:    aws.ToString(out.FailureReason),
+		LastModifiedTime: aws.ToTime(out.LastModifiedTime),
 	}
 	if out.DefaultUserSettings != nil {
 		d.DefaultUserRole = aws.ToString(out.DefaultUserSettings.ExecutionRole)
@@ -105,11 +106,12 @@ func (b *Backend) DescribeUserProfile(ctx context.Context, domainID, name string
 		return awsops.UserProfile{}, wrap("sagemaker:DescribeUserProfile", err)
 	}
 	u := awsops.UserProfile{
-		DomainID:      aws.ToString(out.DomainId),
-		Name:          aws.ToString(out.UserProfileName),
-		ARN:           aws.ToString(out.UserProfileArn),
-		Status:        string(out.Status),
-		FailureReason: aws.ToString(out.FailureReason),
+		DomainID:         aws.ToString(out.DomainId),
+		Name:             aws.ToString(out.UserProfileName),
+		ARN:              aws.ToString(out.UserProfileArn),
+		Status:           string(out.Status),
+		FailureReason:    aws.ToString(out.FailureReason),
+		LastModifiedTime: aws.ToTime(out.LastModifiedTime),
 	}
 	if out.UserSettings != nil {
 		u.ExecutionRole = aws.ToString(out.UserSettings.ExecutionRole)
@@ -194,12 +196,13 @@ func (b *Backend) ListAppsPage(ctx context.Context, f awsops.AppFilter, q awsops
 	out := make([]awsops.App, 0, len(page.Apps))
 	for _, a := range page.Apps {
 		out = append(out, awsops.App{
-			DomainID:    aws.ToString(a.DomainId),
-			UserProfile: aws.ToString(a.UserProfileName),
-			SpaceName:   aws.ToString(a.SpaceName),
-			AppType:     string(a.AppType),
-			AppName:     aws.ToString(a.AppName),
-			Status:      string(a.Status),
+			DomainID:     aws.ToString(a.DomainId),
+			UserProfile:  aws.ToString(a.UserProfileName),
+			SpaceName:    aws.ToString(a.SpaceName),
+			AppType:      string(a.AppType),
+			AppName:      aws.ToString(a.AppName),
+			Status:       string(a.Status),
+			CreationTime: aws.ToTime(a.CreationTime),
 		})
 	}
 	return out, aws.ToString(page.NextToken), nil

@@ -341,6 +341,10 @@ func TestEveryCallTakesTheFileLock(t *testing.T) {
 			_, _, err := a.ListAppsPage(ctx, awsops.AppFilter{DomainID: domain}, page)
 			return err
 		},
+		"DescribeApp": func(ctx context.Context, a *Account) error {
+			_, err := a.DescribeApp(ctx, awsops.AppRef{DomainID: domain, SpaceName: "alice-lab", AppType: "JupyterLab", AppName: "default"})
+			return err
+		},
 		"ListNotebookInstances": func(ctx context.Context, a *Account) error { _, err := a.ListNotebookInstances(ctx); return err },
 		"ListNotebookInstancesPage": func(ctx context.Context, a *Account) error {
 			_, _, err := a.ListNotebookInstancesPage(ctx, page)
@@ -406,11 +410,17 @@ func TestEveryCallTakesTheFileLock(t *testing.T) {
 			return a.PutRolePermissionsBoundary(ctx, role, "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess")
 		},
 		"CreateNotebookInstance": func(ctx context.Context, a *Account) error { return a.CreateNotebookInstance(ctx, "new-notebook", arn) },
+		"DeleteApp": func(ctx context.Context, a *Account) error {
+			return a.DeleteApp(ctx, awsops.AppRef{DomainID: domain, SpaceName: "alice-lab", AppType: "JupyterLab", AppName: "default"})
+		},
+		"CreateApp": func(ctx context.Context, a *Account) error {
+			return a.CreateApp(ctx, awsops.AppRef{DomainID: domain, SpaceName: "alice-lab", AppType: "CodeEditor", AppName: "default"}, awsops.ResourceSpec{})
+		},
 	}
 	// Not calls of the account: the test's knobs and the lock itself; the
 	// fixtures without a context wait for the lock as long as it takes.
 	exempt := []string{"Calls", "SetFault", "ClearFaults", "Region", "LockAccount", "LockPath", "Quotas", "SetSimulator",
-		"AddUserProfile", "AddSpace", "AddApp", "SetSageMakerTags"}
+		"AddUserProfile", "AddSpace", "AddApp", "SetSageMakerTags", "PutApp", "SetAppFailure", "Now"}
 	at := reflect.TypeFor[*Account]()
 	for i := range at.NumMethod() {
 		name := at.Method(i).Name

@@ -194,6 +194,6 @@ func (a *Account) AddApp(app awsops.App) error {
 		}
 	}
 	d.apps = append(d.apps, &fileApp{UserProfile: app.UserProfile, SpaceName: app.SpaceName, AppType: app.AppType,
-		AppName: app.AppName, Status: app.Status})
+		AppName: app.AppName, Status: app.Status, CreationTime: app.CreationTime})
 	return a.commit(api)
 }

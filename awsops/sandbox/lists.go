@@ -171,7 +171,7 @@ func (a *Account) ListAppsPage(ctx context.Context, f awsops.AppFilter, q awsops
 	return page(apiListApps, keys, q, func(i int) awsops.App {
 		ap := apps[i]
 		return awsops.App{DomainID: f.DomainID, UserProfile: ap.UserProfile, SpaceName: ap.SpaceName,
-			AppType: ap.AppType, AppName: ap.AppName, Status: ap.Status}
+			AppType: ap.AppType, AppName: ap.AppName, Status: ap.Status, CreationTime: ap.CreationTime}
 	})
 }
 

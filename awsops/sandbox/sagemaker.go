@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/awsops/rules"
@@ -30,6 +31,14 @@ const (
 
 func (a *Account) smARN(kind, id string) string {
 	return fmt.Sprintf("arn:aws:sagemaker:%s:%s:%s/%s", a.region, a.st.account, kind, id)
+}
+
+// orTime is t, or else fallback when t is not set.
+func orTime(t, fallback time.Time) time.Time {
+	if t.IsZero() {
+		return fallback
+	}
+	return t
 }
 
 func smConstraint(api, value, field, rule string) error {
@@ -138,7 +147,7 @@ func (a *Account) DescribeDomain(ctx context.Context, domainID string) (awsops.D
 		return awsops.Domain{}, err
 	}
 	out := awsops.Domain{ID: d.ID, Name: d.Name, ARN: a.smARN("domain", d.ID), Status: d.Status,
-		DefaultUserRole: d.DefaultUserRole, DefaultSpaceRole: d.DefaultSpaceRole}
+		DefaultUserRole: d.DefaultUserRole, DefaultSpaceRole: d.DefaultSpaceRole, LastModifiedTime: orTime(d.LastModifiedTime, d.CreationTime)}
 	if err := a.settle(apiDescribeDomain, &d.Status, &d.NextStatus); err != nil {
 		return awsops.Domain{}, err
 	}
@@ -159,7 +168,7 @@ func (a *Account) DescribeUserProfile(ctx context.Context, domainID, name string
 		return awsops.UserProfile{}, err
 	}
 	out := awsops.UserProfile{DomainID: domainID, Name: p.Name, ARN: a.smARN("user-profile", domainID+"/"+p.Name),
-		Status: p.Status, ExecutionRole: p.ExecutionRole}
+		Status: p.Status, ExecutionRole: p.ExecutionRole, LastModifiedTime: orTime(p.LastModifiedTime, p.CreationTime)}
 	if err := a.settle(apiDescribeUserProfile, &p.Status, &p.NextStatus); err != nil {
 		return awsops.UserProfile{}, err
 	}
@@ -243,6 +252,7 @@ func (a *Account) UpdateDomainRoles(ctx context.Context, domainID string, roles 
 	for _, c := range changes {
 		*c.dst(d) = c.arn
 	}
+	d.LastModifiedTime = a.tick()
 	d.Status, d.NextStatus = awsops.StatusUpdating, awsops.StatusInService
 	return a.commit(api)
 }
@@ -270,6 +280,7 @@ func (a *Account) UpdateUserProfileRole(ctx context.Context, domainID, name, rol
 		return err
 	}
 	p.ExecutionRole = roleARN
+	p.LastModifiedTime = a.tick()
 	p.Status, p.NextStatus = awsops.StatusUpdating, awsops.StatusInService
 	return a.commit(api)
 }

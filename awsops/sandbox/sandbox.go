@@ -43,6 +43,9 @@ type Options struct {
 	// one bucket; the most specific key applies. A call beyond the rate
 	// fails with ThrottlingException after its latency.
 	RateLimits map[string]float64
+	// AppPolls is how many DescribeApp calls see an app Deleting or Pending
+	// before it settles (default 2).
+	AppPolls int
 	// Now stamps what writes create (CreateDate, CreationDate). The default
 	// is a deterministic clock that starts at 2026-01-15T09:00:00Z and
 	// advances one second per write; a state file carries it on.
@@ -63,8 +66,9 @@ type Fault struct {
 
 // Account is one in-memory AWS account. It is safe for concurrent use.
 type Account struct {
-	latency time.Duration
-	now     func() time.Time
+	latency     time.Duration
+	now         func() time.Time
+	appPollsOpt int
 	// file is where the account is kept between processes; nil keeps it
 	// in memory only.
 	file *stateFile
@@ -104,7 +108,7 @@ func unwrapPath(err error) error {
 }
 
 func build(st *state, file *stateFile, opts Options) *Account {
-	a := &Account{latency: opts.Latency, now: opts.Now, file: file, plan: make(chan struct{}, 1), st: st, region: st.region,
+	a := &Account{latency: opts.Latency, now: opts.Now, appPollsOpt: opts.AppPolls, file: file, plan: make(chan struct{}, 1), st: st, region: st.region,
 		faults: map[string]Fault{}, faultCalls: map[string]int{}, calls: map[string]int{},
 		rateKeys: rateKeys(opts.RateLimits), buckets: newBuckets(opts.RateLimits)}
 	if opts.Region != "" {

@@ -124,6 +124,7 @@ type fileDomain struct {
 	Status           string        `json:"status"`
 	NextStatus       string        `json:"nextStatus,omitempty"`
 	CreationTime     time.Time     `json:"creationTime"`
+	LastModifiedTime time.Time     `json:"lastModifiedTime,omitzero"`
 	DefaultUserRole  string        `json:"defaultUserRole"`
 	DefaultSpaceRole string        `json:"defaultSpaceRole,omitempty"`
 	Tags             []awsops.Tag  `json:"tags,omitempty"`
@@ -133,12 +134,15 @@ type fileDomain struct {
 }
 
 type fileProfile struct {
-	Name          string       `json:"name"`
-	Status        string       `json:"status"`
-	NextStatus    string       `json:"nextStatus,omitempty"`
-	CreationTime  time.Time    `json:"creationTime"`
-	ExecutionRole string       `json:"executionRole,omitempty"`
-	Tags          []awsops.Tag `json:"tags,omitempty"`
+	Name         string    `json:"name"`
+	Status       string    `json:"status"`
+	NextStatus   string    `json:"nextStatus,omitempty"`
+	CreationTime time.Time `json:"creationTime"`
+	// LastModifiedTime is when an update last changed the profile; its
+	// creation time until then.
+	LastModifiedTime time.Time    `json:"lastModifiedTime,omitzero"`
+	ExecutionRole    string       `json:"executionRole,omitempty"`
+	Tags             []awsops.Tag `json:"tags,omitempty"`
 }
 
 type fileSpace struct {
@@ -155,6 +159,22 @@ type fileApp struct {
 	AppType     string `json:"appType"`
 	AppName     string `json:"appName"`
 	Status      string `json:"status"`
+	// NextStatus is where Status goes once Polls more DescribeApp calls
+	// have seen it (Deleting → Deleted, Pending → InService or Failed).
+	NextStatus    string `json:"nextStatus,omitempty"`
+	Polls         int    `json:"polls,omitempty"`
+	FailureReason string `json:"failureReason,omitempty"`
+	// NextFailure makes the next CreateApp of this app end Failed with it.
+	NextFailure  string               `json:"nextFailure,omitempty"`
+	CreationTime time.Time            `json:"creationTime,omitzero"`
+	ResourceSpec *awsops.ResourceSpec `json:"resourceSpec,omitempty"`
+	// LastUserActivity and LastHealthCheck are DescribeApp's timestamps;
+	// UserActive says someone works in the app now: its last activity is
+	// always a minute and a half ago.
+	LastUserActivity time.Time `json:"lastUserActivity,omitzero"`
+	LastHealthCheck  time.Time `json:"lastHealthCheck,omitzero"`
+	UserActive       bool      `json:"userActive,omitempty"`
+	RecoveryMode     bool      `json:"recoveryMode,omitempty"`
 }
 
 type fileNotebook struct {

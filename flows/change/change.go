@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/awsops/rules"
@@ -42,6 +43,16 @@ type Request struct {
 	// Restart lets a notebook instance that is running be stopped, changed
 	// and started again.
 	Restart bool
+	// Apps is what happens to the running Studio apps of the identities
+	// that move ("" leaves them running).
+	Apps AppAction
+	// ActiveWithin is how recent user activity makes an app "active"
+	// (0: DefaultActiveWithin). IncludeActive stops or restarts active
+	// apps too; otherwise they are left running, with a warning.
+	ActiveWithin  time.Duration
+	IncludeActive bool
+	// Now is the time activity is measured from; nil is time.Now.
+	Now func() time.Time
 	// Command is what the journal records; built from the request when "".
 	Command string
 }
@@ -74,18 +85,34 @@ type Move struct {
 }
 
 // RunningApp is an app that is InService: it keeps the role it started
-// with until it is restarted.
+// with until it is restarted. What DescribeApp says of it (spec, times)
+// is filled in by Prepare.
 type RunningApp struct {
-	DomainID    string `json:"domainId"`
-	UserProfile string `json:"userProfile,omitempty"`
-	Space       string `json:"space,omitempty"`
-	Type        string `json:"type"`
-	Name        string `json:"name"`
+	DomainID         string              `json:"domainId"`
+	UserProfile      string              `json:"userProfile,omitempty"`
+	Space            string              `json:"space,omitempty"`
+	Type             string              `json:"type"`
+	Name             string              `json:"name"`
+	Status           string              `json:"status"`
+	InstanceType     string              `json:"instanceType,omitempty"`
+	ResourceSpec     awsops.ResourceSpec `json:"resourceSpec"`
+	CreationTime     time.Time           `json:"creationTime,omitzero"`
+	LastUserActivity time.Time           `json:"lastUserActivity,omitzero"`
+	// RecentActivity is user activity within the request's ActiveWithin.
+	RecentActivity bool `json:"recentActivity"`
+	// Action is what the plan does with the app; StopOnly, why a restart
+	// only stops it.
+	Action   AppAction `json:"action"`
+	StopOnly string    `json:"stopOnly,omitempty"`
+	// Error is why the app could not be described.
+	Error string `json:"error,omitempty"`
 }
 
-// Impact is who moves, and what must be restarted to follow.
+// Impact is who moves, who does not and why, and the running apps of
+// those who move.
 type Impact struct {
 	Moves []Move       `json:"moves"`
+	Stays []Stay       `json:"stays"`
 	Apps  []RunningApp `json:"apps"`
 }
 
@@ -119,6 +146,8 @@ type Prepared struct {
 	Notes         []string
 	// Notebook is the notebook instance as it was, for a notebook target.
 	Notebook *awsops.NotebookInstance
+	// now is when the change was prepared: activity is measured from it.
+	now time.Time
 }
 
 // Command rebuilds the command line of a request, for the journal.
@@ -144,6 +173,15 @@ func (r Request) command() string {
 		}
 	}
 	fmt.Fprintf(&b, " --role %s", r.Role)
+	switch r.Apps {
+	case AppsStop:
+		b.WriteString(" --stop-apps")
+	case AppsRestart:
+		b.WriteString(" --restart-apps")
+	}
+	if r.ActiveWithin != 0 && r.ActiveWithin != DefaultActiveWithin {
+		fmt.Fprintf(&b, " --active-within %s", r.ActiveWithin)
+	}
 	return b.String()
 }
 
@@ -182,6 +220,18 @@ func (r Request) check() error {
 	if r.Restart && r.Target != TargetNotebook {
 		return bad("restart", "--restart is for --notebook: only notebook instances must be stopped to change their role")
 	}
+	switch r.Apps {
+	case "", AppsLeave:
+	case AppsStop, AppsRestart:
+		if r.Target == TargetNotebook {
+			return bad("apps", "--%s-apps is for Studio targets: a notebook instance has no Studio apps (it restarts with --restart)", r.Apps)
+		}
+	default:
+		return bad("apps", "apps must be leave, stop or restart, not %q", r.Apps)
+	}
+	if r.ActiveWithin < 0 {
+		return bad("active-within", "--active-within must be a duration of 0 or more (like 15m), not %s", r.ActiveWithin)
+	}
 	return find.CheckRoleInput(r.Role)
 }
 
@@ -202,7 +252,10 @@ func Prepare(ctx context.Context, s *find.Session, req Request) (*Prepared, erro
 	if err != nil {
 		return nil, err
 	}
-	p := &Prepared{Request: req, Effective: req.Target, DomainID: req.DomainID, Name: req.Name}
+	p := &Prepared{Request: req, Effective: req.Target, DomainID: req.DomainID, Name: req.Name, now: time.Now()}
+	if req.Now != nil {
+		p.now = req.Now()
+	}
 	if p.Role, err = resolveRole(ctx, r, id.Account, req.Role); err != nil {
 		return nil, err
 	}
@@ -237,6 +290,8 @@ func Prepare(ctx context.Context, s *find.Session, req Request) (*Prepared, erro
 			return nil, err
 		}
 	}
+	p.describeApps(ctx, s)
+	p.planApps()
 	p.checkManaged(ctx, r)
 	if err := p.previewUndo(ctx, r); err != nil {
 		return nil, err
@@ -304,12 +359,13 @@ func (p *Prepared) prepareDomain(ctx context.Context, s *find.Session, d awsops.
 		p.Current = d.DefaultSpaceRole
 		roles.DefaultSpaceRole = &arn
 	}
-	p.Impact = Impact{Moves: []Move{}, Apps: []RunningApp{}}
+	p.Impact = Impact{Moves: []Move{}, Stays: []Stay{}, Apps: []RunningApp{}}
 	if p.Current == arn {
 		p.Notes = append(p.Notes, p.Target+" already is "+arn)
 		return nil
 	}
 	var dn find.DomainNode
+	var data find.DomainData
 	if kind == TargetDefaultUser {
 		tree, err := s.Inventory(ctx, find.Options{DomainID: d.ID, SkipNotebooks: true, SkipRoleChecks: true})
 		if err != nil {
@@ -323,7 +379,8 @@ func (p *Prepared) prepareDomain(ctx context.Context, s *find.Session, d awsops.
 			p.Warnings = append(p.Warnings, "the impact preview may be incomplete: "+w)
 		}
 	} else {
-		data, err := s.SharedSpaces(ctx, d)
+		var err error
+		data, err = s.SharedSpaces(ctx, d)
 		if err != nil {
 			return fmt.Errorf("reading %s for the impact preview: %w", domainWords(d), err)
 		}
@@ -354,6 +411,7 @@ func (p *Prepared) prepareDomain(ctx context.Context, s *find.Session, d awsops.
 				p.Impact.Apps = append(p.Impact.Apps, running(d.ID, "", s.Name, s.Apps)...)
 			}
 		}
+		p.Impact.Stays = staysOfDefaultUser(dn)
 	} else {
 		p.Impact.Moves = append(p.Impact.Moves, Move{Kind: find.UseDefaultSpaceRole, DomainID: d.ID, From: p.Current, To: arn,
 			Why: "the domain's default space role"})
@@ -365,6 +423,7 @@ func (p *Prepared) prepareDomain(ctx context.Context, s *find.Session, d awsops.
 				Why: "shared space: runs as the domain's default space role"})
 			p.Impact.Apps = append(p.Impact.Apps, running(d.ID, "", s.Name, s.Apps)...)
 		}
+		p.Impact.Stays = staysOfDefaultSpace(d, data.Passed)
 	}
 	p.Steps = []awsops.Op{awsops.UpdateDomainRolesOp(d.ID, roles)}
 	return nil
@@ -374,7 +433,7 @@ func running(domainID, user, space string, apps []find.AppNode) []RunningApp {
 	var out []RunningApp
 	for _, a := range apps {
 		if a.Running() {
-			out = append(out, RunningApp{DomainID: domainID, UserProfile: user, Space: space, Type: a.Type, Name: a.Name})
+			out = append(out, RunningApp{DomainID: domainID, UserProfile: user, Space: space, Type: a.Type, Name: a.Name, Status: a.Status})
 		}
 	}
 	return out
@@ -391,7 +450,7 @@ func (p *Prepared) prepareUser(ctx context.Context, s *find.Session, d awsops.Do
 	p.Effective, p.DomainID, p.Name, p.ResourceARN = TargetUser, d.ID, name, u.ARN
 	p.Target = fmt.Sprintf("user profile %s in %s", name, domainWords(d))
 	p.Current, p.CurrentSource = find.EffectiveUserRole(d, u)
-	p.Impact = Impact{Moves: []Move{}, Apps: []RunningApp{}}
+	p.Impact = Impact{Moves: []Move{}, Stays: []Stay{}, Apps: []RunningApp{}}
 	if u.ExecutionRole == arn {
 		p.Notes = append(p.Notes, fmt.Sprintf("user profile %s already has the role %s of its own", name, arn))
 		return nil
@@ -421,6 +480,7 @@ func (p *Prepared) prepareUser(ctx context.Context, s *find.Session, d awsops.Do
 				Why: "private space of " + name + ": runs as its owner's role"})
 			p.Impact.Apps = append(p.Impact.Apps, running(d.ID, "", s.Name, s.Apps)...)
 		}
+		p.Impact.Stays = staysOfUser(d, name, data.Passed)
 	}
 	p.Steps = []awsops.Op{awsops.UpdateUserProfileRoleOp(d.ID, name, arn)}
 	return nil
@@ -474,7 +534,7 @@ func (p *Prepared) prepareNotebook(ctx context.Context, r awsops.Reader) error {
 	p.ResourceARN = nb.ARN
 	p.Target = "notebook instance " + name
 	p.Current = nb.RoleARN
-	p.Impact = Impact{Moves: []Move{}, Apps: []RunningApp{}}
+	p.Impact = Impact{Moves: []Move{}, Stays: []Stay{}, Apps: []RunningApp{}}
 	if nb.RoleARN == arn {
 		p.Notes = append(p.Notes, p.Target+" already runs as "+arn)
 		return nil
@@ -532,7 +592,7 @@ func (p *Prepared) checkManaged(ctx context.Context, r awsops.Reader) {
 // previewUndo says before the run what undo will do, and when it cannot.
 func (p *Prepared) previewUndo(ctx context.Context, r awsops.Reader) error {
 	for _, op := range p.Steps {
-		if op.API == awsops.APIStopNotebookInstance || op.API == awsops.APIStartNotebookInstance {
+		if op.API == awsops.APIStopNotebookInstance || op.API == awsops.APIStartNotebookInstance || awsops.IsAppOp(op) {
 			continue
 		}
 		before, err := awsops.Snapshot(ctx, r, op)
@@ -558,6 +618,7 @@ func (p *Prepared) previewUndo(ctx context.Context, r awsops.Reader) error {
 func (p *Prepared) Plan(withImpact bool) awsops.Plan {
 	plan := awsops.Plan{Command: p.Request.command(), Steps: p.Steps}
 	if withImpact {
+		plan.Impact = p.Impact
 		if p.Resolution != "" {
 			plan.Notes = append(plan.Notes, p.Resolution)
 		}
@@ -569,8 +630,13 @@ func (p *Prepared) Plan(withImpact bool) awsops.Plan {
 				plan.Warnings = append(plan.Warnings, c.Text)
 			}
 		}
+		for _, st := range p.Impact.Stays {
+			plan.Notes = append(plan.Notes, "does not move: "+st.String())
+		}
 		for _, a := range p.Impact.Apps {
-			plan.Warnings = append(plan.Warnings, appText(a)+" keeps the old role until it is restarted")
+			if a.Action == AppsLeave {
+				plan.Warnings = append(plan.Warnings, appText(a)+" keeps the old role until it is restarted")
+			}
 		}
 	}
 	plan.Notes = append(plan.Notes, p.Notes...)

@@ -579,8 +579,9 @@ func TestWritePreview(t *testing.T) {
 		t.Errorf("the resolution is not said first:\n%s", out)
 	}
 	for _, want := range []string{"Pre-flight checks:", "✓ role " + restrictedARN + " exists; its full ARN (path /sagemaker/ included)",
-		"(inherited from the domain default)", "Impact: 2 identities whose role moves:", "Running apps keep the old role until they are restarted (1):",
-		"app JupyterLab/default in space alice-lab"} {
+		"(inherited from the domain default)", "Impact: 2 identities whose role moves:", "Running apps of the identities that move (1)",
+		"JupyterLab/default  space alice-lab  InService  ml.t3.medium", "left running: keeps the old role until restarted",
+		"Do not move:", "space team-notebooks: SageMakerSharedSpaceRole (shared space that alice created"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("preview lacks %q:\n%s", want, out)
 		}

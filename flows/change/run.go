@@ -198,7 +198,8 @@ type waitingBackend struct {
 }
 
 // WithNotebookWaits wraps b for a live run (never a dry run: nothing would
-// ever settle) so that notebook instance writes wait for the instance.
+// ever settle) so that notebook instance writes wait for the instance, and
+// app writes for the app (see appwait.go).
 func WithNotebookWaits(b awsops.Backend, w Waiter) awsops.Backend {
 	return waitingBackend{Backend: b, w: w}
 }

@@ -122,6 +122,9 @@ func (o *Offline) DescribeSpace(context.Context, string, string) (awsops.Space, 
 	return awsops.Space{}, ErrOffline
 }
 func (o *Offline) ListApps(context.Context, string) ([]awsops.App, error) { return nil, ErrOffline }
+func (o *Offline) DescribeApp(context.Context, awsops.AppRef) (awsops.AppDetail, error) {
+	return awsops.AppDetail{}, ErrOffline
+}
 func (o *Offline) ListNotebookInstances(context.Context) ([]awsops.NotebookInstance, error) {
 	return nil, ErrOffline
 }

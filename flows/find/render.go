@@ -107,6 +107,9 @@ func roleCell(arn string, src Source) string {
 }
 
 func appLabel(a AppNode) string {
+	if a.Stale {
+		return fmt.Sprintf("app %s/%s · %s · ⚠ %s", a.Type, a.Name, a.Status, StaleWords)
+	}
 	return fmt.Sprintf("app %s/%s · %s", a.Type, a.Name, a.Status)
 }
 
@@ -316,6 +319,9 @@ func appsLine(apps []AppNode) string {
 	parts := make([]string, len(apps))
 	for i, a := range apps {
 		parts[i] = fmt.Sprintf("%s/%s · %s", a.Type, a.Name, a.Status)
+		if a.Stale {
+			parts[i] += " (" + a.StaleReason + ")"
+		}
 	}
 	return strings.Join(parts, ", ")
 }

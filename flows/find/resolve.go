@@ -162,6 +162,8 @@ func (s *Session) spacesOf(ctx context.Context, d awsops.Domain, users []awsops.
 			unknown = append(unknown, sp)
 		case keep(sp):
 			data.Spaces = append(data.Spaces, sp)
+		default:
+			data.Passed = append(data.Passed, sp)
 		}
 	}
 	g := s.lim.Group(ctx)
@@ -191,6 +193,8 @@ func (s *Session) spacesOf(ctx context.Context, d awsops.Domain, users []awsops.
 			data.SpaceErrors[r.s.Name] = r.err.Error()
 		case keep(r.s):
 			data.Spaces = append(data.Spaces, r.s)
+		default:
+			data.Passed = append(data.Passed, r.s)
 		}
 	}
 	data.Apps, err = s.appsOf(ctx, d.ID, users, data.Spaces)

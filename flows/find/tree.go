@@ -1,7 +1,9 @@
 package find
 
 import (
+	"fmt"
 	"sort"
+	"time"
 
 	"github.com/sagerole/sagerole/awsops"
 )
@@ -100,6 +102,75 @@ type AppNode struct {
 	Type   string `json:"type"`
 	Name   string `json:"name"`
 	Status string `json:"status"`
+	// CreationTime is when the app started: it took its identity's role
+	// as it was then.
+	CreationTime time.Time `json:"creationTime,omitzero"`
+	// Stale is a running app that started before its identity's role last
+	// changed: it may still run as the previous role. StaleReason says
+	// when each happened.
+	Stale       bool   `json:"stale,omitempty"`
+	StaleReason string `json:"staleReason,omitempty"`
+}
+
+// StaleWords is how find marks a stale app.
+const StaleWords = "may still run as the previous role"
+
+// markStale marks the running apps that started before changed, the last
+// time the role of their identity (what, in words) may have changed.
+func markStale(apps []AppNode, changed time.Time, what string) {
+	for i := range apps {
+		a := &apps[i]
+		if !a.Running() || a.CreationTime.IsZero() || changed.IsZero() || !a.CreationTime.Before(changed) {
+			continue
+		}
+		a.Stale = true
+		a.StaleReason = fmt.Sprintf("started %s, before %s (%s): %s",
+			a.CreationTime.UTC().Format(time.RFC3339), what, changed.UTC().Format(time.RFC3339), StaleWords)
+	}
+}
+
+// RoleChange is when sagerole's journal last changed an identity's role:
+// Domain for a domain's defaults (User ""), or a user profile.
+type RoleChange struct {
+	DomainID, User string
+	Time           time.Time
+}
+
+// MarkStale marks, besides what the resources' LastModifiedTime showed,
+// the apps that started before a role change the journal recorded.
+func (t *Tree) MarkStale(changes []RoleChange) {
+	for di := range t.Domains {
+		d := &t.Domains[di]
+		var domain time.Time
+		user := map[string]time.Time{}
+		for _, c := range changes {
+			switch {
+			case c.DomainID != d.ID:
+			case c.User == "" && c.Time.After(domain):
+				domain = c.Time
+			case c.User != "" && c.Time.After(user[c.User]):
+				user[c.User] = c.Time
+			}
+		}
+		eff := map[string]time.Time{}
+		for i := range d.Users {
+			u := &d.Users[i]
+			eff[u.Name] = user[u.Name]
+			if u.Source == SourceDomainDefault && domain.After(eff[u.Name]) {
+				eff[u.Name] = domain
+			}
+			markStale(u.Apps, eff[u.Name], "sagerole changed the role of user profile "+u.Name)
+		}
+		for i := range d.Spaces {
+			s := &d.Spaces[i]
+			switch s.Source {
+			case SourceOwner:
+				markStale(s.Apps, eff[s.Owner], "sagerole changed the role of its owner "+s.Owner)
+			case SourceDomainSpaceDefault:
+				markStale(s.Apps, domain, "sagerole changed the default roles of domain "+d.ID)
+			}
+		}
+	}
 }
 
 // NotebookNode is a notebook instance: it runs as its own RoleArn.
@@ -152,9 +223,12 @@ type DomainData struct {
 	// Users and Spaces are as described; an item that could not be
 	// described is its list item, with the reason in UserErrors or
 	// SpaceErrors.
-	Users       []awsops.UserProfile
-	Spaces      []awsops.Space
-	Apps        []awsops.App
+	Users  []awsops.UserProfile
+	Spaces []awsops.Space
+	Apps   []awsops.App
+	// Passed are the spaces listed but not asked for (a change's impact
+	// says they do not move); their apps are not read.
+	Passed      []awsops.Space
 	UserErrors  map[string]string
 	SpaceErrors map[string]string
 }
@@ -173,7 +247,7 @@ func BuildDomain(data DomainData, warn func(string)) DomainNode {
 		if a.Status == "Deleted" {
 			continue
 		}
-		node := AppNode{Type: a.AppType, Name: a.AppName, Status: a.Status}
+		node := AppNode{Type: a.AppType, Name: a.AppName, Status: a.Status, CreationTime: a.CreationTime}
 		if a.SpaceName != "" {
 			spaceApps[a.SpaceName] = append(spaceApps[a.SpaceName], node)
 		} else if a.UserProfile != "" {
@@ -198,6 +272,25 @@ func BuildDomain(data DomainData, warn func(string)) DomainNode {
 	for i := range n.Users {
 		byName[n.Users[i].Name] = &n.Users[i]
 	}
+	// When each identity's role may last have changed: the profile's
+	// LastModifiedTime (any update), or the domain's for what follows a
+	// domain default.
+	type update struct {
+		t    time.Time
+		what string
+	}
+	domainUpdate := "the last update of domain " + d.ID + ", which may have changed its default roles"
+	changed := map[string]update{}
+	for _, u := range data.Users {
+		up := update{u.LastModifiedTime, "the last update of user profile " + u.Name + ", which may have changed its role"}
+		if un := byName[u.Name]; un != nil && un.Source == SourceDomainDefault && d.LastModifiedTime.After(up.t) {
+			up = update{d.LastModifiedTime, domainUpdate}
+		}
+		changed[u.Name] = up
+		if un := byName[u.Name]; un != nil {
+			markStale(un.Apps, up.t, up.what)
+		}
+	}
 	for _, s := range data.Spaces {
 		sn := SpaceNode{Name: s.Name, Status: s.Status, Sharing: s.SharingType, Owner: s.Owner, Apps: orEmpty(spaceApps[s.Name])}
 		if e, failed := data.SpaceErrors[s.Name]; failed {
@@ -209,6 +302,12 @@ func BuildDomain(data DomainData, warn func(string)) DomainNode {
 			if sn.Source == SourceUnresolved {
 				warn(unresolvedSpace(d, s, owner))
 			}
+		}
+		switch sn.Source {
+		case SourceOwner:
+			markStale(sn.Apps, changed[s.Owner].t, changed[s.Owner].what)
+		case SourceDomainSpaceDefault:
+			markStale(sn.Apps, d.LastModifiedTime, domainUpdate)
 		}
 		n.Spaces = append(n.Spaces, sn)
 	}
