@@ -97,13 +97,4 @@ func (f *findScreen) describe(r *findRow, add func(k, v string)) {
 	}
 }
 
-func appList(apps []find.AppNode) string {
-	if len(apps) == 0 {
-		return "none running"
-	}
-	parts := make([]string, len(apps))
-	for i, a := range apps {
-		parts[i] = a.Type + "/" + a.Name + " · " + a.Status
-	}
-	return strings.Join(parts, ", ")
-}
+func appList(apps []find.AppNode) string { return find.AppsLine(apps, "none running") }

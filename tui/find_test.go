@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/sagerole/sagerole/awsops"
+	"github.com/sagerole/sagerole/flows/find"
 )
 
 // The find screen: the account as a tree with provenance, the details of
@@ -80,4 +81,16 @@ func TestFindFillsIn(t *testing.T) {
 	h.golden("loading", "reading the account", "user dave", "domain research (d-research1)  reading…")
 	close(release)
 	h.golden("loaded", "2 domains · 2 notebook instances", "domain research (d-research1) · InService")
+}
+
+// An app that started before its identity's role last changed is marked in
+// the details, as find's text and JSON mark it.
+func TestFindMarksStaleApps(t *testing.T) {
+	h := newHarness(t, setup{width: 120, height: 30})
+	h.press("3")
+	h.waitFor("2 domains")
+	h.press("/")
+	h.typeText("frank-work")
+	h.press("enter")
+	h.waitFor("space frank-workspace in d-mlplatform", "JupyterLab/default · InService (started", find.StaleWords)
 }

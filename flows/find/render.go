@@ -312,9 +312,13 @@ func SpaceSourceSentence(s SpaceNode, domainID string, owner *UserNode) string {
 	return "unresolved: the space is neither private nor shared"
 }
 
-func appsLine(apps []AppNode) string {
+func appsLine(apps []AppNode) string { return AppsLine(apps, "none") }
+
+// AppsLine lists apps as TYPE/NAME · STATUS, each stale one with why it may
+// still run as the previous role; none is what an empty list says.
+func AppsLine(apps []AppNode, none string) string {
 	if len(apps) == 0 {
-		return "none"
+		return none
 	}
 	parts := make([]string, len(apps))
 	for i, a := range apps {
