@@ -155,6 +155,15 @@ func (a *Account) enter(ctx context.Context, api string) error {
 	return nil
 }
 
+// call is begin and then enter, for a call that checks nothing of its
+// input before it takes the account: what every such call does first.
+func (a *Account) call(ctx context.Context, api string) error {
+	if err := a.begin(ctx, api); err != nil {
+		return err
+	}
+	return a.enter(ctx, api)
+}
+
 // leave ends what enter started.
 func (a *Account) leave() {
 	if a.file != nil {

@@ -100,10 +100,7 @@ func (a *Account) roleOut(r *role, withTags bool) awsops.Role {
 
 // GetRole is iam:GetRole.
 func (a *Account) GetRole(ctx context.Context, name string) (awsops.Role, error) {
-	if err := a.begin(ctx, apiGetRole); err != nil {
-		return awsops.Role{}, err
-	}
-	if err := a.enter(ctx, apiGetRole); err != nil {
+	if err := a.call(ctx, apiGetRole); err != nil {
 		return awsops.Role{}, err
 	}
 	defer a.leave()
@@ -140,10 +137,7 @@ func (a *Account) ListRoles(ctx context.Context, pathPrefix string) ([]awsops.Ro
 // ListAttachedRolePolicies is iam:ListAttachedRolePolicies, in the order
 // the policies were attached.
 func (a *Account) ListAttachedRolePolicies(ctx context.Context, roleName string) ([]awsops.AttachedPolicy, error) {
-	if err := a.begin(ctx, apiListAttachedRolePolicies); err != nil {
-		return nil, err
-	}
-	if err := a.enter(ctx, apiListAttachedRolePolicies); err != nil {
+	if err := a.call(ctx, apiListAttachedRolePolicies); err != nil {
 		return nil, err
 	}
 	defer a.leave()
@@ -164,10 +158,7 @@ func policyNameFromARN(arn string) string {
 
 // ListRolePolicies is iam:ListRolePolicies, in name order.
 func (a *Account) ListRolePolicies(ctx context.Context, roleName string) ([]string, error) {
-	if err := a.begin(ctx, apiListRolePolicies); err != nil {
-		return nil, err
-	}
-	if err := a.enter(ctx, apiListRolePolicies); err != nil {
+	if err := a.call(ctx, apiListRolePolicies); err != nil {
 		return nil, err
 	}
 	defer a.leave()
@@ -181,10 +172,7 @@ func (a *Account) ListRolePolicies(ctx context.Context, roleName string) ([]stri
 
 // GetRolePolicy is iam:GetRolePolicy; the document comes back as it was put.
 func (a *Account) GetRolePolicy(ctx context.Context, roleName, policyName string) (string, error) {
-	if err := a.begin(ctx, apiGetRolePolicy); err != nil {
-		return "", err
-	}
-	if err := a.enter(ctx, apiGetRolePolicy); err != nil {
+	if err := a.call(ctx, apiGetRolePolicy); err != nil {
 		return "", err
 	}
 	defer a.leave()
@@ -352,10 +340,7 @@ func (a *Account) CreateRole(ctx context.Context, in awsops.CreateRoleInput) (aw
 // no instance profile.
 func (a *Account) DeleteRole(ctx context.Context, name string) error {
 	const api = awsops.APIDeleteRole
-	if err := a.begin(ctx, api); err != nil {
-		return err
-	}
-	if err := a.enter(ctx, api); err != nil {
+	if err := a.call(ctx, api); err != nil {
 		return err
 	}
 	defer a.leave()
@@ -379,10 +364,7 @@ func (a *Account) DeleteRole(ctx context.Context, name string) error {
 // UpdateTrustPolicy is iam:UpdateAssumeRolePolicy.
 func (a *Account) UpdateTrustPolicy(ctx context.Context, roleName, document string) error {
 	const api = awsops.APIUpdateAssumeRolePolicy
-	if err := a.begin(ctx, api); err != nil {
-		return err
-	}
-	if err := a.enter(ctx, api); err != nil {
+	if err := a.call(ctx, api); err != nil {
 		return err
 	}
 	defer a.leave()

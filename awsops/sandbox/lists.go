@@ -18,10 +18,7 @@ import (
 // of MaxPageSize, as the AWS backend asks for them.
 func (a *Account) ListDomains(ctx context.Context) ([]awsops.DomainSummary, error) {
 	return awsops.AllPages(ctx, awsops.MaxPageSize, func(ctx context.Context, q awsops.PageQuery) ([]awsops.DomainSummary, string, error) {
-		if err := a.begin(ctx, apiListDomains); err != nil {
-			return nil, "", err
-		}
-		if err := a.enter(ctx, apiListDomains); err != nil {
+		if err := a.call(ctx, apiListDomains); err != nil {
 			return nil, "", err
 		}
 		defer a.leave()
@@ -90,10 +87,7 @@ func (a *Account) ListUserProfiles(ctx context.Context, domainID string) ([]awso
 
 // ListUserProfilesPage is one page of sagemaker:ListUserProfiles: one call.
 func (a *Account) ListUserProfilesPage(ctx context.Context, domainID string, q awsops.PageQuery) ([]awsops.UserProfile, string, error) {
-	if err := a.begin(ctx, apiListUserProfiles); err != nil {
-		return nil, "", err
-	}
-	if err := a.enter(ctx, apiListUserProfiles); err != nil {
+	if err := a.call(ctx, apiListUserProfiles); err != nil {
 		return nil, "", err
 	}
 	defer a.leave()
@@ -118,10 +112,7 @@ func (a *Account) ListSpaces(ctx context.Context, domainID string) ([]awsops.Spa
 // ListSpacesPage is one page of sagemaker:ListSpaces: one call. As in
 // SageMaker, the items carry the sharing type and the owner, not the ARN.
 func (a *Account) ListSpacesPage(ctx context.Context, domainID string, q awsops.PageQuery) ([]awsops.Space, string, error) {
-	if err := a.begin(ctx, apiListSpaces); err != nil {
-		return nil, "", err
-	}
-	if err := a.enter(ctx, apiListSpaces); err != nil {
+	if err := a.call(ctx, apiListSpaces); err != nil {
 		return nil, "", err
 	}
 	defer a.leave()
@@ -184,10 +175,7 @@ func (a *Account) ListNotebookInstances(ctx context.Context) ([]awsops.NotebookI
 
 // ListNotebookInstancesPage is one page of sagemaker:ListNotebookInstances.
 func (a *Account) ListNotebookInstancesPage(ctx context.Context, q awsops.PageQuery) ([]awsops.NotebookInstance, string, error) {
-	if err := a.begin(ctx, apiListNotebookInstances); err != nil {
-		return nil, "", err
-	}
-	if err := a.enter(ctx, apiListNotebookInstances); err != nil {
+	if err := a.call(ctx, apiListNotebookInstances); err != nil {
 		return nil, "", err
 	}
 	defer a.leave()

@@ -39,10 +39,7 @@ func (a *Account) ownBucketLocked(api, bucket string) (*fileBucket, error) {
 // GetBucketPolicy is s3:GetBucketPolicy; "" for a bucket without one
 // (S3's NoSuchBucketPolicy).
 func (a *Account) GetBucketPolicy(ctx context.Context, bucket string) (string, error) {
-	if err := a.begin(ctx, apiGetBucketPolicy); err != nil {
-		return "", err
-	}
-	if err := a.enter(ctx, apiGetBucketPolicy); err != nil {
+	if err := a.call(ctx, apiGetBucketPolicy); err != nil {
 		return "", err
 	}
 	defer a.leave()
@@ -56,10 +53,7 @@ func (a *Account) GetBucketPolicy(ctx context.Context, bucket string) (string, e
 // BucketEncryptionKey is s3:GetBucketEncryption: the KMS key of the
 // bucket's default encryption, "" for S3-managed keys.
 func (a *Account) BucketEncryptionKey(ctx context.Context, bucket string) (string, error) {
-	if err := a.begin(ctx, apiGetBucketEncryption); err != nil {
-		return "", err
-	}
-	if err := a.enter(ctx, apiGetBucketEncryption); err != nil {
+	if err := a.call(ctx, apiGetBucketEncryption); err != nil {
 		return "", err
 	}
 	defer a.leave()
@@ -93,10 +87,7 @@ func (a *Account) keyLocked(api, key string) (*fileKey, error) {
 
 // GetKeyPolicy is kms:GetKeyPolicy of the default policy.
 func (a *Account) GetKeyPolicy(ctx context.Context, key string) (string, error) {
-	if err := a.begin(ctx, apiGetKeyPolicy); err != nil {
-		return "", err
-	}
-	if err := a.enter(ctx, apiGetKeyPolicy); err != nil {
+	if err := a.call(ctx, apiGetKeyPolicy); err != nil {
 		return "", err
 	}
 	defer a.leave()
@@ -185,10 +176,7 @@ func (a *Account) PutBucketPolicy(ctx context.Context, bucket, doc string) error
 // ARN), or SSE-S3 when key is "".
 func (a *Account) PutBucketEncryption(ctx context.Context, bucket, key string) error {
 	const api = apiPutBucketEncryption
-	if err := a.begin(ctx, api); err != nil {
-		return err
-	}
-	if err := a.enter(ctx, api); err != nil {
+	if err := a.call(ctx, api); err != nil {
 		return err
 	}
 	defer a.leave()

@@ -23,10 +23,7 @@ const (
 // ListInstanceProfilesForRole is iam:ListInstanceProfilesForRole: the names
 // of the instance profiles that hold the role, in name order.
 func (a *Account) ListInstanceProfilesForRole(ctx context.Context, roleName string) ([]string, error) {
-	if err := a.begin(ctx, apiListInstanceProfilesForRole); err != nil {
-		return nil, err
-	}
-	if err := a.enter(ctx, apiListInstanceProfilesForRole); err != nil {
+	if err := a.call(ctx, apiListInstanceProfilesForRole); err != nil {
 		return nil, err
 	}
 	defer a.leave()
@@ -82,10 +79,7 @@ func (a *Account) AddRoleToInstanceProfile(ctx context.Context, profile, roleNam
 // fixture.
 func (a *Account) RemoveRoleFromInstanceProfile(ctx context.Context, profile, roleName string) error {
 	const api = apiRemoveRoleFromInstanceProfile
-	if err := a.begin(ctx, api); err != nil {
-		return err
-	}
-	if err := a.enter(ctx, api); err != nil {
+	if err := a.call(ctx, api); err != nil {
 		return err
 	}
 	defer a.leave()

@@ -24,10 +24,7 @@ func noSuchBucket(api string) error {
 // ListBuckets is s3:ListBuckets: every bucket of the account, in every
 // region, in name order.
 func (a *Account) ListBuckets(ctx context.Context) ([]awsops.Bucket, error) {
-	if err := a.begin(ctx, apiListBuckets); err != nil {
-		return nil, err
-	}
-	if err := a.enter(ctx, apiListBuckets); err != nil {
+	if err := a.call(ctx, apiListBuckets); err != nil {
 		return nil, err
 	}
 	defer a.leave()
@@ -42,10 +39,7 @@ func (a *Account) ListBuckets(ctx context.Context) ([]awsops.Bucket, error) {
 // BucketRegion is s3:HeadBucket, whose x-amz-bucket-region names the
 // region. Its 404 has no body, so the code is the bare HTTP status's.
 func (a *Account) BucketRegion(ctx context.Context, bucket string) (string, error) {
-	if err := a.begin(ctx, apiHeadBucket); err != nil {
-		return "", err
-	}
-	if err := a.enter(ctx, apiHeadBucket); err != nil {
+	if err := a.call(ctx, apiHeadBucket); err != nil {
 		return "", err
 	}
 	defer a.leave()
@@ -97,10 +91,7 @@ func (a *Account) CreateBucket(ctx context.Context, bucket, region string) error
 // DeleteBucket is s3:DeleteBucket: only an empty bucket.
 func (a *Account) DeleteBucket(ctx context.Context, bucket string) error {
 	const api = awsops.APIDeleteBucket
-	if err := a.begin(ctx, api); err != nil {
-		return err
-	}
-	if err := a.enter(ctx, api); err != nil {
+	if err := a.call(ctx, api); err != nil {
 		return err
 	}
 	defer a.leave()

@@ -135,10 +135,7 @@ func (a *Account) settle(api string, status, next *string) error {
 
 // DescribeDomain is sagemaker:DescribeDomain.
 func (a *Account) DescribeDomain(ctx context.Context, domainID string) (awsops.Domain, error) {
-	if err := a.begin(ctx, apiDescribeDomain); err != nil {
-		return awsops.Domain{}, err
-	}
-	if err := a.enter(ctx, apiDescribeDomain); err != nil {
+	if err := a.call(ctx, apiDescribeDomain); err != nil {
 		return awsops.Domain{}, err
 	}
 	defer a.leave()
@@ -156,10 +153,7 @@ func (a *Account) DescribeDomain(ctx context.Context, domainID string) (awsops.D
 
 // DescribeUserProfile is sagemaker:DescribeUserProfile.
 func (a *Account) DescribeUserProfile(ctx context.Context, domainID, name string) (awsops.UserProfile, error) {
-	if err := a.begin(ctx, apiDescribeUserProfile); err != nil {
-		return awsops.UserProfile{}, err
-	}
-	if err := a.enter(ctx, apiDescribeUserProfile); err != nil {
+	if err := a.call(ctx, apiDescribeUserProfile); err != nil {
 		return awsops.UserProfile{}, err
 	}
 	defer a.leave()
@@ -177,10 +171,7 @@ func (a *Account) DescribeUserProfile(ctx context.Context, domainID, name string
 
 // DescribeSpace is sagemaker:DescribeSpace.
 func (a *Account) DescribeSpace(ctx context.Context, domainID, name string) (awsops.Space, error) {
-	if err := a.begin(ctx, apiDescribeSpace); err != nil {
-		return awsops.Space{}, err
-	}
-	if err := a.enter(ctx, apiDescribeSpace); err != nil {
+	if err := a.call(ctx, apiDescribeSpace); err != nil {
 		return awsops.Space{}, err
 	}
 	defer a.leave()
@@ -194,10 +185,7 @@ func (a *Account) DescribeSpace(ctx context.Context, domainID, name string) (aws
 
 // DescribeNotebookInstance is sagemaker:DescribeNotebookInstance.
 func (a *Account) DescribeNotebookInstance(ctx context.Context, name string) (awsops.NotebookInstance, error) {
-	if err := a.begin(ctx, apiDescribeNotebookInstance); err != nil {
-		return awsops.NotebookInstance{}, err
-	}
-	if err := a.enter(ctx, apiDescribeNotebookInstance); err != nil {
+	if err := a.call(ctx, apiDescribeNotebookInstance); err != nil {
 		return awsops.NotebookInstance{}, err
 	}
 	defer a.leave()
@@ -332,10 +320,7 @@ func (a *Account) UpdateNotebookInstanceRole(ctx context.Context, name, roleARN 
 // Stopping (reported once) → Stopped.
 func (a *Account) StopNotebookInstance(ctx context.Context, name string) error {
 	const api = awsops.APIStopNotebookInstance
-	if err := a.begin(ctx, api); err != nil {
-		return err
-	}
-	if err := a.enter(ctx, api); err != nil {
+	if err := a.call(ctx, api); err != nil {
 		return err
 	}
 	defer a.leave()
@@ -354,10 +339,7 @@ func (a *Account) StopNotebookInstance(ctx context.Context, name string) error {
 // Failed) → Pending (reported once) → InService.
 func (a *Account) StartNotebookInstance(ctx context.Context, name string) error {
 	const api = awsops.APIStartNotebookInstance
-	if err := a.begin(ctx, api); err != nil {
-		return err
-	}
-	if err := a.enter(ctx, api); err != nil {
+	if err := a.call(ctx, api); err != nil {
 		return err
 	}
 	defer a.leave()

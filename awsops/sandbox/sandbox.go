@@ -218,10 +218,7 @@ func (a *Account) tick() time.Time {
 // CallerIdentity is sts:GetCallerIdentity: an assumed role.
 func (a *Account) CallerIdentity(ctx context.Context) (awsops.Identity, error) {
 	const api = "sts:GetCallerIdentity"
-	if err := a.begin(ctx, api); err != nil {
-		return awsops.Identity{}, err
-	}
-	if err := a.enter(ctx, api); err != nil {
+	if err := a.call(ctx, api); err != nil {
 		return awsops.Identity{}, err
 	}
 	defer a.leave()

@@ -51,10 +51,7 @@ func (a *Account) sageMakerTagsLocked(api, arn string) (*[]awsops.Tag, error) {
 // ListSageMakerTags is sagemaker:ListTags for a domain, user profile, space
 // or notebook instance.
 func (a *Account) ListSageMakerTags(ctx context.Context, resourceARN string) ([]awsops.Tag, error) {
-	if err := a.begin(ctx, apiListTags); err != nil {
-		return nil, err
-	}
-	if err := a.enter(ctx, apiListTags); err != nil {
+	if err := a.call(ctx, apiListTags); err != nil {
 		return nil, err
 	}
 	defer a.leave()
