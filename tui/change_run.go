@@ -9,27 +9,35 @@ import (
 	"github.com/sagerole/sagerole/flows/find"
 )
 
-// changeHooks are what a change's run needs around the executor: retries
-// while IAM propagates a new role, notebook instances waited for, and the
-// target read back once it is InService again.
-func changeHooks(c *ProgramContext, p *change.Prepared) runHooks {
+// sageMakerHooks are what a run of SageMaker writes needs around the
+// executor, as the command line's sageMakerTune: retries while IAM
+// propagates a new role, and notebook instances waited for (AWS refuses a
+// role update until one is Stopped). A change's run and an undo use them.
+func sageMakerHooks(c *ProgramContext) runHooks {
 	return runHooks{
 		retry: change.PropagationRetry(change.PropagationLimit),
 		line:  change.ProgressLine,
 		wrap: func(b awsops.Backend, say func(string)) awsops.Backend {
 			return change.WithNotebookWaits(b, change.Waiter{Sleep: c.Opts.Sleep, Say: say})
 		},
-		after: func(ctx context.Context, say func(string)) ([]string, error) {
-			o, err := change.Settle(ctx, c.Opts.Backend, p, change.Waiter{Sleep: c.Opts.Sleep, Say: say})
-			if err != nil {
-				return nil, fmt.Errorf("the change was sent, but its outcome could not be read: %w", err)
-			}
-			if !o.OK() {
-				return nil, fmt.Errorf("%s", o.Text())
-			}
-			return append([]string{o.Text()}, restartLines(p)...), nil
-		},
 	}
+}
+
+// changeHooks are sageMakerHooks and the target read back once it is
+// InService again.
+func changeHooks(c *ProgramContext, p *change.Prepared) runHooks {
+	h := sageMakerHooks(c)
+	h.after = func(ctx context.Context, say func(string)) ([]string, error) {
+		o, err := change.Settle(ctx, c.Opts.Backend, p, change.Waiter{Sleep: c.Opts.Sleep, Say: say})
+		if err != nil {
+			return nil, fmt.Errorf("the change was sent, but its outcome could not be read: %w", err)
+		}
+		if !o.OK() {
+			return nil, fmt.Errorf("%s", o.Text())
+		}
+		return append([]string{o.Text()}, restartLines(p)...), nil
+	}
+	return h
 }
 
 // changeImpact says, before anything is sent, which identity really

@@ -8,7 +8,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/sagerole/sagerole/awsops"
-	"github.com/sagerole/sagerole/flows/change"
 	"github.com/sagerole/sagerole/flows/undo"
 )
 
@@ -248,19 +247,6 @@ func (u *undoScreen) reviewed(msg undoReviewMsg) tea.Cmd {
 	return u.review(msg.entry, msg.work, lead)
 }
 
-// undoHooks wait for notebook instances as a change's run does (and the
-// command line's undo): an undo of a --restart stops the instance, and
-// AWS refuses its role update until it is Stopped.
-func undoHooks(c *ProgramContext) runHooks {
-	return runHooks{
-		retry: change.PropagationRetry(change.PropagationLimit),
-		line:  change.ProgressLine,
-		wrap: func(b awsops.Backend, say func(string)) awsops.Backend {
-			return change.WithNotebookWaits(b, change.Waiter{Sleep: c.Opts.Sleep, Say: say})
-		},
-	}
-}
-
 func (u *undoScreen) review(e *awsops.Entry, w undoWork, settled string) tea.Cmd {
 	res := w.res
 	name := "Undo"
@@ -269,7 +255,7 @@ func (u *undoScreen) review(e *awsops.Entry, w undoWork, settled string) tea.Cmd
 	}
 	rv := newReview(u.ctx, name, res.Plan)
 	rv.undoes = e
-	rv.hooks = undoHooks(u.ctx)
+	rv.hooks = sageMakerHooks(u.ctx)
 	rv.before, rv.beforeErr = w.before, w.beforeErr
 	rv.impact = []string{fmt.Sprintf("reverts %s (%s), run %s", e.ID, e.Command, e.Time.Format("2006-01-02 15:04"))}
 	if settled != "" {
