@@ -61,7 +61,7 @@ Exit status: 0 no error, 1 findings of error level, 2 unreadable input.`,
 			if err != nil {
 				return err
 			}
-			ref, err := iamref.Load()
+			ref, err := policy.Reference()
 			if err != nil {
 				return err
 			}

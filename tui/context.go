@@ -9,11 +9,11 @@ import (
 	"context"
 	"io"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/sagerole/sagerole/awsops"
 	"github.com/sagerole/sagerole/flows/find"
+	"github.com/sagerole/sagerole/flows/policy"
 	"github.com/sagerole/sagerole/flows/policy/iamref"
 	"github.com/sagerole/sagerole/flows/pool"
 )
@@ -93,18 +93,11 @@ type ProgramContext struct {
 	IdentityErr error
 
 	nextID int
-	// ref is the IAM reference, read once when a screen first needs it.
-	refOnce sync.Once
-	ref     *iamref.Reference
-	refErr  error
 }
 
-// iamRef is the IAM reference the policy validator checks against, read
-// once per session.
-func (c *ProgramContext) iamRef() (*iamref.Reference, error) {
-	c.refOnce.Do(func() { c.ref, c.refErr = iamref.Load() })
-	return c.ref, c.refErr
-}
+// iamRef is the IAM reference the policy validator checks against: the
+// one the policy builder reads, read once per process.
+func (c *ProgramContext) iamRef() (*iamref.Reference, error) { return policy.Reference() }
 
 func newProgramContext(opts Options) *ProgramContext {
 	if opts.Context == nil {

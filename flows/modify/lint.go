@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/sagerole/sagerole/awsops/rules"
+	"github.com/sagerole/sagerole/flows/policy"
 	"github.com/sagerole/sagerole/flows/policy/iamref"
 	"github.com/sagerole/sagerole/flows/policy/lint"
 )
@@ -19,7 +20,7 @@ func lintInline(in Input, ref *iamref.Reference) (warnings, notes []string, err 
 		return nil, nil, nil
 	}
 	if ref == nil {
-		if ref, err = iamref.Load(); err != nil {
+		if ref, err = policy.Reference(); err != nil {
 			return nil, nil, err
 		}
 	}
